@@ -1,0 +1,114 @@
+import type { ExchangeEvent, Tunnel, TunnelState } from '@hookline/client';
+import { loadFileConfig, pick } from '../config.js';
+import { formatExchangeJson, formatExchangeLine } from '../exchange-log.js';
+import { UserError } from '../user-error.js';
+import type { CliIo } from './io.js';
+
+export interface HttpFlags {
+  relay?: string;
+  token?: string;
+  name?: string;
+  hostHeader?: string;
+  tui?: boolean;
+  json?: boolean;
+  timeout?: string;
+}
+
+function describeState(state: TunnelState): string | null {
+  switch (state.state) {
+    case 'online':
+      return `online: ${state.urls[0]}`;
+    case 'reconnecting':
+      return `reconnecting in ${(state.delayMs / 1000).toFixed(1)} s (attempt ${state.attempt}): ${state.reason}`;
+    case 'failed':
+      return `tunnel failed: ${state.message} (${state.code})`;
+    case 'connecting':
+    case 'closed':
+      return null;
+  }
+}
+
+/** `hookline http <target>`: open a tunnel (on an embedded relay if none is set) and log each exchange. */
+export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): Promise<number> {
+  const file = loadFileConfig(io.cwd, io.env);
+  const relayUrl = pick(flags.relay, io.env.HOOKLINE_RELAY, file.relay);
+  const token = pick(flags.token, io.env.HOOKLINE_TOKEN, file.token);
+  const name = pick(flags.name, io.env.HOOKLINE_NAME, file.name);
+  const hostHeader = flags.hostHeader ?? 'passthrough';
+  if (hostHeader !== 'passthrough' && hostHeader !== 'rewrite') {
+    throw new UserError(`--host-header must be "passthrough" or "rewrite", not "${hostHeader}"`);
+  }
+  const timeoutSeconds = flags.timeout === undefined ? 30 : Number(flags.timeout);
+  if (!(timeoutSeconds > 0)) throw new UserError(`--timeout must be a positive number of seconds`);
+
+  const { Tunnel, parseTarget, connectUrl } = await import('@hookline/client');
+  // Validate what the user typed before starting anything.
+  try {
+    parseTarget(targetArg);
+    if (relayUrl !== undefined) connectUrl(relayUrl, {});
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+  const { startEmbeddedRelay } = await import('../embedded-relay.js');
+  const relay = relayUrl === undefined ? await startEmbeddedRelay() : null;
+  const tunnel: Tunnel = new Tunnel({
+    relay: relay ? relay.url : (relayUrl as string),
+    target: targetArg,
+    hostHeader,
+    localTimeoutMs: timeoutSeconds * 1000,
+    ...(token === undefined || relay ? {} : { token }),
+    ...(name === undefined ? {} : { name }),
+  });
+
+  const print = (line: string) => io.stdout.write(`${line}\n`);
+  const note = (line: string) => io.stderr.write(`${line}\n`);
+  tunnel.on('exchange', (event: ExchangeEvent) =>
+    print(flags.json ? formatExchangeJson(event) : formatExchangeLine(event)),
+  );
+  let online = false;
+  tunnel.on('state', (state) => {
+    if (state.state === 'online' && !online) {
+      online = true;
+      return;
+    }
+    if (flags.json) return print(JSON.stringify({ type: 'state', time: new Date().toISOString(), ...state }));
+    const text = describeState(state);
+    if (text) note(text);
+  });
+
+  try {
+    await tunnel.start();
+  } catch (error) {
+    await relay?.close();
+    throw error;
+  }
+  if (flags.json) {
+    print(
+      JSON.stringify({
+        type: 'ready',
+        name: tunnel.name,
+        urls: tunnel.urls,
+        target: tunnel.target.href,
+        relay: relay ? relay.url : relayUrl,
+      }),
+    );
+  } else {
+    if (relay) note(`Relay     embedded at ${relay.url} (loopback only; set --relay to use a shared one)`);
+    print(`Forwarding ${tunnel.url} -> ${tunnel.target.origin}`);
+    for (const other of tunnel.urls.slice(1)) note(`           ${other}`);
+  }
+
+  return new Promise<number>((resolve) => {
+    const stop = async (code: number) => {
+      io.offSignals(onSignal);
+      await tunnel.close();
+      await relay?.close();
+      resolve(code);
+    };
+    const onSignal = () => void stop(0);
+    io.onSignals(onSignal);
+    tunnel.on('state', (state) => {
+      if (state.state === 'failed') void stop(1);
+    });
+  });
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from './user-error.js';
+
+/** Settings a `hookline.json` may hold. */
+export interface FileConfig {
+  relay?: string;
+  token?: string;
+  name?: string;
+}
+
+const KEYS = ['relay', 'token', 'name'] as const;
+
+function readConfigFile(path: string): FileConfig | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new UserError(`cannot read config ${path}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`config ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UserError(`config ${path} must hold a JSON object`);
+  }
+  const config: FileConfig = {};
+  for (const key of KEYS) {
+    const setting = (value as Record<string, unknown>)[key];
+    if (setting === undefined) continue;
+    if (typeof setting !== 'string') throw new UserError(`config ${path}: "${key}" must be a string`);
+    config[key] = setting;
+  }
+  return config;
+}
+
+/** `hookline.json` in the working directory, else in the XDG config dir, else nothing. */
+export function loadFileConfig(cwd: string, env: NodeJS.ProcessEnv): FileConfig {
+  const xdg = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return readConfigFile(join(cwd, 'hookline.json')) ?? readConfigFile(join(xdg, 'hookline', 'hookline.json')) ?? {};
+}
+
+/** Precedence: flag > env (`HOOKLINE_*`) > config file > default. */
+export function pick<T>(
+  flag: T | undefined,
+  env: string | undefined,
+  file: T | undefined,
+  fallback?: T,
+): T | undefined {
+  if (flag !== undefined) return flag;
+  if (env !== undefined && env !== '') return env as T;
+  return file ?? fallback;
+}

@@ -1,0 +1,40 @@
+/** The `hookline` command tree (commander). Commands get their I/O passed in. */
+import { Command, Option } from 'commander';
+import { type HttpFlags, runHttp } from './commands/http.js';
+import type { CliIo } from './commands/io.js';
+import { type RelayFlags, runRelay } from './commands/relay.js';
+import { VERSION } from './version.js';
+
+/** Build the program; `exit` receives the command's exit code. */
+export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
+  const program = new Command('hookline')
+    .description('Webhook tunnel and inspector: forward a public URL to a local server')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('http')
+    .description('forward a public URL to a local port or URL (starts an embedded relay when none is set)')
+    .argument('<target>', 'local port (3000) or URL (http://127.0.0.1:3000)')
+    .option('--relay <url>', 'relay to use (env HOOKLINE_RELAY); default: an embedded relay on 127.0.0.1')
+    .option('--token <token>', 'token for the relay (env HOOKLINE_TOKEN)')
+    .option('--name <name>', 'tunnel name to claim (env HOOKLINE_NAME); default: a random one')
+    .addOption(new Option('--host-header <mode>', 'Host header sent to the target').choices(['passthrough', 'rewrite']))
+    .option('--timeout <seconds>', 'answer 504 when the target sends no response head in time', '30')
+    .option('--no-tui', 'print one line per exchange instead of the inspector')
+    .option('--json', 'print JSON lines (ready, state, exchange events)')
+    .action(async (target: string, flags: HttpFlags) => exit(await runHttp(target, flags, io)));
+
+  program
+    .command('relay')
+    .description('run a relay that holds public URLs for tunnel clients')
+    .option('--port <port>', 'port to listen on (env HOOKLINE_PORT)', undefined)
+    .option('--host <host>', 'address to bind (env HOOKLINE_HOST)', undefined)
+    .option('--domain <domain>', 'base domain: <name>.<domain> reaches tunnel <name>')
+    .option('--public-url <url>', 'URL the relay is reached at from outside, for printed tunnel URLs')
+    .addOption(new Option('--auth <mode>', 'require tokens for tunnels').choices(['required', 'none']))
+    .action(async (flags: RelayFlags) => exit(await runRelay(flags, io)));
+
+  return program;
+}

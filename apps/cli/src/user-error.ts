@@ -1,0 +1,32 @@
+import { HooklineError } from '@hookline/protocol';
+
+/**
+ * A mistake the user can fix (bad flag, unreachable relay, name taken): printed
+ * as one clear line, exit code 1. Anything else is a bug: stack trace, exit 2.
+ */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** Coded errors that describe the user's situation, not a bug in hookline. */
+const USER_CODES = new Set([
+  'E_BAD_REQUEST',
+  'E_UNAUTHORIZED',
+  'E_NAME_TAKEN',
+  'E_NAME_INVALID',
+  'E_VERSION',
+  'E_RELAY_UNREACHABLE',
+  'E_TUNNEL_CLOSED',
+]);
+
+export function isUserError(error: unknown): error is Error {
+  return error instanceof UserError || (error instanceof HooklineError && USER_CODES.has(error.code));
+}
+
+/** The one line a user sees for a user error, with its code when it has one. */
+export function userErrorLine(error: Error): string {
+  return error instanceof HooklineError ? `hookline: ${error.message} (${error.code})` : `hookline: ${error.message}`;
+}

@@ -1,0 +1,316 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import {
+  DEFAULT_STREAM_WINDOW,
+  decodeMessage,
+  type ErrorCode,
+  FrameType,
+  FrameWriter,
+  HooklineError,
+  isErrorCode,
+  MAX_MESSAGE_SIZE,
+  PROTOCOL_VERSION,
+  type Ready,
+} from '@hookline/protocol';
+import { WebSocket } from 'ws';
+import { type BackoffOptions, reconnectDelay } from './backoff.js';
+import { ClientSession } from './client-session.js';
+import type { TunnelEvents, TunnelState } from './events.js';
+import type { HostHeaderMode } from './forward-headers.js';
+import { startLocalExchange } from './local-exchange.js';
+import { connectUrl, parseTarget } from './target.js';
+
+export interface TunnelOptions {
+  /** Relay base URL, e.g. `https://hooks.example.com` or `http://127.0.0.1:4747`. */
+  relay: string;
+  /** Local target: a port, `host:port` or an http(s) URL. */
+  target: string | number | URL;
+  /** Bearer token for relays that require one. */
+  token?: string;
+  /** Requested tunnel name; the relay picks a random one when absent. */
+  name?: string;
+  /** Host header sent to the target. @default 'passthrough' */
+  hostHeader?: HostHeaderMode;
+  /** No response head from the target within this → 504. @default 30_000 */
+  localTimeoutMs?: number;
+  /** Reconnect policy after the tunnel was online once; false to give up at the first drop. */
+  reconnect?: BackoffOptions | false;
+  /** Keep retrying even when the very first connection fails. @default false */
+  retryInitialConnect?: boolean;
+  /** Time allowed for the WebSocket upgrade plus HELLO/READY. @default 10_000 */
+  handshakeTimeoutMs?: number;
+  /** Keep-alive sockets to the target. @default 256 */
+  maxLocalSockets?: number;
+  /** Sent in HELLO for the relay's logs. @default 'hookline' */
+  agent?: string;
+}
+
+/** Codes after which retrying cannot succeed. */
+const NO_RETRY: ReadonlySet<ErrorCode> = new Set(['E_UNAUTHORIZED', 'E_NAME_TAKEN', 'E_NAME_INVALID', 'E_VERSION']);
+
+/** ws client option: an all-zero mask makes ws skip masking (and copying) every frame. */
+function zeroMask(mask: Uint8Array): void {
+  mask.fill(0);
+}
+
+/**
+ * A live tunnel: one WebSocket to the relay, every exchange forwarded to the
+ * local target. Emits `state`, `request`, `response`, `exchange` and `error`.
+ */
+export class Tunnel extends EventEmitter<TunnelEvents> {
+  readonly target: URL;
+  readonly #options: TunnelOptions;
+  readonly #clientId = randomBytes(16).toString('base64url');
+  readonly #agent: HttpAgent;
+  #state: TunnelState = { state: 'connecting' };
+  #ready: Ready | null = null;
+  #socket: WebSocket | null = null;
+  #session: ClientSession | null = null;
+  #attempt = 0;
+  #everOnline = false;
+  #closed = false;
+  #fatal: HooklineError | null = null;
+  #lastProblem = 'connection failed';
+  #retryTimer: NodeJS.Timeout | undefined;
+  #livenessTimer: NodeJS.Timeout | undefined;
+  #exchangeSeq = 0;
+  #firstResult: { resolve: () => void; reject: (error: HooklineError) => void } | null = null;
+
+  constructor(options: TunnelOptions) {
+    super();
+    this.#options = options;
+    this.target = parseTarget(options.target);
+    const AgentClass = this.target.protocol === 'https:' ? HttpsAgent : HttpAgent;
+    this.#agent = new AgentClass({ keepAlive: true, maxSockets: options.maxLocalSockets ?? 256, maxFreeSockets: 64 });
+    connectUrl(options.relay, {}); // validate early: a bad relay URL is a usage error
+  }
+
+  get state(): TunnelState {
+    return this.#state;
+  }
+
+  /** The tunnel name (after the first READY). */
+  get name(): string {
+    return this.#ready?.name ?? this.#options.name ?? '';
+  }
+
+  /** Public URLs, preferred first (after the first READY). */
+  get urls(): string[] {
+    return this.#ready?.urls ?? [];
+  }
+
+  get url(): string {
+    return this.urls[0] ?? '';
+  }
+
+  /** Resolves once online the first time; rejects on a refusal or an unreachable relay. */
+  start(): Promise<this> {
+    return new Promise((resolve, reject) => {
+      this.#firstResult = { resolve: () => resolve(this), reject };
+      this.#connect();
+    });
+  }
+
+  /** Close the tunnel: no reconnect, open exchanges are reset, sockets closed. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#livenessTimer);
+    const socket = this.#socket;
+    this.#session?.close('E_TUNNEL_CLOSED', 'the tunnel client is shutting down');
+    if (socket && socket.readyState !== WebSocket.CLOSED) {
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.close(1000, 'client closing');
+      const timeout = setTimeout(() => socket.terminate(), 2_000);
+      await closed;
+      clearTimeout(timeout);
+    }
+    this.#agent.destroy();
+    this.#setState({ state: 'closed' });
+  }
+
+  #setState(state: TunnelState): void {
+    this.#state = state;
+    this.emit('state', state);
+  }
+
+  #emitError(code: ErrorCode, message: string, id?: string): void {
+    // 'error' without a listener would throw (EventEmitter rule); it is informational here.
+    if (this.listenerCount('error') > 0)
+      this.emit('error', id === undefined ? { code, message } : { code, message, id });
+  }
+
+  #connect(): void {
+    const options = this.#options;
+    const url = connectUrl(options.relay, { name: options.name, client: this.#clientId });
+    const socket = new WebSocket(url, {
+      headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+      perMessageDeflate: false,
+      maxPayload: MAX_MESSAGE_SIZE,
+      handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
+      generateMask: zeroMask,
+    });
+    this.#socket = socket;
+    const writer = new FrameWriter(socket);
+    const handshakeTimer = setTimeout(() => {
+      this.#lastProblem = 'the relay did not answer the handshake in time';
+      socket.terminate();
+    }, options.handshakeTimeoutMs ?? 10_000);
+
+    socket.on('unexpected-response', (_req, res) => {
+      const header = res.headers['hookline-error'];
+      const code: ErrorCode = isErrorCode(header) ? header : 'E_RELAY_UNREACHABLE';
+      const raw = res.headers['hookline-error-message'];
+      const message = typeof raw === 'string' ? safeDecode(raw) : `relay answered HTTP ${res.statusCode}`;
+      res.resume();
+      this.#lastProblem = message;
+      if (NO_RETRY.has(code)) this.#fatal = new HooklineError(code, message);
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      writer.write({
+        type: FrameType.HELLO,
+        stream: 0,
+        message: {
+          versions: [PROTOCOL_VERSION],
+          clientId: this.#clientId,
+          ...(options.name === undefined ? {} : { name: options.name }),
+          agent: options.agent ?? 'hookline',
+        },
+      });
+    });
+    socket.on('message', (data: Buffer) => {
+      this.#armLiveness();
+      if (this.#session) return this.#session.handleMessage(data);
+      clearTimeout(handshakeTimer);
+      this.#onHandshakeMessage(socket, writer, data);
+    });
+    socket.on('ping', () => this.#armLiveness());
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      this.#lastProblem = error.code === 'ECONNREFUSED' ? `nothing listens at ${options.relay}` : error.message;
+    });
+    socket.once('close', () => {
+      clearTimeout(handshakeTimer);
+      this.#onSocketClosed(socket);
+    });
+  }
+
+  #onHandshakeMessage(socket: WebSocket, writer: FrameWriter, data: Buffer): void {
+    const decoded = decodeMessage(data);
+    const frame = decoded.ok ? decoded.frames[0] : undefined;
+    if (frame?.type === FrameType.ERROR) {
+      this.#lastProblem = frame.message.message;
+      if (NO_RETRY.has(frame.message.code)) this.#fatal = new HooklineError(frame.message.code, frame.message.message);
+      socket.close();
+      return;
+    }
+    if (frame?.type !== FrameType.READY) {
+      this.#lastProblem = decoded.ok ? 'the relay did not answer HELLO with READY' : decoded.error.message;
+      socket.terminate();
+      return;
+    }
+    this.#ready = frame.message;
+    this.#session = new ClientSession(socket, writer, {
+      onRequest: (stream, head) => this.#startExchange(stream, head.head, writer),
+      onFatal: (code, message) => {
+        this.#lastProblem = message;
+        if (NO_RETRY.has(code)) this.#fatal = new HooklineError(code, message);
+        this.#emitError(code, message);
+      },
+    });
+    this.#attempt = 0;
+    this.#everOnline = true;
+    this.#armLiveness();
+    this.#setState({ state: 'online', name: frame.message.name, urls: frame.message.urls });
+    this.#firstResult?.resolve();
+    this.#firstResult = null;
+  }
+
+  #startExchange(stream: number, head: Parameters<typeof startLocalExchange>[0]['head'], writer: FrameWriter) {
+    const id = String(++this.#exchangeSeq);
+    const session = this.#session;
+    this.emit('request', { id, head, startedAt: Date.now() });
+    return startLocalExchange({
+      id,
+      stream,
+      head,
+      writer,
+      target: this.target,
+      agent: this.#agent,
+      hostHeader: this.#options.hostHeader ?? 'passthrough',
+      timeoutMs: this.#options.localTimeoutMs ?? 30_000,
+      window: this.#ready?.window ?? DEFAULT_STREAM_WINDOW,
+      onResponse: (event) => this.emit('response', event),
+      onDone: (event) => {
+        session?.release(stream);
+        if (event.error) this.#emitError(event.error.code, event.error.message, id);
+        this.emit('exchange', event);
+      },
+    });
+  }
+
+  /** No ping or message from the relay for 2.5 heartbeats: the link is dead. */
+  #armLiveness(): void {
+    clearTimeout(this.#livenessTimer);
+    const heartbeat = this.#ready?.heartbeatMs;
+    if (!heartbeat || this.#closed) return;
+    const socket = this.#socket;
+    this.#livenessTimer = setTimeout(() => {
+      this.#lastProblem = 'the relay stopped answering';
+      socket?.terminate();
+    }, heartbeat * 2.5);
+    this.#livenessTimer.unref();
+  }
+
+  #onSocketClosed(socket: WebSocket): void {
+    if (socket !== this.#socket) return;
+    clearTimeout(this.#livenessTimer);
+    this.#session?.close('E_TUNNEL_CLOSED', 'the connection to the relay was lost');
+    this.#session = null;
+    this.#socket = null;
+    if (this.#closed) return;
+    if (this.#fatal) return this.#fail(this.#fatal);
+    const reconnect = this.#options.reconnect;
+    const mayRetry = this.#everOnline ? reconnect !== false : this.#options.retryInitialConnect === true;
+    if (!mayRetry) {
+      return this.#fail(new HooklineError('E_RELAY_UNREACHABLE', `cannot reach the relay: ${this.#lastProblem}`));
+    }
+    this.#attempt += 1;
+    const delayMs = reconnectDelay(this.#attempt, reconnect || {});
+    this.#setState({ state: 'reconnecting', attempt: this.#attempt, delayMs, reason: this.#lastProblem });
+    this.#retryTimer = setTimeout(() => this.#connect(), delayMs);
+  }
+
+  #fail(error: HooklineError): void {
+    this.#closed = true;
+    this.#agent.destroy();
+    this.#setState({ state: 'failed', code: error.code, message: error.message });
+    this.#emitError(error.code, error.message);
+    this.#firstResult?.reject(error);
+    this.#firstResult = null;
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Open a tunnel and wait until it is online.
+ *
+ * @example
+ * const tunnel = await connectTunnel({ relay: 'http://127.0.0.1:4747', target: 3000 });
+ * console.log(tunnel.url);
+ * tunnel.on('exchange', (e) => console.log(e.method, e.path, e.status));
+ * await tunnel.close();
+ */
+export function connectTunnel(options: TunnelOptions): Promise<Tunnel> {
+  return new Tunnel(options).start();
+}

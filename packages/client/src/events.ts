@@ -1,0 +1,54 @@
+import type { ErrorCode, RequestHead } from '@hookline/protocol';
+
+export type TunnelState =
+  | { state: 'connecting' }
+  | { state: 'online'; name: string; urls: string[] }
+  | { state: 'reconnecting'; attempt: number; delayMs: number; reason: string }
+  | { state: 'failed'; code: ErrorCode; message: string }
+  | { state: 'closed' };
+
+/** A request the relay handed to this client. */
+export interface RequestEvent {
+  /** Unique within this client process. */
+  id: string;
+  head: RequestHead;
+  startedAt: number;
+}
+
+/** The local server's response head arrived. */
+export interface ResponseEvent {
+  id: string;
+  status: number;
+  headers: string[];
+  /** ms from the request head to the response head. */
+  durationMs: number;
+}
+
+/** One exchange is over, successfully or not: what a log line or capture needs. */
+export interface ExchangeEvent {
+  id: string;
+  method: string;
+  path: string;
+  status: number | null;
+  durationMs: number;
+  requestBytes: number;
+  responseBytes: number;
+  error: { code: ErrorCode; message: string } | null;
+  upgrade: boolean;
+}
+
+export interface ErrorEvent {
+  code: ErrorCode;
+  message: string;
+  /** The exchange it belongs to, when it is about one. */
+  id?: string;
+}
+
+/** Event map of a Tunnel (a typed EventEmitter). */
+export interface TunnelEvents {
+  state: [TunnelState];
+  request: [RequestEvent];
+  response: [ResponseEvent];
+  exchange: [ExchangeEvent];
+  error: [ErrorEvent];
+}

@@ -1,0 +1,10 @@
+/**
+ * @module @hookline/client — `connectTunnel()`: keeps one WebSocket to a relay and
+ * forwards every request on the tunnel's URL to a local target, streaming both ways.
+ */
+export type { BackoffOptions } from './backoff.js';
+export { reconnectDelay } from './backoff.js';
+export { connectTunnel, Tunnel, type TunnelOptions } from './connect-tunnel.js';
+export type { ErrorEvent, ExchangeEvent, RequestEvent, ResponseEvent, TunnelEvents, TunnelState } from './events.js';
+export { forwardedRequestHeaders, type HostHeaderMode } from './forward-headers.js';
+export { connectUrl, parseTarget } from './target.js';

@@ -1,0 +1,58 @@
+/**
+ * Stable error codes. The same code reaches the public caller (`hookline-error`
+ * header), the client's events, the CLI/TUI and the logs, so it never changes
+ * meaning once published.
+ */
+export const ERROR_STATUS = {
+  E_BAD_REQUEST: 400,
+  E_UNAUTHORIZED: 401,
+  E_TUNNEL_NOT_FOUND: 404,
+  E_NAME_TAKEN: 409,
+  E_NAME_INVALID: 400,
+  E_BODY_TOO_LARGE: 413,
+  E_LOCAL_REFUSED: 502,
+  E_LOCAL_ERROR: 502,
+  E_TUNNEL_CLOSED: 502,
+  E_PROTOCOL: 502,
+  E_STREAM_RESET: 502,
+  E_TUNNEL_OFFLINE: 503,
+  E_TOO_MANY_STREAMS: 503,
+  E_RELAY_SHUTDOWN: 503,
+  E_LOCAL_TIMEOUT: 504,
+  E_RELAY_UNREACHABLE: 502,
+  E_VERSION: 426,
+  E_CANCELLED: 499,
+  E_INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
+}
+
+/** An error with a stable `code` and the HTTP status a public caller sees for it. */
+export class HooklineError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HooklineError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+/** Raised (or returned) by the codec for bytes that are not a valid frame. */
+export class ProtocolError extends HooklineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_PROTOCOL', message, options);
+    this.name = 'ProtocolError';
+  }
+}
+
+/** The one factory for coded errors, so call sites never invent codes. */
+export function createError(code: ErrorCode, message: string, cause?: unknown): HooklineError {
+  return new HooklineError(code, message, cause === undefined ? undefined : { cause });
+}

@@ -1,0 +1,117 @@
+import { encodeFrameHeader, encodePayload } from './codec.js';
+import { MAX_BATCH_BYTES } from './constants.js';
+import { type Frame, FrameType } from './frames.js';
+
+/** The transport under a FrameWriter: a WebSocket (ws) fits as is. */
+export interface MessageSink {
+  send(data: Buffer, callback: (error?: Error) => void): void;
+  /** Bytes accepted by `send` but not yet written to the socket. */
+  readonly bufferedAmount: number;
+}
+
+export interface FrameWriterOptions {
+  /**
+   * Above this many buffered bytes the writer reports `congested`, and body
+   * pumps pause their sources until it drains.
+   * @default 4 MiB
+   */
+  highWaterMark?: number;
+  /** @default MAX_BATCH_BYTES */
+  maxBatchBytes?: number;
+}
+
+/**
+ * Batches every frame written in one event-loop turn into a single WebSocket
+ * message (one syscall, one ws frame), and tells producers when the transport is
+ * congested. Measured in the prototype: batching alone took small-request
+ * throughput from 0.24× to 0.36× direct.
+ */
+export class FrameWriter {
+  readonly #sink: MessageSink;
+  readonly #highWaterMark: number;
+  readonly #maxBatchBytes: number;
+  #parts: Buffer[] = [];
+  #pendingBytes = 0;
+  #scheduled = false;
+  #closed = false;
+  #drainWaiters: Array<() => void> = [];
+
+  constructor(sink: MessageSink, options: FrameWriterOptions = {}) {
+    this.#sink = sink;
+    this.#highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
+    this.#maxBatchBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
+  }
+
+  /** True while the transport holds more than the high-water mark. */
+  get congested(): boolean {
+    return this.#pendingBytes + this.#sink.bufferedAmount > this.#highWaterMark;
+  }
+
+  write(frame: Frame): void {
+    const payload = encodePayload(frame);
+    this.#push(encodeFrameHeader(frame.type, frame.stream, payload.length), payload);
+  }
+
+  /** Body chunk fast path: no frame object, no copy of the payload until the batch is sent. */
+  writeBody(type: typeof FrameType.REQUEST_BODY | typeof FrameType.RESPONSE_BODY, stream: number, chunk: Buffer): void {
+    this.#push(encodeFrameHeader(type, stream, chunk.length), chunk);
+  }
+
+  writeWindow(stream: number, credit: number): void {
+    this.write({ type: FrameType.WINDOW, stream, credit });
+  }
+
+  /** Run `callback` once the transport is no longer congested. */
+  onDrain(callback: () => void): void {
+    if (!this.congested) {
+      queueMicrotask(callback);
+      return;
+    }
+    this.#drainWaiters.push(callback);
+  }
+
+  /** Send what is batched now instead of at the end of the turn. */
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#closed || this.#parts.length === 0) return;
+    const parts = this.#parts;
+    const data = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, this.#pendingBytes);
+    this.#parts = [];
+    this.#pendingBytes = 0;
+    this.#sink.send(data, this.#afterSend);
+  }
+
+  /** Drop anything batched; later writes are ignored. */
+  close(): void {
+    this.#closed = true;
+    this.#parts = [];
+    this.#pendingBytes = 0;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
+  #push(header: Buffer, payload: Buffer): void {
+    if (this.#closed) return;
+    this.#parts.push(header);
+    if (payload.length > 0) this.#parts.push(payload);
+    this.#pendingBytes += header.length + payload.length;
+    if (this.#pendingBytes >= this.#maxBatchBytes) {
+      this.flush();
+    } else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flushScheduled);
+    }
+  }
+
+  readonly #flushScheduled = (): void => {
+    if (this.#scheduled) this.flush();
+  };
+
+  readonly #afterSend = (): void => {
+    if (this.#drainWaiters.length === 0 || this.congested) return;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const waiter of waiters) waiter();
+  };
+}

@@ -1,0 +1,11 @@
+/**
+ * @module @hookline/relay — the public side of hookline: `createRelay()` holds
+ * tunnel names, routes public requests to the client holding them, and streams
+ * both ways over the client's WebSocket.
+ */
+export { randomTunnelName, tunnelNameProblem } from './names.js';
+export type { RelayLogger, RelayOptions } from './options.js';
+export { ERROR_HEADER } from './public-error.js';
+export { type ClaimResult, createMemoryRegistry, type TunnelHolder, type TunnelRegistry } from './registry.js';
+export { createRelay, type Relay } from './relay.js';
+export { routeRequest, type TunnelRoute } from './routing.js';

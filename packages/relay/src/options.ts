@@ -1,0 +1,75 @@
+import { DEFAULT_STREAM_WINDOW } from '@hookline/protocol';
+import { createMemoryRegistry, type TunnelRegistry } from './registry.js';
+
+/** Structured log sink; pino's logger fits as is. */
+export interface RelayLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface RelayOptions {
+  /**
+   * Base domain for host routing: `<name>.<domain>` reaches tunnel `<name>`.
+   * Without it only path routing (`/t/<name>/…`) is available.
+   */
+  domain?: string;
+  /**
+   * The URL the relay is reachable at from outside (scheme, host, port), used to
+   * build tunnel URLs. @default `http://<domain or listen host>:<port>`
+   */
+  publicUrl?: string;
+  /**
+   * Accepted bearer tokens for the tunnel endpoint. Empty: open relay (anyone may
+   * open a tunnel). Kept only as hashes in memory.
+   * @default []
+   */
+  tokens?: readonly string[];
+  /** Name table. @default an in-memory registry */
+  registry?: TunnelRegistry;
+  /** Ping every session this often; one missed pong ends it. @default 30_000 */
+  heartbeatIntervalMs?: number;
+  /** A client must send HELLO within this time of connecting. @default 10_000 */
+  helloTimeoutMs?: number;
+  /** Largest request body forwarded (413 beyond it). @default 10 MiB */
+  maxBodyBytes?: number;
+  /** Concurrent exchanges per tunnel (503 + Retry-After beyond it). @default 1_000 */
+  maxStreamsPerTunnel?: number;
+  /** Per-stream flow-control window. @default 1 MiB */
+  streamWindow?: number;
+  /** @default a logger that writes nothing */
+  logger?: RelayLogger;
+}
+
+export type ResolvedRelayOptions = Required<Omit<RelayOptions, 'domain' | 'publicUrl'>> &
+  Pick<RelayOptions, 'domain' | 'publicUrl'>;
+
+const silent: RelayLogger = { info() {}, warn() {}, error() {} };
+
+function positive(name: string, value: number): number {
+  if (!(value > 0)) throw new TypeError(`relay option ${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+/** Merge defaults once and reject impossible settings at construction. */
+export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions {
+  if (options.domain !== undefined && !/^[a-z0-9.-]+$/i.test(options.domain)) {
+    throw new TypeError(`relay option domain is not a host name: ${options.domain}`);
+  }
+  if (options.publicUrl !== undefined && !URL.canParse(options.publicUrl)) {
+    throw new TypeError(`relay option publicUrl is not a URL: ${options.publicUrl}`);
+  }
+  const resolved: ResolvedRelayOptions = {
+    tokens: options.tokens ?? [],
+    registry: options.registry ?? createMemoryRegistry(),
+    heartbeatIntervalMs: positive('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 30_000),
+    helloTimeoutMs: positive('helloTimeoutMs', options.helloTimeoutMs ?? 10_000),
+    maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes ?? 10 * 1024 * 1024),
+    maxStreamsPerTunnel: positive('maxStreamsPerTunnel', options.maxStreamsPerTunnel ?? 1_000),
+    streamWindow: positive('streamWindow', options.streamWindow ?? DEFAULT_STREAM_WINDOW),
+    logger: options.logger ?? silent,
+  };
+  if (options.domain !== undefined) resolved.domain = options.domain.toLowerCase();
+  if (options.publicUrl !== undefined) resolved.publicUrl = options.publicUrl.replace(/\/+$/, '');
+  return resolved;
+}

@@ -1,0 +1,179 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createAdaptorServer, type WebSocketServerLike } from '@hono/node-server';
+import { MAX_MESSAGE_SIZE } from '@hookline/protocol';
+import { WebSocketServer } from 'ws';
+import { forwardHttpExchange } from './http-exchange.js';
+import { type RelayOptions, resolveRelayOptions } from './options.js';
+import { sendPublicError, writeSocketError } from './public-error.js';
+import { routeRequest, type TunnelRoute } from './routing.js';
+import { createServiceApp } from './service-app.js';
+import { SessionTable } from './session-table.js';
+import { createTokenVerifier } from './token-auth.js';
+import { acceptTunnelSocket } from './tunnel-handshake.js';
+import type { TunnelSession } from './tunnel-session.js';
+import { forwardUpgrade } from './upgrade-exchange.js';
+
+export interface Relay {
+  /** The node HTTP server (not listening until `listen`). */
+  readonly server: Server;
+  /** Start listening; resolves with the bound address. */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Base URL tunnels are built from; available after `listen`. */
+  readonly url: string;
+  /** Public URLs of tunnel `name`, preferred first. */
+  urlsFor(name: string): string[];
+  /** Number of tunnel sessions connected to this relay. */
+  readonly tunnelCount: number;
+  /** Close every session and the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Create a relay: public ingress (host and path routing) streaming through
+ * tunnel sessions, the WebSocket tunnel endpoint and the service routes.
+ *
+ * @example
+ * const relay = createRelay({ domain: 'localhost' });
+ * await relay.listen(0, '127.0.0.1');
+ * console.log(relay.url);
+ */
+export function createRelay(relayOptions: RelayOptions = {}): Relay {
+  const options = resolveRelayOptions(relayOptions);
+  const sessions = new SessionTable();
+  const verifier = options.tokens.length > 0 ? createTokenVerifier(options.tokens) : null;
+  const limits = { maxBodyBytes: options.maxBodyBytes, streamWindow: options.streamWindow };
+  let baseUrl = options.publicUrl ?? '';
+
+  const urlsFor = (name: string): string[] => {
+    const base = new URL(baseUrl);
+    const urls = [`${baseUrl}/t/${name}`];
+    if (options.domain) urls.unshift(`${base.protocol}//${name}.${options.domain}${base.port ? `:${base.port}` : ''}`);
+    return urls;
+  };
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_SIZE, perMessageDeflate: false });
+  const app = createServiceApp({
+    options,
+    verifier,
+    stats: () => ({ tunnels: sessions.size }),
+    onTunnelSocket(socket, owner, remoteAddress) {
+      acceptTunnelSocket(socket, { options, sessions, owner, remoteAddress, urlsFor });
+    },
+  });
+
+  /** Tunnel route and live session for a request, or why there is none. */
+  const findTunnel = (
+    req: IncomingMessage,
+  ):
+    | { kind: 'service' }
+    | { kind: 'error'; code: 'E_BAD_REQUEST' | 'E_TUNNEL_NOT_FOUND'; message: string }
+    | {
+        kind: 'tunnel';
+        route: TunnelRoute;
+        session: TunnelSession;
+      } => {
+    const routed = routeRequest(req.url, req.headers.host, options.domain);
+    if (routed.kind === 'service') return routed;
+    if (routed.kind === 'invalid') return { kind: 'error', code: 'E_BAD_REQUEST', message: routed.message };
+    const session = sessions.get(routed.route.name);
+    if (!session || session.closed) {
+      return { kind: 'error', code: 'E_TUNNEL_NOT_FOUND', message: `no tunnel named "${routed.route.name}" is online` };
+    }
+    return { kind: 'tunnel', route: routed.route, session };
+  };
+
+  // Tunnel traffic is dispatched before hono, on the raw node objects: building a
+  // Web Request/Response per exchange cost the prototype 2-3x relay CPU.
+  const dispatch = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    hono: (req: IncomingMessage, res: ServerResponse) => unknown,
+  ) => {
+    const found = findTunnel(req);
+    if (found.kind === 'service') return void hono(req, res);
+    if (found.kind === 'error') return sendPublicError(res, found.code, found.message);
+    forwardHttpExchange(found.session, req, res, found.route, limits);
+  };
+
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    // ws's option types and node-server's differ only under exactOptionalPropertyTypes.
+    websocket: { server: wss as unknown as WebSocketServerLike },
+    createServer: ((serverOptions: object, hono: (req: IncomingMessage, res: ServerResponse) => unknown) =>
+      createServer(serverOptions, (req, res) => dispatch(req, res, hono))) as unknown as typeof createServer,
+  }) as Server;
+
+  // node-server installed one 'upgrade' listener (for /_hookline/connect). Tunnel
+  // upgrades must bypass it, and it only rejects refused upgrades while it is the
+  // sole listener, so wrap it instead of adding a second one.
+  const [serviceUpgrade] = server.listeners('upgrade') as Array<
+    (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+  >;
+  server.removeAllListeners('upgrade');
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const found = findTunnel(req);
+    if (found.kind === 'service') {
+      if (serviceUpgrade) serviceUpgrade(req, socket, head);
+      else writeSocketError(socket, 'E_TUNNEL_NOT_FOUND', 'no upgrade here');
+      return;
+    }
+    socket.on('error', () => {});
+    if (found.kind === 'error') return writeSocketError(socket, found.code, found.message);
+    forwardUpgrade(found.session, req, socket, head, found.route, limits);
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const body = tooLarge ? 'request headers too large (E_BAD_REQUEST)\n' : 'malformed HTTP request (E_BAD_REQUEST)\n';
+    socket.end(
+      `HTTP/1.1 ${status}\r\nhookline-error: E_BAD_REQUEST\r\ncontent-type: text/plain\r\n` +
+        `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const session of sessions.values()) {
+      if (!session.alive) session.terminate();
+      else session.ping();
+    }
+  }, options.heartbeatIntervalMs);
+  heartbeat.unref();
+
+  return {
+    server,
+    get url() {
+      return baseUrl;
+    },
+    urlsFor,
+    get tunnelCount() {
+      return sessions.size;
+    },
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          if (!options.publicUrl) {
+            const shown = options.domain ?? (host === '0.0.0.0' || host === '::' ? 'localhost' : host);
+            baseUrl = `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}`;
+          }
+          resolve(address);
+        });
+      });
+    },
+    async close() {
+      clearInterval(heartbeat);
+      for (const session of [...sessions.values()])
+        session.close('E_RELAY_SHUTDOWN', 'the relay is shutting down', 1001);
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { HttpBindings } from '@hono/node-server';
+import { upgradeWebSocket } from '@hono/node-server';
+import type { ErrorCode } from '@hookline/protocol';
+import { ERROR_STATUS } from '@hookline/protocol';
+import { Hono } from 'hono';
+import type { WebSocket } from 'ws';
+import { tunnelNameProblem } from './names.js';
+import type { ResolvedRelayOptions } from './options.js';
+import { ERROR_HEADER } from './public-error.js';
+import { bearerToken, type TokenVerifier } from './token-auth.js';
+
+export interface ServiceAppDeps {
+  options: ResolvedRelayOptions;
+  verifier: TokenVerifier | null;
+  /** Called with the raw ws socket once a tunnel client is connected. */
+  onTunnelSocket(socket: WebSocket, owner: string | null, remoteAddress: string): void;
+  stats(): { tunnels: number };
+}
+
+type Env = { Bindings: HttpBindings; Variables: { owner: string | null } };
+
+/** A refusal the ws client can read before any WebSocket exists: status + code + message headers. */
+function refusal(code: ErrorCode, message: string): Response {
+  return new Response(`${message} (${code})\n`, {
+    status: ERROR_STATUS[code],
+    headers: { [ERROR_HEADER]: code, 'hookline-error-message': encodeURIComponent(message) },
+  });
+}
+
+/**
+ * The relay's own routes under `/_hookline/` (hono): health, the tunnel
+ * endpoint. Tunnel traffic never comes here; the ingress dispatcher takes it first.
+ */
+export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
+  const app = new Hono<Env>();
+
+  app.get('/_hookline/healthz', (c) => c.json({ status: 'ok', tunnels: deps.stats().tunnels }));
+
+  app.get(
+    '/_hookline/connect',
+    async (c, next) => {
+      // Refuse before the upgrade: a bad token or name never costs a WebSocket.
+      let owner: string | null = null;
+      if (deps.verifier) {
+        owner = deps.verifier.verify(bearerToken(c.req.header('authorization')));
+        if (owner === null) return refusal('E_UNAUTHORIZED', 'missing or invalid token (Authorization: Bearer …)');
+      }
+      const name = c.req.query('name');
+      if (name !== undefined) {
+        const problem = tunnelNameProblem(name.toLowerCase());
+        if (problem) return refusal('E_NAME_INVALID', problem);
+        const holder = await deps.options.registry.holderOf(name.toLowerCase());
+        const clientId = c.req.query('client');
+        if (holder && !(holder.clientId === clientId && holder.owner === owner)) {
+          return refusal('E_NAME_TAKEN', `tunnel name "${name}" is in use by another client`);
+        }
+      }
+      c.set('owner', owner);
+      await next();
+    },
+    upgradeWebSocket((c) => {
+      const owner = c.get('owner');
+      const remoteAddress = c.env.incoming.socket.remoteAddress ?? '';
+      return {
+        onOpen(_event, ws) {
+          deps.onTunnelSocket(ws.raw as WebSocket, owner, remoteAddress);
+        },
+      };
+    }),
+  );
+
+  app.all('/_hookline/connect', (c) => c.text('this endpoint expects a WebSocket upgrade\n', 426));
+
+  app.get('/', (c) =>
+    c.text('hookline relay. Tunnels live at /t/<name>/… — run `hookline http <port>` to open one.\n'),
+  );
+
+  app.notFound((c) => {
+    c.header(ERROR_HEADER, 'E_TUNNEL_NOT_FOUND');
+    return c.text('Not found. Tunnels live at /t/<name>/… (E_TUNNEL_NOT_FOUND)\n', 404);
+  });
+
+  app.onError((error, c) => {
+    deps.options.logger.error({ err: error }, 'service route failed');
+    c.header(ERROR_HEADER, 'E_INTERNAL');
+    return c.text('internal relay error (E_INTERNAL)\n', 500);
+  });
+
+  return app;
+}

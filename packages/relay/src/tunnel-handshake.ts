@@ -1,0 +1,111 @@
+import {
+  decodeMessage,
+  type ErrorCode,
+  FrameType,
+  FrameWriter,
+  type Hello,
+  PROTOCOL_VERSION,
+  SUPPORTED_VERSIONS,
+} from '@hookline/protocol';
+import type { WebSocket } from 'ws';
+import { randomTunnelName, tunnelNameProblem } from './names.js';
+import type { ResolvedRelayOptions } from './options.js';
+import type { SessionTable } from './session-table.js';
+import { TunnelSession } from './tunnel-session.js';
+
+export interface HandshakeContext {
+  options: ResolvedRelayOptions;
+  sessions: SessionTable;
+  /** Token id the upgrade request authenticated with, or null on an open relay. */
+  owner: string | null;
+  remoteAddress: string;
+  urlsFor(name: string): string[];
+}
+
+/** Refuse a session before it starts: one ERROR frame saying why, then close. */
+function refuse(socket: WebSocket, code: ErrorCode, message: string, wsCode: number): void {
+  const writer = new FrameWriter(socket);
+  writer.write({ type: FrameType.ERROR, stream: 0, message: { code, message } });
+  writer.flush();
+  socket.close(wsCode, code);
+}
+
+/**
+ * Wait for the client's HELLO, agree on a version, claim the name and answer
+ * READY. Until then nothing else is accepted on the socket.
+ */
+export function acceptTunnelSocket(socket: WebSocket, context: HandshakeContext): void {
+  const { options } = context;
+  const timer = setTimeout(
+    () => refuse(socket, 'E_PROTOCOL', 'no HELLO received in time', 1002),
+    options.helloTimeoutMs,
+  );
+  socket.once('close', () => clearTimeout(timer));
+  socket.on('error', () => {});
+  socket.once('message', (data: Buffer, isBinary: boolean) => {
+    clearTimeout(timer);
+    const decoded = isBinary ? decodeMessage(data) : null;
+    const first = decoded?.ok ? decoded.frames[0] : undefined;
+    if (!first || first.type !== FrameType.HELLO || decoded?.ok !== true || decoded.frames.length !== 1) {
+      const reason = decoded && !decoded.ok ? decoded.error.message : 'the first message must be a lone HELLO frame';
+      refuse(socket, 'E_PROTOCOL', reason, 1002);
+      return;
+    }
+    void startSession(socket, first.message, context).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'tunnel handshake failed');
+      refuse(socket, 'E_INTERNAL', 'the relay could not start the session', 1011);
+    });
+  });
+}
+
+async function startSession(socket: WebSocket, hello: Hello, context: HandshakeContext): Promise<void> {
+  const { options, sessions, owner } = context;
+  const version = hello.versions.filter((v) => SUPPORTED_VERSIONS.includes(v)).sort((a, b) => b - a)[0];
+  if (version === undefined) {
+    refuse(socket, 'E_VERSION', `this relay speaks protocol ${SUPPORTED_VERSIONS.join(', ')}; upgrade hookline`, 1002);
+    return;
+  }
+  const requested = hello.name?.toLowerCase();
+  const problem = requested === undefined ? null : tunnelNameProblem(requested);
+  if (problem) {
+    refuse(socket, 'E_NAME_INVALID', problem, 4400);
+    return;
+  }
+  const name = requested ?? randomTunnelName();
+  const session = new TunnelSession({
+    socket,
+    name,
+    clientId: hello.clientId,
+    owner,
+    maxStreams: options.maxStreamsPerTunnel,
+    onClosed: (closed) => {
+      if (sessions.delete(closed)) void options.registry.release(closed.name, closed.id);
+      options.logger.info({ tunnel: closed.name, session: closed.id }, 'tunnel offline');
+    },
+  });
+  const claim = await options.registry.claim(name, { sessionId: session.id, clientId: hello.clientId, owner });
+  if (!claim.ok) {
+    session.close('E_NAME_TAKEN', `tunnel name "${name}" is in use by another client`, 4409);
+    return;
+  }
+  if (socket.readyState !== socket.OPEN) {
+    await options.registry.release(name, session.id);
+    return;
+  }
+  // A reconnect from the same client replaces its stale session at once.
+  sessions.get(name)?.close('E_TUNNEL_CLOSED', 'replaced by a newer connection from the same client', 4000);
+  sessions.set(session);
+  session.writer.write({
+    type: FrameType.READY,
+    stream: 0,
+    message: {
+      version: version ?? PROTOCOL_VERSION,
+      sessionId: session.id,
+      name,
+      urls: context.urlsFor(name),
+      window: options.streamWindow,
+      heartbeatMs: options.heartbeatIntervalMs,
+    },
+  });
+  options.logger.info({ tunnel: name, session: session.id, remote: context.remoteAddress }, 'tunnel online');
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import {
+  decodeMessage,
+  type ErrorCode,
+  type Frame,
+  FrameType,
+  FrameWriter,
+  type RequestHead,
+  type ResponseHead,
+} from '@hookline/protocol';
+import type { WebSocket } from 'ws';
+
+/** One exchange on the relay side, fed by the session's frames. */
+export interface RelayStream {
+  onResponseHead(head: ResponseHead): void;
+  onResponseBody(chunk: Buffer): void;
+  onResponseEnd(): void;
+  onWindow(credit: number): void;
+  /** The client reset the stream, or the session ended under it. */
+  onReset(code: ErrorCode, message: string): void;
+}
+
+export interface TunnelSessionInit {
+  socket: WebSocket;
+  name: string;
+  clientId: string;
+  owner: string | null;
+  maxStreams: number;
+  /** Called once when the session is gone, whatever the reason. */
+  onClosed: (session: TunnelSession) => void;
+}
+
+/**
+ * The relay's end of one client's WebSocket: allocates stream ids for ingress
+ * exchanges, writes their frames, and routes the client's frames back to them.
+ * A frame that breaks the protocol ends the session with ERROR, never the relay.
+ */
+export class TunnelSession {
+  readonly id = randomUUID();
+  readonly name: string;
+  readonly clientId: string;
+  readonly owner: string | null;
+  readonly writer: FrameWriter;
+  readonly #socket: WebSocket;
+  readonly #streams = new Map<number, RelayStream>();
+  readonly #maxStreams: number;
+  readonly #onClosed: (session: TunnelSession) => void;
+  #nextStreamId = 1;
+  #closed = false;
+  /** Set by the heartbeat: false after a ping, true again on pong. */
+  alive = true;
+
+  constructor(init: TunnelSessionInit) {
+    this.#socket = init.socket;
+    this.name = init.name;
+    this.clientId = init.clientId;
+    this.owner = init.owner;
+    this.#maxStreams = init.maxStreams;
+    this.#onClosed = init.onClosed;
+    this.writer = new FrameWriter(init.socket);
+    init.socket.on('message', this.#onMessage);
+    init.socket.on('pong', () => {
+      this.alive = true;
+    });
+    init.socket.once('close', () => this.#teardown('E_TUNNEL_CLOSED', 'the tunnel client disconnected'));
+    init.socket.on('error', () => this.#teardown('E_TUNNEL_CLOSED', 'the tunnel connection failed'));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get activeStreams(): number {
+    return this.#streams.size;
+  }
+
+  /** Register an exchange and send its head; null when the tunnel is at its stream limit. */
+  open(stream: RelayStream, head: RequestHead): number | null {
+    if (this.#closed || this.#streams.size >= this.#maxStreams) return null;
+    const id = this.#nextStreamId;
+    this.#nextStreamId = id >= 0xffff_ffff ? 1 : id + 1;
+    this.#streams.set(id, stream);
+    this.writer.write({ type: FrameType.REQUEST_HEAD, stream: id, head });
+    return id;
+  }
+
+  /** The exchange is over on both sides; forget it. */
+  finish(id: number): void {
+    this.#streams.delete(id);
+  }
+
+  /** Abort an exchange from the relay side (caller left, limit hit). */
+  reset(id: number, code: ErrorCode, message: string): void {
+    if (!this.#streams.delete(id)) return;
+    this.writer.write({ type: FrameType.RESET, stream: id, reset: { code, message } });
+  }
+
+  ping(): void {
+    this.alive = false;
+    this.#socket.ping();
+  }
+
+  /** End the session: tell the client why, then fail every open exchange. */
+  close(code: ErrorCode, message: string, wsCode = 1000): void {
+    if (this.#closed) return;
+    this.writer.write({ type: FrameType.ERROR, stream: 0, message: { code, message } });
+    this.writer.flush();
+    this.#socket.close(wsCode, code);
+    this.#teardown(code, message);
+  }
+
+  /** Drop the connection without a goodbye (dead peer). */
+  terminate(): void {
+    this.#socket.terminate();
+    this.#teardown('E_TUNNEL_CLOSED', 'the tunnel client stopped answering');
+  }
+
+  readonly #onMessage = (data: Buffer, isBinary: boolean): void => {
+    if (this.#closed) return;
+    if (!isBinary) {
+      this.close('E_PROTOCOL', 'text messages are not part of the protocol', 1003);
+      return;
+    }
+    const result = decodeMessage(data);
+    if (!result.ok) {
+      this.close('E_PROTOCOL', result.error.message, 1002);
+      return;
+    }
+    for (const frame of result.frames) {
+      if (this.#closed) return;
+      this.#dispatch(frame);
+    }
+  };
+
+  #dispatch(frame: Frame): void {
+    switch (frame.type) {
+      case FrameType.RESPONSE_HEAD:
+        return this.#stream(frame.stream)?.onResponseHead(frame.head);
+      case FrameType.RESPONSE_BODY:
+        return this.#stream(frame.stream)?.onResponseBody(frame.chunk);
+      case FrameType.RESPONSE_END:
+        return this.#stream(frame.stream)?.onResponseEnd();
+      case FrameType.WINDOW:
+        return this.#stream(frame.stream)?.onWindow(frame.credit);
+      case FrameType.RESET: {
+        const stream = this.#stream(frame.stream);
+        this.#streams.delete(frame.stream);
+        return stream?.onReset(frame.reset.code, frame.reset.message);
+      }
+      case FrameType.ERROR:
+        return this.#teardown(frame.message.code, frame.message.message);
+      case FrameType.DELIVERY_ACK:
+        // Queued delivery (durable queue) is not served by this session kind yet.
+        return;
+      case FrameType.HELLO:
+      case FrameType.READY:
+      case FrameType.REQUEST_HEAD:
+      case FrameType.REQUEST_BODY:
+      case FrameType.REQUEST_END:
+        return this.close('E_PROTOCOL', `a client may not send frame type ${frame.type}`, 1002);
+    }
+  }
+
+  /**
+   * Frames for a stream that already ended are normal (the two sides cross), so
+   * they are dropped; a stream id never handed out is a protocol error.
+   */
+  #stream(id: number): RelayStream | undefined {
+    const stream = this.#streams.get(id);
+    if (stream === undefined && id >= this.#nextStreamId) {
+      this.close('E_PROTOCOL', `frame for stream ${id}, which was never opened`, 1002);
+    }
+    return stream;
+  }
+
+  #teardown(code: ErrorCode, message: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.writer.close();
+    const streams = [...this.#streams.values()];
+    this.#streams.clear();
+    for (const stream of streams) stream.onReset(code, message);
+    this.#onClosed(this);
+  }
+}
