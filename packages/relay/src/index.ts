@@ -9,3 +9,9 @@ export { ERROR_HEADER } from './public-error.js';
 export { type ClaimResult, createMemoryRegistry, type TunnelHolder, type TunnelRegistry } from './registry.js';
 export { createRelay, type Relay } from './relay.js';
 export { routeRequest, type TunnelRoute } from './routing.js';
+export {
+  jsonLineLogger,
+  type RelayServiceConfig,
+  type RelayServiceInput,
+  relayServiceConfig,
+} from './service-config.js';

@@ -1,0 +1,142 @@
+/** Spawn the built `hookline` binary as a child process and wait for its output lines. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** apps/cli/bin/hookline.js: the committed shim that runs dist/ when built. */
+export const CLI_BIN = fileURLToPath(new URL('../../bin/hookline.js', import.meta.url));
+
+export type StreamName = 'stdout' | 'stderr';
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface CliProcess {
+  readonly child: ChildProcess;
+  /** Everything written so far. */
+  output(stream: StreamName): string;
+  /** Complete lines written so far. */
+  lines(stream: StreamName): string[];
+  /** The first line (past or future) matching `pattern`; rejects on timeout or exit. */
+  waitForLine(stream: StreamName, pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** Resolves once the process has exited. */
+  readonly exited: Promise<Exit>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it is gone. */
+  stop(graceMs?: number): Promise<Exit>;
+}
+
+export interface SpawnCliOptions {
+  cwd: string;
+  /** The child's whole environment (nothing is inherited implicitly). */
+  env: NodeJS.ProcessEnv;
+}
+
+const running = new Set<CliProcess>();
+
+/**
+ * The test's process env without any `HOOKLINE_*` setting, with config and state
+ * dirs (and HOME) pointed at `dir` so no user file leaks into a test.
+ */
+export function isolatedEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('HOOKLINE_')) env[key] = value;
+  return { ...env, HOME: dir, XDG_CONFIG_HOME: dir, XDG_STATE_HOME: dir, NO_COLOR: '1', ...extra };
+}
+
+export function spawnCli(args: readonly string[], options: SpawnCliOptions): CliProcess {
+  const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const text: Record<StreamName, string> = { stdout: '', stderr: '' };
+  const listeners = new Set<() => void>();
+  let exit: Exit | null = null;
+
+  const exited = new Promise<Exit>((resolve) => {
+    // 'close', not 'exit': it comes after the last output has been read.
+    child.once('close', (code, signal) => {
+      exit = { code, signal };
+      running.delete(proc);
+      resolve(exit);
+      for (const listener of [...listeners]) listener();
+    });
+  });
+
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream]?.setEncoding('utf8');
+    child[stream]?.on('data', (chunk: string) => {
+      text[stream] += chunk;
+      for (const listener of [...listeners]) listener();
+    });
+  }
+
+  const lines = (stream: StreamName): string[] => {
+    const all = text[stream].split('\n');
+    all.pop(); // an unfinished last line is not a line yet
+    return all;
+  };
+
+  const describe = (): string =>
+    `hookline ${args.join(' ')}\n--- stdout ---\n${text.stdout}\n--- stderr ---\n${text.stderr}`;
+
+  const proc: CliProcess = {
+    child,
+    exited,
+    output: (stream) => text[stream],
+    lines,
+    waitForLine(stream, pattern, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          for (const line of lines(stream)) {
+            const match = pattern.exec(line);
+            if (match) return done(() => resolve(match));
+          }
+          if (exit)
+            done(() => reject(new Error(`exited (${exit?.code ?? exit?.signal}) before ${pattern}: ${describe()}`)));
+        };
+        const timer = setTimeout(
+          () =>
+            done(() => reject(new Error(`no ${stream} line matching ${pattern} in ${timeoutMs} ms: ${describe()}`))),
+          timeoutMs,
+        );
+        const done = (settle: () => void): void => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          settle();
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+    async stop(graceMs = 3_000) {
+      if (exit) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+  };
+  running.add(proc);
+  return proc;
+}
+
+/** Run to completion (killed after `timeoutMs`) and collect the output. */
+export async function runCli(
+  args: readonly string[],
+  options: SpawnCliOptions,
+  timeoutMs = 15_000,
+): Promise<Exit & { stdout: string; stderr: string }> {
+  const proc = spawnCli(args, options);
+  const timer = setTimeout(() => void proc.stop(), timeoutMs);
+  const result = await proc.exited;
+  clearTimeout(timer);
+  return { ...result, stdout: proc.output('stdout'), stderr: proc.output('stderr') };
+}
+
+/** Stop every child still running (for afterEach): no process outlives its test. */
+export async function stopAllCli(): Promise<void> {
+  await Promise.all([...running].map((proc) => proc.stop()));
+}

@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface NodeChild<Ready> {
+  child: ChildProcess;
+  pid: number;
+  /** The first JSON line the process printed. */
+  ready: Ready;
+  /** Later stdout lines, as they come. */
+  lines: string[];
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL now (crash simulation); resolves when the process is gone. */
+  kill(): Promise<void>;
+}
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/** Run a TypeScript entry in one node process (not `npx tsx`, which forks three). */
+export async function spawnTs<Ready>(script: string, args: string[], timeoutMs = 20_000): Promise<NodeChild<Ready>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines: string[] = [];
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} not ready in time: ${stderr}`)), timeoutMs);
+    const reader = createInterface({ input: child.stdout! });
+    let first = true;
+    reader.on('line', (line) => {
+      if (!first) return void lines.push(line);
+      first = false;
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(line) as Ready);
+      } catch {
+        reject(new Error(`${script} printed ${line}`));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code}: ${stderr}`));
+    });
+  });
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  return {
+    child,
+    pid: child.pid as number,
+    ready,
+    lines,
+    async stop(graceMs = 3_000) {
+      if (gone()) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+    async kill() {
+      if (gone()) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export interface RelayReady {
+  url: string;
+  port: number;
+}
+
+export interface ClientReady {
+  url: string;
+  urls: string[];
+  name: string;
+}
+
+export function spawnRelay(config: object = {}): Promise<NodeChild<RelayReady>> {
+  return spawnTs<RelayReady>(here('./relay-process.ts'), [JSON.stringify(config)]);
+}
+
+export function spawnClient(options: object): Promise<NodeChild<ClientReady>> {
+  return spawnTs<ClientReady>(here('./client-process.ts'), [JSON.stringify(options)]);
+}

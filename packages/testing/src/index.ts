@@ -1,0 +1,4 @@
+/** @module @hookline/testing — shared test and benchmark support (never shipped). */
+export { type ClientReady, type NodeChild, type RelayReady, spawnClient, spawnRelay, spawnTs } from './child.js';
+export { type Origin, readBody, startOrigin } from './origin.js';
+export { memoryOf, resetPeak } from './process-stats.js';
