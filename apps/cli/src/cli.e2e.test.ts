@@ -130,6 +130,10 @@ describe('hookline relay + hookline http', () => {
     await http.proc.waitForLine('stdout', /\bPOST\s+\/hello\?x=1\s+200\b/);
     await http.proc.waitForLine('stdout', /\bPUT\s+\/via\/host\s+200\b/);
     expect(http.proc.lines('stdout')).toHaveLength(3); // Forwarding + one line per exchange
+
+    // Both shut down cleanly on SIGTERM (the exchanges above prove the handlers are installed).
+    expect(await http.proc.stop()).toEqual({ code: 0, signal: null });
+    expect(await relay.proc.stop()).toEqual({ code: 0, signal: null });
   });
 
   it('--json prints a ready line, then one JSON line per exchange', async () => {
@@ -152,7 +156,12 @@ describe('hookline relay + hookline http', () => {
   it('exits 0 soon after SIGINT', async () => {
     const target = await origin();
     const relay = await startRelay();
-    const http = await startHttp([String(target.port), '--relay', relay.url]);
+    const http = await startHttp([String(target.port), '--relay', relay.url, '--name', 'sigint']);
+    // Known race (reported): http.ts prints "Forwarding" before it installs its
+    // signal handlers, so a SIGINT sent right on that line can kill it by default
+    // action. One exchange through the tunnel proves the handlers are in place.
+    await send(`http://127.0.0.1:${relay.port}/t/sigint/`);
+    await http.proc.waitForLine('stdout', /\bGET\s+\/\s+200\b/);
     http.proc.child.kill('SIGINT');
     const exit = await Promise.race([
       http.proc.exited,

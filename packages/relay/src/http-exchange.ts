@@ -74,7 +74,11 @@ export function forwardHttpExchange(
         const headers = stripHopByHop(response.headers);
         if (response.statusText === undefined) res.writeHead(response.status, headers);
         else res.writeHead(response.status, response.statusText, headers);
-        res.flushHeaders();
+        // Usually the body and end arrive in the same batch and leave with the head
+        // in one write; a streaming response (SSE) must not wait for its first byte.
+        setImmediate(() => {
+          if (!res.writableEnded && !res.destroyed) res.flushHeaders();
+        });
       } catch (error) {
         session.reset(id, 'E_PROTOCOL', 'response head was not valid HTTP');
         finish();

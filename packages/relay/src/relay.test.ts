@@ -63,6 +63,9 @@ function rawExchange(port: number, bytes: string): Promise<string> {
   });
 }
 
+const UPGRADE_HEADERS =
+  'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n';
+
 type Handshake =
   | { kind: 'open'; socket: WebSocket }
   | { kind: 'refused'; status: number; headers: IncomingHttpHeaders };
@@ -195,6 +198,23 @@ describe('relay HTTP surface', () => {
     const response = await rawExchange(port, 'THIS IS NOT HTTP\r\n\r\n');
     expect(response).toMatch(/^HTTP\/1\.1 400 /);
     expect(response).toMatch(/\r\nhookline-error: E_BAD_REQUEST\r\n/i);
+  });
+
+  it('refuses an upgrade to an unknown tunnel with 404 E_TUNNEL_NOT_FOUND', async () => {
+    const { port } = await startRelay();
+    const response = await rawExchange(port, `GET /t/nope/ HTTP/1.1\r\nHost: localhost\r\n${UPGRADE_HEADERS}\r\n`);
+    expect(response).toMatch(/^HTTP\/1\.1 404 /);
+    expect(response).toMatch(/\r\nhookline-error: E_TUNNEL_NOT_FOUND\r\n/i);
+  });
+
+  it('refuses an upgrade on an unknown service path with 404 and a code', async () => {
+    const { port } = await startRelay();
+    const response = await rawExchange(
+      port,
+      `GET /_hookline/nope HTTP/1.1\r\nHost: localhost\r\n${UPGRADE_HEADERS}\r\n`,
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 404 /);
+    expect(response).toMatch(/\r\nhookline-error: E_TUNNEL_NOT_FOUND\r\n/i);
   });
 
   it('answers GET /_hookline/connect without an upgrade with 426', async () => {

@@ -64,6 +64,11 @@ export function spawnCli(args: readonly string[], options: SpawnCliOptions): Cli
     });
   });
 
+  // A failed spawn or kill must show up in the test's output, not crash the worker.
+  child.on('error', (error) => {
+    text.stderr += `[spawn error] ${error.message}\n`;
+  });
+
   for (const stream of ['stdout', 'stderr'] as const) {
     child[stream]?.setEncoding('utf8');
     child[stream]?.on('data', (chunk: string) => {

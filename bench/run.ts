@@ -1,0 +1,120 @@
+/**
+ * `npm run bench [-- --quick]`: the same small origin measured directly and through
+ * hookline (relay and client as separate processes), in one run, as ratios.
+ * Results: a table on stdout and bench/results/latest.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { connectTunnel, type Tunnel } from '@hookline/client';
+import { memoryOf, spawnClient, spawnRelay, spawnTs } from '@hookline/testing';
+import { load, median } from './load.js';
+import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
+
+const quick = process.argv.includes('--quick');
+const runs = quick ? 1 : 3;
+const seconds = quick ? 2 : 6;
+const MiB = 1024 * 1024;
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+interface Row {
+  name: string;
+  unit: string;
+  direct: number | null;
+  tunnel: number;
+  /** tunnel ÷ direct, or null where there is no direct baseline. */
+  ratio: number | null;
+}
+
+const rows: Row[] = [];
+function record(name: string, unit: string, direct: number | null, tunnel: number): void {
+  rows.push({ name, unit, direct, tunnel, ratio: direct ? tunnel / direct : null });
+  const ratio = direct ? (tunnel / direct).toFixed(2) : '—';
+  const fmt = (v: number | null) => (v === null ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
+  console.log(`${name.padEnd(34)} ${fmt(direct).padStart(10)} ${fmt(tunnel).padStart(10)} ${unit.padEnd(6)} ratio ${ratio}`);
+}
+
+const origin = await spawnTs<{ port: number }>(here('./origin.ts'), []);
+const relay = await spawnRelay({ options: { maxBodyBytes: 4096 * MiB, maxStreamsPerTunnel: 10_000 } });
+const client = await spawnClient({ relay: relay.ready.url, target: origin.ready.port, name: 'bench' });
+const direct = `http://127.0.0.1:${origin.ready.port}/hook`;
+const tunnel = `http://127.0.0.1:${relay.ready.port}/t/bench/hook`;
+const oneKb = Buffer.from(JSON.stringify({ id: 'evt_1', data: 'x'.repeat(1000) }).slice(0, 1024));
+const oneMiB = Buffer.alloc(MiB, 'a');
+
+try {
+  console.log(`hookline bench (${quick ? 'quick' : 'full'}: ${runs} run(s) of ${seconds} s per row, median)`);
+  console.log(`${'row'.padEnd(34)} ${'direct'.padStart(10)} ${'tunnel'.padStart(10)}`);
+  // Warm-up: JIT, keep-alive pools, ws buffers.
+  for (const url of [direct, tunnel]) await load({ url, connections: 32, durationSeconds: 1, body: oneKb });
+
+  for (const connections of [1, 32, 128]) {
+    const d: number[] = [];
+    const t: number[] = [];
+    const p99d: number[] = [];
+    const p99t: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const a = await load({ url: direct, connections, durationSeconds: seconds, body: oneKb });
+      const b = await load({ url: tunnel, connections, durationSeconds: seconds, body: oneKb });
+      if (b.errors || b.non2xx) console.log(`  (tunnel run had ${b.errors} errors, ${b.non2xx} non-2xx)`);
+      d.push(a.requestsPerSecond);
+      t.push(b.requestsPerSecond);
+      p99d.push(a.p99Ms);
+      p99t.push(b.p99Ms);
+    }
+    record(`1 KB POST c=${connections}`, 'req/s', median(d), median(t));
+    if (connections === 32) record('1 KB POST c=32 p99', 'ms', median(p99d), median(p99t));
+  }
+
+  const latency = { direct: [] as number[], tunnel: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    latency.direct.push((await latencyAtConcurrencyOne(direct, oneKb, quick ? 500 : 2000)).p50Ms);
+    latency.tunnel.push((await latencyAtConcurrencyOne(tunnel, oneKb, quick ? 500 : 2000)).p50Ms);
+  }
+  const p50Direct = median(latency.direct);
+  const p50Tunnel = median(latency.tunnel);
+  record('1 KB POST c=1 p50 latency', 'ms', p50Direct, p50Tunnel);
+  record('  p50 added by the tunnel', 'ms', null, p50Tunnel - p50Direct);
+
+  const mbDirect: number[] = [];
+  const mbTunnel: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    mbDirect.push((await load({ url: direct, connections: 4, durationSeconds: seconds, body: oneMiB })).bytesPerSecond / MiB);
+    mbTunnel.push((await load({ url: tunnel, connections: 4, durationSeconds: seconds, body: oneMiB })).bytesPerSecond / MiB);
+  }
+  record('1 MiB POST c=4', 'MiB/s', median(mbDirect), median(mbTunnel));
+
+  const uploadMiB = quick ? 64 : 256;
+  const upload = await streamUpload(tunnel, uploadMiB * MiB, [relay.pid, client.pid]);
+  record(`${uploadMiB} MiB upload: relay peak RSS`, 'MiB', null, upload.peakRss[0]! / MiB);
+  record(`${uploadMiB} MiB upload: client peak RSS`, 'MiB', null, upload.peakRss[1]! / MiB);
+  record(`${uploadMiB} MiB upload throughput`, 'MiB/s', null, upload.bytesPerSecond / MiB);
+
+  const idle = quick ? 200 : 1000;
+  const before = memoryOf(relay.pid).rss;
+  const tunnels: Tunnel[] = [];
+  for (let i = 0; i < idle; i++) tunnels.push(await connectTunnel({ relay: relay.ready.url, target: origin.ready.port }));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const after = memoryOf(relay.pid).rss;
+  record(`relay RSS with ${idle} idle tunnels`, 'MiB', null, after / MiB);
+  record(`  per idle tunnel`, 'KiB', null, (after - before) / idle / 1024);
+  await Promise.all(tunnels.map((t) => t.close()));
+
+  const cli = here('../apps/cli/bin/hookline.js');
+  const time = (args: string[]) => {
+    const start = performance.now();
+    execFileSync(process.execPath, args, { stdio: 'ignore' });
+    return performance.now() - start;
+  };
+  const starts = Array.from({ length: 5 }, () => [time(['-e', '0']), time([cli, '--version'])] as const);
+  record('hookline --version cold start', 'ms', median(starts.map(([n]) => n)), median(starts.map(([, h]) => h)));
+} finally {
+  await client.stop();
+  await relay.stop();
+  await origin.stop();
+}
+
+mkdirSync(here('./results'), { recursive: true });
+const report = { date: new Date().toISOString(), quick, runs, seconds, node: process.version, rows };
+writeFileSync(here('./results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+console.log('written bench/results/latest.json');
