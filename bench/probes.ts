@@ -22,7 +22,10 @@ export async function latencyAtConcurrencyOne(url: string, body: Buffer, count: 
     agent.destroy();
   }
   samples.sort((a, b) => a - b);
-  return { p50Ms: samples[Math.floor(samples.length / 2)] ?? 0, p99Ms: samples[Math.floor(samples.length * 0.99)] ?? 0 };
+  return {
+    p50Ms: samples[Math.floor(samples.length / 2)] ?? 0,
+    p99Ms: samples[Math.floor(samples.length * 0.99)] ?? 0,
+  };
 }
 
 /** Stream `total` bytes up through `url`, sampling the peak RSS of `pids` meanwhile. */

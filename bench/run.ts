@@ -31,7 +31,9 @@ function record(name: string, unit: string, direct: number | null, tunnel: numbe
   rows.push({ name, unit, direct, tunnel, ratio: direct ? tunnel / direct : null });
   const ratio = direct ? (tunnel / direct).toFixed(2) : '—';
   const fmt = (v: number | null) => (v === null ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
-  console.log(`${name.padEnd(34)} ${fmt(direct).padStart(10)} ${fmt(tunnel).padStart(10)} ${unit.padEnd(6)} ratio ${ratio}`);
+  console.log(
+    `${name.padEnd(34)} ${fmt(direct).padStart(10)} ${fmt(tunnel).padStart(10)} ${unit.padEnd(6)} ratio ${ratio}`,
+  );
 }
 
 const origin = await spawnTs<{ port: number }>(here('./origin.ts'), []);
@@ -79,8 +81,12 @@ try {
   const mbDirect: number[] = [];
   const mbTunnel: number[] = [];
   for (let i = 0; i < runs; i++) {
-    mbDirect.push((await load({ url: direct, connections: 4, durationSeconds: seconds, body: oneMiB })).bytesPerSecond / MiB);
-    mbTunnel.push((await load({ url: tunnel, connections: 4, durationSeconds: seconds, body: oneMiB })).bytesPerSecond / MiB);
+    mbDirect.push(
+      (await load({ url: direct, connections: 4, durationSeconds: seconds, body: oneMiB })).bytesPerSecond / MiB,
+    );
+    mbTunnel.push(
+      (await load({ url: tunnel, connections: 4, durationSeconds: seconds, body: oneMiB })).bytesPerSecond / MiB,
+    );
   }
   record('1 MiB POST c=4', 'MiB/s', median(mbDirect), median(mbTunnel));
 
@@ -93,7 +99,8 @@ try {
   const idle = quick ? 200 : 1000;
   const before = memoryOf(relay.pid).rss;
   const tunnels: Tunnel[] = [];
-  for (let i = 0; i < idle; i++) tunnels.push(await connectTunnel({ relay: relay.ready.url, target: origin.ready.port }));
+  for (let i = 0; i < idle; i++)
+    tunnels.push(await connectTunnel({ relay: relay.ready.url, target: origin.ready.port }));
   await new Promise((resolve) => setTimeout(resolve, 500));
   const after = memoryOf(relay.pid).rss;
   record(`relay RSS with ${idle} idle tunnels`, 'MiB', null, after / MiB);

@@ -130,6 +130,8 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     }
     this.#agent.destroy();
     this.#setState({ state: 'closed' });
+    this.#firstResult?.reject(new HooklineError('E_TUNNEL_CLOSED', 'the tunnel was closed before it came online'));
+    this.#firstResult = null;
   }
 
   #setState(state: TunnelState): void {

@@ -52,9 +52,7 @@ describe('randomTunnelName', () => {
     expect(seen.nouns.size).toBe(64);
   });
 
-  // Known bug: names.ts says "64 × 64 words" but its ADJECTIVES list holds 65.
-  // Drop `.fails` once the list is back to 64.
-  it.fails('draws from 64 adjectives', () => {
+  it('draws from 64 adjectives', () => {
     expect(seen.adjectives.size).toBe(64);
   });
 });

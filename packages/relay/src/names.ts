@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 // readable enough to say aloud, too many to guess.
 const ADJECTIVES = (
   'amber bold brave brisk calm clever cosmic crisp dapper eager early fancy fast fluffy gentle giant ' +
-  'glad golden grand happy hidden humble icy jolly keen kind lively lucky lunar mellow merry mighty ' +
+  'glad golden grand happy hidden humble icy jolly keen kind lively lucky lunar mellow merry ' +
   'misty modest noble odd polite proud quick quiet rapid rare ready royal rusty shiny silent silver ' +
   'sleepy smart snowy solar spicy steady sunny swift tidy tiny vast vivid warm wild witty young zesty'
 ).split(' ');

@@ -64,9 +64,7 @@ describe('routeRequest', () => {
       expect(routeRequest(url, '127.0.0.1:4747', 'localhost')).toEqual({ kind: 'tunnel', route: { name, target } });
     });
 
-    // Known bug: routing.ts lower-cases the name before decoding it, so an escaped
-    // capital (%44 = "D") survives and no tunnel matches. Drop `.fails` when fixed.
-    it.fails('lower-cases a name after decoding its escapes', () => {
+    it('lower-cases a name after decoding its escapes', () => {
       expect(routeRequest('/t/%44emo/x', 'localhost', undefined)).toEqual({
         kind: 'tunnel',
         route: { name: 'demo', target: '/x' },

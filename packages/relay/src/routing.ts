@@ -34,17 +34,17 @@ export function routeRequest(url: string | undefined, host: string | undefined, 
     const name = hostName(host);
     if (name.endsWith(`.${domain}`)) {
       const label = name.slice(0, -(domain.length + 1));
-      if (label.includes('.')) return { kind: 'invalid', message: `no tunnel at host ${name}` };
+      if (label === '' || label.includes('.')) return { kind: 'invalid', message: `no tunnel at host ${name}` };
       return { kind: 'tunnel', route: { name: label, target: url } };
     }
   }
   if (!url.startsWith(PATH_PREFIX)) return { kind: 'service' };
   const rest = url.slice(PATH_PREFIX.length);
   const end = rest.search(/[/?]/);
-  const name = (end === -1 ? rest : rest.slice(0, end)).toLowerCase();
+  const name = decodeName(end === -1 ? rest : rest.slice(0, end)).toLowerCase();
   let target = end === -1 ? '/' : rest.slice(end);
   if (target.startsWith('?')) target = `/${target}`;
-  return { kind: 'tunnel', route: { name: decodeName(name), target } };
+  return { kind: 'tunnel', route: { name, target } };
 }
 
 function decodeName(name: string): string {

@@ -65,23 +65,43 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   tunnel.on('exchange', (event: ExchangeEvent) =>
     print(flags.json ? formatExchangeJson(event) : formatExchangeLine(event)),
   );
-  let online = false;
+  // Startup failures are reported once, by the caller; only later changes are printed.
+  let printedReady = false;
   tunnel.on('state', (state) => {
-    if (state.state === 'online' && !online) {
-      online = true;
-      return;
-    }
+    if (!printedReady) return;
     if (flags.json) return print(JSON.stringify({ type: 'state', time: new Date().toISOString(), ...state }));
     const text = describeState(state);
     if (text) note(text);
   });
 
+  // Signals are handled from here on, so a Ctrl-C during start-up is a clean exit too.
+  let stopping = false;
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => {
+    resolveExit = resolve;
+  });
+  const stop = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    io.offSignals(onSignal);
+    await tunnel.close();
+    await relay?.close();
+    resolveExit(code);
+  };
+  const onSignal = () => void stop(0);
+  io.onSignals(onSignal);
+
   try {
     await tunnel.start();
   } catch (error) {
+    if (stopping) return exited;
+    io.offSignals(onSignal);
     await relay?.close();
     throw error;
   }
+  tunnel.on('state', (state) => {
+    if (state.state === 'failed') void stop(1);
+  });
   if (flags.json) {
     print(
       JSON.stringify({
@@ -97,18 +117,6 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     print(`Forwarding ${tunnel.url} -> ${tunnel.target.origin}`);
     for (const other of tunnel.urls.slice(1)) note(`           ${other}`);
   }
-
-  return new Promise<number>((resolve) => {
-    const stop = async (code: number) => {
-      io.offSignals(onSignal);
-      await tunnel.close();
-      await relay?.close();
-      resolve(code);
-    };
-    const onSignal = () => void stop(0);
-    io.onSignals(onSignal);
-    tunnel.on('state', (state) => {
-      if (state.state === 'failed') void stop(1);
-    });
-  });
+  printedReady = true;
+  return exited;
 }

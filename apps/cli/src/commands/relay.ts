@@ -28,15 +28,18 @@ export async function runRelay(flags: RelayFlags, io: CliIo): Promise<number> {
     if (code === 'EACCES') throw new UserError(`not allowed to listen on ${config.host}:${config.port}`);
     throw error;
   }
-  io.stdout.write(`hookline relay listening on ${relay.url} (auth: ${config.auth})\n`);
-  const domain = config.options.domain;
-  io.stdout.write(`Tunnels at ${relay.url}/t/<name>/${domain ? ` and http://<name>.${domain}` : ''}\n`);
-  return new Promise<number>((resolve) => {
-    const stop = async () => {
+  const stopped = new Promise<number>((resolve) => {
+    const stop = () => {
       io.offSignals(stop);
-      await relay.close();
-      resolve(0);
+      void relay.close().then(() => resolve(0));
     };
-    io.onSignals(() => void stop());
+    io.onSignals(stop);
   });
+  const port = new URL(relay.url).port;
+  const domain = config.options.domain;
+  io.stdout.write(`hookline relay listening on ${relay.url} (auth: ${config.auth})\n`);
+  io.stdout.write(
+    `Tunnels at ${relay.url}/t/<name>/${domain ? ` and http://<name>.${domain}${port ? `:${port}` : ''}/` : ''}\n`,
+  );
+  return stopped;
 }
