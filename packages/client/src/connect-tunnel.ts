@@ -17,7 +17,7 @@ import {
 import { WebSocket } from 'ws';
 import { type BackoffOptions, reconnectDelay } from './backoff.js';
 import { ClientSession } from './client-session.js';
-import type { TunnelEvents, TunnelState } from './events.js';
+import type { ExchangeObserver, TunnelEvents, TunnelState } from './events.js';
 import type { HostHeaderMode } from './forward-headers.js';
 import { startLocalExchange } from './local-exchange.js';
 import { connectUrl, parseTarget } from './target.js';
@@ -45,6 +45,8 @@ export interface TunnelOptions {
   maxLocalSockets?: number;
   /** Sent in HELLO for the relay's logs. @default 'hookline' */
   agent?: string;
+  /** Body taps for captures (request and response bytes of every exchange). */
+  observer?: ExchangeObserver;
 }
 
 /** Codes after which retrying cannot succeed. */
@@ -245,6 +247,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
       hostHeader: this.#options.hostHeader ?? 'passthrough',
       timeoutMs: this.#options.localTimeoutMs ?? 30_000,
       window: this.#ready?.window ?? DEFAULT_STREAM_WINDOW,
+      observer: this.#options.observer,
       onResponse: (event) => this.emit('response', event),
       onDone: (event) => {
         session?.release(stream);

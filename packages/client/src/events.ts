@@ -52,3 +52,13 @@ export interface TunnelEvents {
   exchange: [ExchangeEvent];
   error: [ErrorEvent];
 }
+
+/**
+ * Sees the body bytes of every exchange (for captures). Called synchronously on
+ * the forwarding path: keep it cheap, never block. A chunk may be a view into a
+ * larger WebSocket message; copy it if it is kept for long.
+ */
+export interface ExchangeObserver {
+  requestBody?(id: string, chunk: Buffer): void;
+  responseBody?(id: string, chunk: Buffer): void;
+}

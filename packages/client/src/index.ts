@@ -5,6 +5,14 @@
 export type { BackoffOptions } from './backoff.js';
 export { reconnectDelay } from './backoff.js';
 export { connectTunnel, Tunnel, type TunnelOptions } from './connect-tunnel.js';
-export type { ErrorEvent, ExchangeEvent, RequestEvent, ResponseEvent, TunnelEvents, TunnelState } from './events.js';
+export type {
+  ErrorEvent,
+  ExchangeEvent,
+  ExchangeObserver,
+  RequestEvent,
+  ResponseEvent,
+  TunnelEvents,
+  TunnelState,
+} from './events.js';
 export { forwardedRequestHeaders, type HostHeaderMode } from './forward-headers.js';
 export { connectUrl, parseTarget } from './target.js';

@@ -11,7 +11,7 @@ import {
   rawHeadersToObject,
   stripHopByHop,
 } from '@hookline/protocol';
-import type { ExchangeEvent, ResponseEvent } from './events.js';
+import type { ExchangeEvent, ExchangeObserver, ResponseEvent } from './events.js';
 import { forwardedRequestHeaders, type HostHeaderMode } from './forward-headers.js';
 
 /** The client's end of one stream, fed by the session's frames. */
@@ -34,6 +34,8 @@ export interface LocalExchangeInit {
   timeoutMs: number;
   window: number;
   onResponse(event: ResponseEvent): void;
+  /** Optional body taps (captures). */
+  observer?: ExchangeObserver | undefined;
   /** Called exactly once when the exchange is over. */
   onDone(event: ExchangeEvent): void;
 }
@@ -123,6 +125,8 @@ export function startLocalExchange(init: LocalExchangeInit): ClientStream {
       onError: () => fail('E_LOCAL_ERROR', `${target.host} broke off its response`),
     });
     res.once('aborted', () => fail('E_LOCAL_ERROR', `${target.host} broke off its response`));
+    const tap = init.observer?.responseBody;
+    if (tap) res.on('data', (chunk: Buffer) => tap(init.id, chunk));
   });
 
   req.on('upgrade', (res, socket: Duplex, firstBytes: Buffer) => {
@@ -158,6 +162,7 @@ export function startLocalExchange(init: LocalExchangeInit): ClientStream {
 
   return {
     onRequestBody(chunk) {
+      if (!head.upgrade) init.observer?.requestBody?.(init.id, chunk);
       sink?.push(chunk);
     },
     onRequestEnd() {

@@ -334,3 +334,45 @@ describe('tunnel failure modes', () => {
     }
   });
 });
+
+describe('exchange observer (capture taps)', () => {
+  it('sees every request and response body byte, and the events carry heads and timings', async () => {
+    const payload = randomBytes(300_000);
+    const local = await startOrigin(async (req, res) => {
+      const body = await readBody(req);
+      res.writeHead(201, { 'x-echo': 'yes' });
+      res.end(Buffer.concat([body, body]));
+    });
+    const relay = createRelay();
+    const { port } = await relay.listen(0, '127.0.0.1');
+    const requestChunks: Buffer[] = [];
+    const responseChunks: Buffer[] = [];
+    const tunnel = await connectTunnel({
+      relay: relay.url,
+      target: local.port,
+      observer: {
+        requestBody: (_id, chunk) => requestChunks.push(Buffer.from(chunk)),
+        responseBody: (_id, chunk) => responseChunks.push(Buffer.from(chunk)),
+      },
+    });
+    const events: string[] = [];
+    tunnel.on('request', (e) => events.push(`request ${e.head.method} ${e.head.target}`));
+    tunnel.on('response', (e) => events.push(`response ${e.status}`));
+    const done = new Promise<import('./events.js').ExchangeEvent>((resolve) => tunnel.once('exchange', resolve));
+    try {
+      const res = await call(`http://127.0.0.1:${port}/t/${tunnel.name}/cap?x=1`, { method: 'POST', body: payload });
+      expect(res.status).toBe(201);
+      const exchange = await done;
+      expect(events).toEqual(['request POST /cap?x=1', 'response 201']);
+      expect(sha256(Buffer.concat(requestChunks))).toBe(sha256(payload));
+      expect(sha256(Buffer.concat(responseChunks))).toBe(sha256(Buffer.concat([payload, payload])));
+      expect(exchange).toMatchObject({ method: 'POST', path: '/cap?x=1', status: 201, error: null });
+      expect(exchange.requestBytes).toBe(payload.length);
+      expect(exchange.responseBytes).toBe(payload.length * 2);
+    } finally {
+      await tunnel.close();
+      await relay.close();
+      await local.close();
+    }
+  });
+});
