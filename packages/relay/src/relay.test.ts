@@ -291,3 +291,63 @@ describe('tunnel endpoint', () => {
     if (frame.type === FrameType.READY) expect(frame.message.name).toMatch(/^[a-z]+-[a-z]+-[a-z2-9]{6}$/);
   });
 });
+
+describe('tunnel session health', () => {
+  it('terminates a session that stops answering pings, and its name goes offline', async () => {
+    const { relay, port } = await startRelay({ heartbeatIntervalMs: 50 });
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/_hookline/connect`, { autoPong: false });
+    sockets.push(socket);
+    await new Promise((resolve) => socket.once('open', resolve));
+    const ready = nextFrame(socket);
+    hello(socket, 'silent-client-00000', 'sleepy');
+    await ready;
+    expect(relay.tunnelCount).toBe(1);
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(relay.tunnelCount).toBe(0);
+    expect((await get(port, '/t/sleepy/')).status).toBe(404);
+  });
+
+  it('keeps a session that answers pings', async () => {
+    const { relay, port } = await startRelay({ heartbeatIntervalMs: 50 });
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/_hookline/connect`);
+    sockets.push(socket);
+    await new Promise((resolve) => socket.once('open', resolve));
+    const ready = nextFrame(socket);
+    hello(socket, 'lively-client-00000', 'awake');
+    await ready;
+    let pings = 0;
+    socket.on('ping', () => pings++);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(pings).toBeGreaterThanOrEqual(3);
+    expect(relay.tunnelCount).toBe(1);
+  });
+
+  it('ends a session that sends garbage with ERROR E_PROTOCOL; its in-flight request gets 502', async () => {
+    const { relay, port } = await startRelay();
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/_hookline/connect`);
+    sockets.push(socket);
+    await new Promise((resolve) => socket.once('open', resolve));
+    const ready = nextFrame(socket);
+    hello(socket, 'garbage-client-0000', 'noisy');
+    await ready;
+    const head = nextFrame(socket);
+    const pending = get(port, '/t/noisy/x');
+    expect((await head).type).toBe(FrameType.REQUEST_HEAD);
+    const error = nextFrame(socket);
+    socket.send(Buffer.from([0xff, 0, 0, 0, 1, 0, 0, 0, 0]));
+    expect(await error).toMatchObject({ type: FrameType.ERROR, message: { code: 'E_PROTOCOL' } });
+    const res = await pending;
+    expect(res.status).toBe(502);
+    expect(res.headers['hookline-error']).toBe('E_PROTOCOL');
+    expect(relay.tunnelCount).toBe(0);
+  });
+
+  it('closes a connection that never says HELLO', async () => {
+    const { port } = await startRelay({ helloTimeoutMs: 100 });
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/_hookline/connect`);
+    sockets.push(socket);
+    await new Promise((resolve) => socket.once('open', resolve));
+    const error = nextFrame(socket);
+    expect(await error).toMatchObject({ type: FrameType.ERROR, message: { code: 'E_PROTOCOL' } });
+  });
+});
