@@ -45,12 +45,23 @@ export interface TunnelOptions {
   maxLocalSockets?: number;
   /** Sent in HELLO for the relay's logs. @default 'hookline' */
   agent?: string;
+  /**
+   * Ask the relay to queue webhooks durably while this tunnel is offline
+   * (needs a token and a name): `serial` (in order, one at a time) or `parallel:N`.
+   */
+  queue?: 'serial' | `parallel:${number}`;
   /** Body taps for captures (request and response bytes of every exchange). */
   observer?: ExchangeObserver;
 }
 
 /** Codes after which retrying cannot succeed. */
-const NO_RETRY: ReadonlySet<ErrorCode> = new Set(['E_UNAUTHORIZED', 'E_NAME_TAKEN', 'E_NAME_INVALID', 'E_VERSION']);
+const NO_RETRY: ReadonlySet<ErrorCode> = new Set([
+  'E_UNAUTHORIZED',
+  'E_NAME_TAKEN',
+  'E_NAME_INVALID',
+  'E_VERSION',
+  'E_BAD_REQUEST',
+]);
 
 /** ws client option: an all-zero mask makes ws skip masking (and copying) every frame. */
 function zeroMask(mask: Uint8Array): void {
@@ -182,6 +193,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
           versions: [PROTOCOL_VERSION],
           clientId: this.#clientId,
           ...(options.name === undefined ? {} : { name: options.name }),
+          ...(options.queue === undefined ? {} : { queue: options.queue }),
           agent: options.agent ?? 'hookline',
         },
       });

@@ -35,6 +35,8 @@ export interface ExchangeEvent {
   responseBytes: number;
   error: { code: ErrorCode; message: string } | null;
   upgrade: boolean;
+  /** Set when the relay delivered this from the tunnel's durable queue. */
+  delivery: { id: string; attempt: number } | null;
 }
 
 export interface ErrorEvent {

@@ -28,5 +28,8 @@ export function forwardedRequestHeaders(head: RequestHead, target: URL, hostMode
   headers.push('X-Forwarded-For', forwardedFor ? `${forwardedFor}, ${caller}` : caller);
   headers.push('X-Forwarded-Proto', head.protocol);
   if (head.host) headers.push('X-Forwarded-Host', head.host);
+  // Queued webhooks: the same id on every attempt lets the app deduplicate.
+  if (head.delivery)
+    headers.push('Hookline-Delivery', head.delivery.id, 'Hookline-Attempt', String(head.delivery.attempt));
   return headers;
 }

@@ -72,6 +72,7 @@ export function startLocalExchange(init: LocalExchangeInit): ClientStream {
       responseBytes: pump?.bytes ?? 0,
       error,
       upgrade: head.upgrade,
+      delivery: head.delivery ?? null,
     });
   };
 

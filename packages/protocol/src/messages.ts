@@ -33,6 +33,14 @@ export const helloSchema = z.object({
   name: z.string().max(63).optional(),
   /** Free-form client description for logs, e.g. `hookline/0.1.0`. */
   agent: z.string().max(200).optional(),
+  /**
+   * Ask the relay to queue this (token-owned, named) tunnel's webhooks durably
+   * while it is offline, delivered `serial` (in order) or `parallel:N`.
+   */
+  queue: z
+    .string()
+    .regex(/^(serial|parallel:([1-9]|[1-5][0-9]|6[0-4]))$/)
+    .optional(),
 });
 
 export const readySchema = z.object({
@@ -76,6 +84,8 @@ export const requestHeadSchema = z.object({
   hasBody: z.boolean(),
   /** Relay clock when the head arrived, ms since epoch. */
   receivedAt: z.number(),
+  /** Set for a webhook from the durable queue: same id on every attempt. */
+  delivery: z.object({ id: z.string().max(128), attempt: z.number().int().positive() }).optional(),
 });
 
 export const responseHeadSchema = z.object({

@@ -6,6 +6,7 @@
 export { randomTunnelName, tunnelNameProblem } from './names.js';
 export type { RelayLogger, RelayOptions } from './options.js';
 export { ERROR_HEADER } from './public-error.js';
+export { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue/queue-limits.js';
 export { type ClaimResult, createMemoryRegistry, type TunnelHolder, type TunnelRegistry } from './registry.js';
 export { createRelay, type Relay } from './relay.js';
 export { routeRequest, type TunnelRoute } from './routing.js';
@@ -15,3 +16,5 @@ export {
   type RelayServiceInput,
   relayServiceConfig,
 } from './service-config.js';
+export type { QueueMode, Reservation } from './store/reservations.js';
+export { createToken, listTokens, revokeToken, type TokenRecord } from './store/token-store.js';

@@ -1,4 +1,5 @@
 import { DEFAULT_STREAM_WINDOW } from '@hookline/protocol';
+import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue/queue-limits.js';
 import { createMemoryRegistry, type TunnelRegistry } from './registry.js';
 
 /** Structured log sink; pino's logger fits as is. */
@@ -25,8 +26,21 @@ export interface RelayOptions {
    * @default []
    */
   tokens?: readonly string[];
-  /** Name table. @default an in-memory registry */
+  /**
+   * `required`: a tunnel needs a token (from `tokens` or the data dir's token
+   * file). `none`: open relay, tunnels are anonymous.
+   * @default 'required' when `tokens` is not empty, else 'none'
+   */
+  auth?: 'required' | 'none';
+  /** Live-session table. @default an in-memory registry */
   registry?: TunnelRegistry;
+  /**
+   * Directory for the token file, name reservations and offline queues. Without
+   * it nothing persists: reservations last as long as the process, queues are off.
+   */
+  dataDir?: string;
+  /** Offline queue caps and retry schedule (per tunnel). @default DEFAULT_QUEUE_LIMITS */
+  queue?: Partial<QueueLimits>;
   /** Ping every session this often; one missed pong ends it. @default 30_000 */
   heartbeatIntervalMs?: number;
   /** A client must send HELLO within this time of connecting. @default 10_000 */
@@ -41,8 +55,8 @@ export interface RelayOptions {
   logger?: RelayLogger;
 }
 
-export type ResolvedRelayOptions = Required<Omit<RelayOptions, 'domain' | 'publicUrl'>> &
-  Pick<RelayOptions, 'domain' | 'publicUrl'>;
+export type ResolvedRelayOptions = Required<Omit<RelayOptions, 'domain' | 'publicUrl' | 'dataDir' | 'queue'>> &
+  Pick<RelayOptions, 'domain' | 'publicUrl' | 'dataDir'> & { queue: QueueLimits };
 
 const silent: RelayLogger = { info() {}, warn() {}, error() {} };
 
@@ -61,6 +75,7 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
   }
   const resolved: ResolvedRelayOptions = {
     tokens: options.tokens ?? [],
+    auth: options.auth ?? ((options.tokens ?? []).length > 0 ? 'required' : 'none'),
     registry: options.registry ?? createMemoryRegistry(),
     heartbeatIntervalMs: positive('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 30_000),
     helloTimeoutMs: positive('helloTimeoutMs', options.helloTimeoutMs ?? 10_000),
@@ -68,7 +83,10 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     maxStreamsPerTunnel: positive('maxStreamsPerTunnel', options.maxStreamsPerTunnel ?? 1_000),
     streamWindow: positive('streamWindow', options.streamWindow ?? DEFAULT_STREAM_WINDOW),
     logger: options.logger ?? silent,
+    queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },
   };
+  for (const [key, value] of Object.entries(resolved.queue)) positive(`queue.${key}`, value);
+  if (options.dataDir !== undefined) resolved.dataDir = options.dataDir;
   if (options.domain !== undefined) resolved.domain = options.domain.toLowerCase();
   if (options.publicUrl !== undefined) resolved.publicUrl = options.publicUrl.replace(/\/+$/, '');
   return resolved;

@@ -7,10 +7,13 @@ import { WebSocketServer } from 'ws';
 import { forwardHttpExchange } from './http-exchange.js';
 import { type RelayOptions, resolveRelayOptions } from './options.js';
 import { sendPublicError, writeSocketError } from './public-error.js';
+import { QueueRegistry } from './queue/queue-registry.js';
+import { acceptQueued } from './queue/queued-ingress.js';
 import { routeRequest, type TunnelRoute } from './routing.js';
 import { createServiceApp } from './service-app.js';
 import { SessionTable } from './session-table.js';
-import { createTokenVerifier } from './token-auth.js';
+import { createFileReservations, createMemoryReservations } from './store/reservations.js';
+import { createTokenVerifier } from './store/token-store.js';
 import { acceptTunnelSocket } from './tunnel-handshake.js';
 import type { TunnelSession } from './tunnel-session.js';
 import { forwardUpgrade } from './upgrade-exchange.js';
@@ -42,7 +45,19 @@ export interface Relay {
 export function createRelay(relayOptions: RelayOptions = {}): Relay {
   const options = resolveRelayOptions(relayOptions);
   const sessions = new SessionTable();
-  const verifier = options.tokens.length > 0 ? createTokenVerifier(options.tokens) : null;
+  const verifier =
+    options.auth === 'required' ? createTokenVerifier({ dataDir: options.dataDir, tokens: options.tokens }) : null;
+  const reservations = options.dataDir
+    ? createFileReservations(options.dataDir, options.logger)
+    : { ...createMemoryReservations(), load: async () => {} };
+  const queues = new QueueRegistry({
+    dataDir: options.dataDir ?? null,
+    limits: options.queue,
+    reservations,
+    session: (name) => sessions.get(name),
+    window: options.streamWindow,
+    logger: options.logger,
+  });
   const limits = { maxBodyBytes: options.maxBodyBytes, streamWindow: options.streamWindow };
   let baseUrl = options.publicUrl ?? '';
 
@@ -57,31 +72,33 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   const app = createServiceApp({
     options,
     verifier,
+    reservations,
+    queues,
     stats: () => ({ tunnels: sessions.size }),
     onTunnelSocket(socket, owner, remoteAddress) {
-      acceptTunnelSocket(socket, { options, sessions, owner, remoteAddress, urlsFor });
+      acceptTunnelSocket(socket, { options, sessions, reservations, queues, owner, remoteAddress, urlsFor });
     },
   });
 
-  /** Tunnel route and live session for a request, or why there is none. */
-  const findTunnel = (
-    req: IncomingMessage,
-  ):
+  type Found =
     | { kind: 'service' }
-    | { kind: 'error'; code: 'E_BAD_REQUEST' | 'E_TUNNEL_NOT_FOUND'; message: string }
-    | {
-        kind: 'tunnel';
-        route: TunnelRoute;
-        session: TunnelSession;
-      } => {
+    | { kind: 'error'; code: 'E_BAD_REQUEST' | 'E_TUNNEL_NOT_FOUND' | 'E_TUNNEL_OFFLINE'; message: string }
+    | { kind: 'tunnel'; route: TunnelRoute; session: TunnelSession }
+    | { kind: 'queued'; route: TunnelRoute };
+
+  /** Where a request goes: a live session, a tunnel's durable queue, or an error. */
+  const findTunnel = (req: IncomingMessage, upgrade: boolean): Found => {
     const routed = routeRequest(req.url, req.headers.host, options.domain);
     if (routed.kind === 'service') return routed;
     if (routed.kind === 'invalid') return { kind: 'error', code: 'E_BAD_REQUEST', message: routed.message };
-    const session = sessions.get(routed.route.name);
-    if (!session || session.closed) {
-      return { kind: 'error', code: 'E_TUNNEL_NOT_FOUND', message: `no tunnel named "${routed.route.name}" is online` };
-    }
-    return { kind: 'tunnel', route: routed.route, session };
+    const { name } = routed.route;
+    const reservation = reservations.get(name);
+    // A queued tunnel persists every webhook first, online or not (upgrades only go live).
+    if (reservation?.queue && queues.enabled && !upgrade) return { kind: 'queued', route: routed.route };
+    const session = sessions.get(name);
+    if (session && !session.closed) return { kind: 'tunnel', route: routed.route, session };
+    if (reservation) return { kind: 'error', code: 'E_TUNNEL_OFFLINE', message: `tunnel "${name}" is offline` };
+    return { kind: 'error', code: 'E_TUNNEL_NOT_FOUND', message: `no tunnel named "${name}" is online` };
   };
 
   // Tunnel traffic is dispatched before hono, on the raw node objects: building a
@@ -91,9 +108,19 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     res: ServerResponse,
     hono: (req: IncomingMessage, res: ServerResponse) => unknown,
   ) => {
-    const found = findTunnel(req);
+    const found = findTunnel(req, false);
     if (found.kind === 'service') return void hono(req, res);
     if (found.kind === 'error') return sendPublicError(res, found.code, found.message);
+    if (found.kind === 'queued') {
+      const { name } = found.route;
+      return void queues
+        .get(name)
+        .then((tunnel) => acceptQueued(tunnel, req, res, found.route, options.maxBodyBytes))
+        .catch((error: unknown) => {
+          options.logger.error({ tunnel: name, err: String(error) }, 'queue unavailable');
+          sendPublicError(res, 'E_INTERNAL', 'the relay could not open the queue; nothing was stored');
+        });
+    }
     forwardHttpExchange(found.session, req, res, found.route, limits);
   };
 
@@ -113,7 +140,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   >;
   server.removeAllListeners('upgrade');
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const found = findTunnel(req);
+    const found = findTunnel(req, true);
     if (found.kind === 'service') {
       if (serviceUpgrade) serviceUpgrade(req, socket, head);
       else writeSocketError(socket, 'E_TUNNEL_NOT_FOUND', 'no upgrade here');
@@ -121,6 +148,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     }
     socket.on('error', () => {});
     if (found.kind === 'error') return writeSocketError(socket, found.code, found.message);
+    if (found.kind === 'queued') return writeSocketError(socket, 'E_TUNNEL_OFFLINE', 'tunnel is offline');
     forwardUpgrade(found.session, req, socket, head, found.route, limits);
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
@@ -151,8 +179,10 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     get tunnelCount() {
       return sessions.size;
     },
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
+    async listen(port = 0, host = '127.0.0.1') {
+      await reservations.load();
+      await queues.openExisting();
+      return new Promise<AddressInfo>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
@@ -174,6 +204,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await queues.close();
     },
   };
 }

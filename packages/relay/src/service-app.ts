@@ -7,11 +7,18 @@ import type { WebSocket } from 'ws';
 import { tunnelNameProblem } from './names.js';
 import type { ResolvedRelayOptions } from './options.js';
 import { ERROR_HEADER } from './public-error.js';
-import { bearerToken, type TokenVerifier } from './token-auth.js';
+import { mountQueueApi } from './queue/queue-api.js';
+import type { QueueRegistry } from './queue/queue-registry.js';
+import type { ReservationStore } from './store/reservations.js';
+import { createTokenVerifier, type TokenVerifier } from './store/token-store.js';
+import { bearerToken } from './token-auth.js';
 
 export interface ServiceAppDeps {
   options: ResolvedRelayOptions;
+  /** Token check; null on an open relay (then tunnels carry no owner). */
   verifier: TokenVerifier | null;
+  reservations: ReservationStore;
+  queues: QueueRegistry;
   /** Called with the raw ws socket once a tunnel client is connected. */
   onTunnelSocket(socket: WebSocket, owner: string | null, remoteAddress: string): void;
   stats(): { tunnels: number };
@@ -51,6 +58,10 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
         if (problem) return refusal('E_NAME_INVALID', problem);
         const holder = await deps.options.registry.holderOf(name.toLowerCase());
         const clientId = c.req.query('client');
+        const reserved = deps.reservations.get(name.toLowerCase());
+        if (reserved && reserved.owner !== owner) {
+          return refusal('E_NAME_TAKEN', `tunnel name "${name}" belongs to another token`);
+        }
         if (holder && !(holder.clientId === clientId && holder.owner === owner)) {
           return refusal('E_NAME_TAKEN', `tunnel name "${name}" is in use by another client`);
         }
@@ -68,6 +79,13 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
       };
     }),
   );
+
+  // The queue API needs tokens even on an open relay: queues only exist for token-owned names.
+  mountQueueApi(app as unknown as Hono, {
+    verifier: deps.verifier ?? createTokenVerifier({ dataDir: deps.options.dataDir }),
+    reservations: deps.reservations,
+    queues: deps.queues,
+  });
 
   app.all('/_hookline/connect', (c) => c.text('this endpoint expects a WebSocket upgrade\n', 426));
 

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { bearerToken, createTokenVerifier } from './token-auth.js';
+import { createTokenVerifier } from './store/token-store.js';
+import { bearerToken } from './token-auth.js';
 
 describe('createTokenVerifier', () => {
-  const verifier = createTokenVerifier(['alpha-token', 'beta-token']);
+  const verifier = createTokenVerifier({ tokens: ['alpha-token', 'beta-token'] });
 
   it('maps a valid token to a stable, opaque id', () => {
     const id = verifier.verify('alpha-token');
     expect(id).toMatch(/^[0-9a-f]{12}$/);
     expect(verifier.verify('alpha-token')).toBe(id);
-    expect(createTokenVerifier(['other', 'alpha-token']).verify('alpha-token')).toBe(id);
+    expect(createTokenVerifier({ tokens: ['other', 'alpha-token'] }).verify('alpha-token')).toBe(id);
     expect(id).not.toContain('alpha');
   });
 
@@ -28,7 +29,7 @@ describe('createTokenVerifier', () => {
   });
 
   it('refuses everything when it holds no tokens', () => {
-    expect(createTokenVerifier([]).verify('alpha-token')).toBeNull();
+    expect(createTokenVerifier({ tokens: [] }).verify('alpha-token')).toBeNull();
   });
 });
 

@@ -10,12 +10,16 @@ import {
 import type { WebSocket } from 'ws';
 import { randomTunnelName, tunnelNameProblem } from './names.js';
 import type { ResolvedRelayOptions } from './options.js';
+import type { QueueRegistry } from './queue/queue-registry.js';
 import type { SessionTable } from './session-table.js';
+import type { QueueMode, ReservationStore } from './store/reservations.js';
 import { TunnelSession } from './tunnel-session.js';
 
 export interface HandshakeContext {
   options: ResolvedRelayOptions;
   sessions: SessionTable;
+  reservations: ReservationStore;
+  queues: QueueRegistry;
   /** Token id the upgrade request authenticated with, or null on an open relay. */
   owner: string | null;
   remoteAddress: string;
@@ -71,6 +75,11 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
     refuse(socket, 'E_NAME_INVALID', problem, 4400);
     return;
   }
+  const refusal = await checkReservation(hello, requested, context);
+  if (refusal) {
+    refuse(socket, refusal.code, refusal.message, refusal.code === 'E_NAME_TAKEN' ? 4409 : 4400);
+    return;
+  }
   const name = requested ?? randomTunnelName();
   const session = new TunnelSession({
     socket,
@@ -108,4 +117,35 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
     },
   });
   options.logger.info({ tunnel: name, session: session.id, remote: context.remoteAddress }, 'tunnel online');
+  if (context.reservations.get(name)?.queue) await context.queues.get(name);
+  context.queues.kick(name);
+}
+
+/**
+ * Names owned by tokens: a token reserves the names it uses (they outlive the
+ * session); nobody else may take them. A queue needs a token and a name.
+ */
+async function checkReservation(
+  hello: Hello,
+  requested: string | undefined,
+  { owner, reservations, queues }: HandshakeContext,
+): Promise<{ code: ErrorCode; message: string } | null> {
+  const queue = (hello.queue ?? null) as QueueMode | null;
+  if (queue && owner === null) {
+    return { code: 'E_UNAUTHORIZED', message: 'an offline queue needs a token-owned name: connect with a token' };
+  }
+  if (queue && requested === undefined) {
+    return { code: 'E_NAME_INVALID', message: 'an offline queue needs a tunnel name (--name)' };
+  }
+  if (queue && !queues.enabled) {
+    return { code: 'E_BAD_REQUEST', message: 'this relay keeps no data directory, so it cannot queue webhooks' };
+  }
+  if (requested === undefined) return null;
+  if (owner === null) {
+    return reservations.get(requested)
+      ? { code: 'E_NAME_TAKEN', message: `tunnel name "${requested}" is reserved by a token` }
+      : null;
+  }
+  const reserved = await reservations.reserve(requested, owner, queue);
+  return reserved.ok ? null : { code: 'E_NAME_TAKEN', message: `tunnel name "${requested}" belongs to another token` };
 }

@@ -1,0 +1,226 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRelay, createToken, type Relay, type RelayOptions } from '@hookline/relay';
+import { type Origin, readBody, startOrigin } from '@hookline/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectTunnel, type Tunnel } from './connect-tunnel.js';
+import { call } from './test-support/http-call.js';
+
+interface Seen {
+  body: string;
+  headers: IncomingHttpHeaders;
+}
+
+describe('durable offline queue (relay with a data dir, token-owned name)', () => {
+  let dataDir: string;
+  let token: string;
+  let relays: Relay[];
+  let tunnels: Tunnel[];
+  let origins: Origin[];
+  let seen: Seen[];
+  let logs: string[];
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'hookline-queue-'));
+    token = (await createToken(dataDir, 'test')).token;
+    relays = [];
+    tunnels = [];
+    origins = [];
+    seen = [];
+    logs = [];
+  });
+
+  afterEach(async () => {
+    for (const tunnel of tunnels) await tunnel.close();
+    for (const relay of relays) await relay.close();
+    for (const origin of origins) await origin.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function relayOn(port = 0, options: RelayOptions = {}): Promise<{ relay: Relay; port: number }> {
+    const relay = createRelay({
+      dataDir,
+      auth: 'required',
+      queue: { initialDelayMs: 20, maxDelayMs: 40 },
+      logger: {
+        info: (_f, m) => logs.push(m),
+        warn: (_f, m) => logs.push(m),
+        error: (f, m) => logs.push(`${m} ${JSON.stringify(f)}`),
+      },
+      ...options,
+    });
+    relays.push(relay);
+    return { relay, port: (await relay.listen(port, '127.0.0.1')).port };
+  }
+
+  async function origin(statuses: number[] = []): Promise<Origin> {
+    const local = await startOrigin(async (req, res) => {
+      const body = (await readBody(req)).toString();
+      seen.push({ body, headers: req.headers });
+      res.statusCode = statuses.shift() ?? 200;
+      res.end(`got ${body}`);
+    });
+    origins.push(local);
+    return local;
+  }
+
+  async function open(relay: Relay, target: number, name = 'shop'): Promise<Tunnel> {
+    const tunnel = await connectTunnel({ relay: relay.url, target, token, name, queue: 'serial' });
+    tunnels.push(tunnel);
+    return tunnel;
+  }
+
+  const post = (port: number, body: string, name = 'shop') =>
+    call(`http://127.0.0.1:${port}/t/${name}/hook`, { method: 'POST', body });
+
+  const until = async (check: () => boolean | Promise<boolean>, what: string) => {
+    for (let i = 0; i < 500; i++) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+
+  const api = (port: number, path: string, init: RequestInit = {}) =>
+    fetch(`http://127.0.0.1:${port}/_hookline/api/queues/${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
+  type EntryView = { id: string; state: string; attempts: number; lastStatus: number | null; lastError: string | null };
+  const entries = async (port: number): Promise<EntryView[]> =>
+    ((await (await api(port, 'shop')).json()) as { entries: EntryView[] }).entries;
+
+  it('answers 202 with hookline-delivery while offline, then delivers in order on reconnect', async () => {
+    const { relay, port } = await relayOn();
+    const local = await origin();
+    const first = await open(relay, local.port);
+    await first.close();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await post(port, `event-${i}`);
+      expect(res.status).toBe(202);
+      ids.push(String(res.headers['hookline-delivery']));
+      expect(JSON.parse(res.body.toString())).toEqual({ queued: true, delivery: ids[i] });
+    }
+    expect(seen).toHaveLength(0);
+    await open(relay, local.port);
+    await until(() => seen.length === 5, 'five deliveries');
+    expect(seen.map((s) => s.body)).toEqual(['event-0', 'event-1', 'event-2', 'event-3', 'event-4']);
+    expect(seen.map((s) => s.headers['hookline-delivery'])).toEqual(ids);
+    expect(seen.every((s) => s.headers['hookline-attempt'] === '1')).toBe(true);
+    // Each entry leaves the queue only once its 2xx ack is on disk.
+    await until(async () => (await entries(port)).length === 0, 'acks');
+  });
+
+  it('gives a live caller the real local response, and the webhook was on disk first', async () => {
+    const { relay, port } = await relayOn();
+    const local = await origin([201]);
+    await open(relay, local.port);
+    const res = await post(port, 'live-one');
+    expect(res.status).toBe(201);
+    expect(res.body.toString()).toBe('got live-one');
+    expect(seen[0]?.headers['hookline-delivery']).toMatch(/^dlv_/);
+    await until(async () => (await entries(port)).length === 0, 'the ack');
+  });
+
+  it('retries a 500 with backoff and keeps the same id; attempts are visible', async () => {
+    const { relay, port } = await relayOn();
+    const local = await origin([500, 500, 500, 200]);
+    await open(relay, local.port);
+    const first = await post(port, 'flaky');
+    expect(first.status).toBe(500);
+    await until(() => seen.length === 4, 'four attempts');
+    expect(seen.map((s) => s.headers['hookline-attempt'])).toEqual(['1', '2', '3', '4']);
+    expect(new Set(seen.map((s) => s.headers['hookline-delivery'])).size).toBe(1);
+    await until(() => logs.filter((line) => line === 'queued delivery failed').length === 3, 'three failure logs');
+    await until(async () => (await entries(port)).length === 0, 'the ack');
+  });
+
+  it('keeps a webhook as failed after its last try, lists it, and delivers it on retry', async () => {
+    const { relay, port } = await relayOn(0, { queue: { initialDelayMs: 10, maxDelayMs: 10, maxAttempts: 2 } });
+    const local = await origin([503, 503]);
+    await open(relay, local.port);
+    await post(port, 'doomed');
+    await until(() => seen.length === 2, 'two attempts');
+    await until(async () => (await entries(port))[0]?.state === 'failed', 'the failed state');
+    const [failed] = await entries(port);
+    expect(failed).toMatchObject({
+      state: 'failed',
+      attempts: 2,
+      lastStatus: 503,
+      lastError: 'HTTP 503',
+      method: 'POST',
+    });
+    const retry = await api(port, 'shop/retry', { method: 'POST', body: JSON.stringify({ failed: true }) });
+    expect(((await retry.json()) as { retried: string[] }).retried).toEqual([failed?.id]);
+    await until(() => seen.length === 3, 'the retried delivery');
+    expect(seen[2]?.body).toBe('doomed');
+    expect(seen[2]?.headers['hookline-delivery']).toBe(failed?.id);
+    await until(async () => (await entries(port)).length === 0, 'the ack');
+  });
+
+  it('answers 507 E_QUEUE_FULL when the queue is at its cap, and stores nothing', async () => {
+    const { relay, port } = await relayOn(0, { queue: { maxEntries: 2 } });
+    const local = await origin();
+    await (await open(relay, local.port)).close();
+    expect((await post(port, 'a')).status).toBe(202);
+    expect((await post(port, 'b')).status).toBe(202);
+    const full = await post(port, 'c');
+    expect(full.status).toBe(507);
+    expect(full.headers['hookline-error']).toBe('E_QUEUE_FULL');
+    expect(full.headers['retry-after']).toBe('60');
+  });
+
+  it('keeps the backlog across a relay restart on the same data dir', async () => {
+    const first = await relayOn();
+    const local = await origin();
+    await (await open(first.relay, local.port)).close();
+    for (const body of ['x', 'y', 'z']) expect((await post(first.port, body)).status).toBe(202);
+    await first.relay.close();
+    const second = await relayOn(first.port);
+    expect((await post(second.port, 'after-restart')).status).toBe(202);
+    await open(second.relay, local.port);
+    await until(() => seen.length === 4, 'four deliveries');
+    expect(seen.map((s) => s.body)).toEqual(['x', 'y', 'z', 'after-restart']);
+  });
+
+  it('moves a corrupt queue file aside at start, logs it loudly, and keeps serving', async () => {
+    const queues = join(dataDir, 'queues');
+    const { relay } = await relayOn();
+    await relay.close();
+    writeFileSync(join(queues, 'shop.log'), '{"op":"enqueue"\nnot json at all\n{}\n');
+    const { port } = await relayOn();
+    expect(readdirSync(queues).some((file) => file.startsWith('shop.log.corrupt-'))).toBe(true);
+    expect(logs.some((line) => line.includes('QUEUE FILE CORRUPT'))).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${port}/_hookline/healthz`)).status).toBe(200);
+  });
+
+  it('refuses a queue without a token, and a token-owned name to anyone else', async () => {
+    const { relay, port } = await relayOn();
+    const local = await origin();
+    await expect(
+      connectTunnel({ relay: relay.url, target: local.port, name: 'shop', queue: 'serial' }),
+    ).rejects.toMatchObject({ code: 'E_UNAUTHORIZED' });
+    await (await open(relay, local.port)).close();
+    const other = (await createToken(dataDir, 'other')).token;
+    await expect(
+      connectTunnel({ relay: relay.url, target: local.port, token: other, name: 'shop' }),
+    ).rejects.toMatchObject({ code: 'E_NAME_TAKEN' });
+    const forbidden = await fetch(`http://127.0.0.1:${port}/_hookline/api/queues/shop`, {
+      headers: { authorization: `Bearer ${other}` },
+    });
+    expect(forbidden.status).toBe(404);
+  });
+
+  it('answers 503 E_TUNNEL_OFFLINE for a reserved name without a queue while its client is away', async () => {
+    const { relay, port } = await relayOn();
+    const local = await origin();
+    const tunnel = await connectTunnel({ relay: relay.url, target: local.port, token, name: 'plain' });
+    await tunnel.close();
+    const res = await post(port, 'x', 'plain');
+    expect(res.status).toBe(503);
+    expect(res.headers['hookline-error']).toBe('E_TUNNEL_OFFLINE');
+  });
+});

@@ -1,0 +1,97 @@
+import type { Context, Hono } from 'hono';
+import { ERROR_HEADER } from '../public-error.js';
+import type { ReservationStore } from '../store/reservations.js';
+import type { TokenVerifier } from '../store/token-store.js';
+import { bearerToken } from '../token-auth.js';
+import type { QueueEntry } from './delivery-queue.js';
+import type { QueueRegistry } from './queue-registry.js';
+
+export interface QueueApiDeps {
+  verifier: TokenVerifier;
+  reservations: ReservationStore;
+  queues: QueueRegistry;
+}
+
+function entryView(entry: QueueEntry) {
+  return {
+    id: entry.id,
+    seq: entry.seq,
+    state: entry.state,
+    attempts: entry.attempts,
+    receivedAt: new Date(entry.receivedAt).toISOString(),
+    nextAttemptAt: Number.isFinite(entry.nextAttemptAt) ? new Date(entry.nextAttemptAt).toISOString() : null,
+    lastStatus: entry.lastStatus,
+    lastError: entry.lastError,
+    method: entry.head.method,
+    target: entry.head.target,
+    bodySize: entry.bodySize,
+  };
+}
+
+function refuse(c: Context, status: 401 | 404, code: string, message: string) {
+  c.header(ERROR_HEADER, code);
+  return c.json({ error: { code, message } }, status);
+}
+
+/**
+ * `/_hookline/api/queues/:name…`: list, retry and drop queued webhooks. Only the
+ * token that owns the name may see or change its queue.
+ */
+export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
+  const authorize = async (c: Context) => {
+    const owner = deps.verifier.verify(bearerToken(c.req.header('authorization')));
+    if (owner === null) return { error: refuse(c, 401, 'E_UNAUTHORIZED', 'missing or invalid token') } as const;
+    const name = c.req.param('name') ?? '';
+    const reservation = deps.reservations.get(name);
+    // A name owned by someone else looks exactly like a missing one.
+    if (!reservation || reservation.owner !== owner || !deps.queues.enabled) {
+      return { error: refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no queue of yours is named "${name}"`) } as const;
+    }
+    return { tunnel: await deps.queues.get(name), mode: reservation.queue } as const;
+  };
+
+  app.get('/_hookline/api/queues/:name', async (c) => {
+    const auth = await authorize(c);
+    if ('error' in auth) return auth.error;
+    const entries = auth.tunnel.queue.entries().map(entryView);
+    return c.json({ name: c.req.param('name'), mode: auth.mode, entries });
+  });
+
+  app.post('/_hookline/api/queues/:name/retry', async (c) => {
+    const auth = await authorize(c);
+    if ('error' in auth) return auth.error;
+    const body = (await c.req.json().catch(() => ({}))) as { id?: unknown; failed?: unknown };
+    const { queue, dispatcher } = auth.tunnel;
+    const ids =
+      body.failed === true
+        ? queue
+            .entries()
+            .filter((entry) => entry.state === 'failed')
+            .map((entry) => entry.id)
+        : typeof body.id === 'string'
+          ? [body.id]
+          : [];
+    if (ids.length === 0 && body.failed !== true) {
+      c.header(ERROR_HEADER, 'E_BAD_REQUEST');
+      return c.json(
+        { error: { code: 'E_BAD_REQUEST', message: 'give {"id": "<delivery id>"} or {"failed": true}' } },
+        400,
+      );
+    }
+    const retried: string[] = [];
+    for (const id of ids) if (await queue.retry(id)) retried.push(id);
+    if (typeof body.id === 'string' && retried.length === 0) {
+      return refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no retryable delivery ${body.id}`);
+    }
+    dispatcher.kick();
+    return c.json({ retried });
+  });
+
+  app.delete('/_hookline/api/queues/:name/entries/:id', async (c) => {
+    const auth = await authorize(c);
+    if ('error' in auth) return auth.error;
+    const dropped = await auth.tunnel.queue.drop(c.req.param('id'));
+    if (!dropped) return refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no delivery ${c.req.param('id')}`);
+    return c.json({ dropped: c.req.param('id') });
+  });
+}

@@ -1,0 +1,141 @@
+import type { ServerResponse } from 'node:http';
+import type { RelayLogger } from '../options.js';
+import type { QueueMode } from '../store/reservations.js';
+import type { TunnelSession } from '../tunnel-session.js';
+import { deliverEntry } from './deliver-entry.js';
+import type { DeliveryQueue, QueueEntry } from './delivery-queue.js';
+
+export interface DispatcherDeps {
+  queue: DeliveryQueue;
+  /** The live session holding the tunnel, if any. */
+  session(): TunnelSession | undefined;
+  mode(): QueueMode;
+  window: number;
+  logger: RelayLogger;
+}
+
+function concurrencyOf(mode: QueueMode): number {
+  return mode === 'serial' ? 1 : Number(mode.slice('parallel:'.length));
+}
+
+/**
+ * Drives one tunnel's queue: delivers due entries while the client is online, in
+ * arrival order (`serial`: one at a time, nothing overtakes a waiting entry) or up
+ * to N at once (`parallel:N`), and schedules the next retry.
+ */
+export class QueueDispatcher {
+  readonly #deps: DispatcherDeps;
+  /** Callers waiting on a fresh entry; attached only if it starts at once. */
+  readonly #callers = new Map<string, { res: ServerResponse; body: Buffer }>();
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(deps: DispatcherDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * A webhook was just persisted: deliver it live (the caller gets the local
+   * response) if it is next in line and the client is online; else answer 202.
+   */
+  offer(entry: QueueEntry, body: Buffer, caller: ServerResponse): void {
+    this.#callers.set(entry.id, { res: caller, body });
+    this.kick();
+    const waiting = this.#callers.get(entry.id);
+    if (!waiting) return;
+    this.#callers.delete(entry.id);
+    answerQueued(caller, entry.id);
+  }
+
+  /** Look for work: client came online, an attempt finished, a retry is due. */
+  kick(): void {
+    clearTimeout(this.#timer);
+    const session = this.#deps.session();
+    if (this.#closed || !session || session.closed) return;
+    const { queue } = this.#deps;
+    const now = Date.now();
+    queue.expire(now);
+    const serial = this.#deps.mode() === 'serial';
+    let slots = concurrencyOf(this.#deps.mode());
+    let nextDue = Number.POSITIVE_INFINITY;
+    for (const entry of queue.entries()) {
+      if (entry.state === 'inflight') slots -= 1;
+    }
+    for (const entry of queue.entries()) {
+      if (slots <= 0) break;
+      if (entry.state === 'failed') continue;
+      if (entry.state === 'inflight') {
+        if (serial) break;
+        continue;
+      }
+      if (entry.nextAttemptAt > now) {
+        nextDue = Math.min(nextDue, entry.nextAttemptAt);
+        if (serial) break;
+        continue;
+      }
+      slots -= 1;
+      this.#start(session, entry);
+    }
+    if (Number.isFinite(nextDue)) {
+      this.#timer = setTimeout(() => this.kick(), Math.max(0, nextDue - now));
+      this.#timer.unref();
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+  }
+
+  #start(session: TunnelSession, entry: QueueEntry): void {
+    entry.state = 'inflight';
+    const caller = this.#callers.get(entry.id);
+    this.#callers.delete(entry.id);
+    void this.#run(session, entry, caller?.res ?? null, caller?.body);
+  }
+
+  async #run(session: TunnelSession, entry: QueueEntry, caller: ServerResponse | null, fresh?: Buffer): Promise<void> {
+    const { queue, logger } = this.#deps;
+    try {
+      const body = fresh ?? (await queue.body(entry));
+      const outcome = await deliverEntry(session, entry, body, caller, this.#deps.window);
+      if (outcome.kind === 'interrupted') {
+        queue.release(entry);
+        if (caller && !caller.headersSent) answerQueued(caller, entry.id);
+      } else {
+        await queue.settle(entry, outcome.result);
+        // A live caller whose attempt failed before any local answer: still safely queued.
+        if (caller && !caller.headersSent) answerQueued(caller, entry.id);
+        if (outcome.result.error !== null || outcome.result.status >= 300) {
+          logger.warn(
+            {
+              tunnel: queue.name,
+              delivery: entry.id,
+              attempt: entry.attempts,
+              error: entry.lastError,
+              state: entry.state,
+            },
+            'queued delivery failed',
+          );
+        }
+      }
+    } catch (error) {
+      queue.release(entry);
+      logger.error({ tunnel: queue.name, delivery: entry.id, err: String(error) }, 'queued delivery broke');
+      if (caller && !caller.headersSent) answerQueued(caller, entry.id);
+    }
+    this.kick();
+  }
+}
+
+/** 202 Accepted: the webhook is on disk and will be delivered. */
+export function answerQueued(res: ServerResponse, id: string): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = `${JSON.stringify({ queued: true, delivery: id })}\n`;
+  res.writeHead(202, {
+    'hookline-delivery': id,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}

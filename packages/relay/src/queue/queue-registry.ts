@@ -1,0 +1,106 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RelayLogger } from '../options.js';
+import { CorruptLogError } from '../store/append-log.js';
+import { moveAside } from '../store/move-aside.js';
+import type { QueueMode, ReservationStore } from '../store/reservations.js';
+import type { TunnelSession } from '../tunnel-session.js';
+import { DeliveryQueue } from './delivery-queue.js';
+import { QueueDispatcher } from './queue-dispatcher.js';
+import type { QueueLimits } from './queue-limits.js';
+
+export interface TunnelQueue {
+  queue: DeliveryQueue;
+  dispatcher: QueueDispatcher;
+}
+
+export interface QueueRegistryDeps {
+  /** `<dataDir>/queues/<name>.log`; null: queues are not available (no data dir). */
+  dataDir: string | null;
+  limits: QueueLimits;
+  reservations: ReservationStore;
+  session(name: string): TunnelSession | undefined;
+  window: number;
+  logger: RelayLogger;
+}
+
+/** Open queues by tunnel name: one log file each, opened once, kept for the relay's life. */
+export class QueueRegistry {
+  readonly #deps: QueueRegistryDeps;
+  readonly #open = new Map<string, Promise<TunnelQueue>>();
+
+  constructor(deps: QueueRegistryDeps) {
+    this.#deps = deps;
+  }
+
+  get enabled(): boolean {
+    return this.#deps.dataDir !== null;
+  }
+
+  /** Open every queue that has a file, so a backlog from before a restart is delivered. */
+  async openExisting(): Promise<void> {
+    if (!this.#deps.dataDir) return;
+    const dir = join(this.#deps.dataDir, 'queues');
+    await mkdir(dir, { recursive: true });
+    for (const file of await readdir(dir)) {
+      if (file.endsWith('.log')) await this.get(file.slice(0, -'.log'.length));
+    }
+  }
+
+  get(name: string): Promise<TunnelQueue> {
+    let opening = this.#open.get(name);
+    if (!opening) {
+      opening = this.#openQueue(name);
+      this.#open.set(name, opening);
+      opening.catch(() => this.#open.delete(name));
+    }
+    return opening;
+  }
+
+  /** The queue of `name` if it is open already (no I/O). */
+  peek(name: string): Promise<TunnelQueue> | undefined {
+    return this.#open.get(name);
+  }
+
+  /** The client of `name` came online (or its mode changed): start delivering. */
+  kick(name: string): void {
+    void this.#open.get(name)?.then(({ dispatcher }) => dispatcher.kick());
+  }
+
+  async close(): Promise<void> {
+    for (const opening of this.#open.values()) {
+      const { queue, dispatcher } = await opening;
+      dispatcher.close();
+      await queue.close();
+    }
+  }
+
+  async #openQueue(name: string): Promise<TunnelQueue> {
+    const { dataDir, limits, logger } = this.#deps;
+    if (!dataDir) throw new Error('queues need a data dir');
+    const path = join(dataDir, 'queues', `${name}.log`);
+    let queue: DeliveryQueue;
+    try {
+      queue = await DeliveryQueue.open(name, path, limits);
+    } catch (error) {
+      if (!(error instanceof CorruptLogError)) throw error;
+      const moved = await moveAside(path);
+      logger.error(
+        { tunnel: name, file: path, movedTo: moved, reason: error.message },
+        'QUEUE FILE CORRUPT: moved aside, starting an empty queue',
+      );
+      queue = await DeliveryQueue.open(name, path, limits);
+    }
+    const mode = (): QueueMode => this.#deps.reservations.get(name)?.queue ?? 'serial';
+    const dispatcher = new QueueDispatcher({
+      queue,
+      mode,
+      session: () => this.#deps.session(name),
+      window: this.#deps.window,
+      logger,
+    });
+    if (queue.size > 0) logger.info({ tunnel: name, entries: queue.size }, 'queue opened with a backlog');
+    dispatcher.kick();
+    return { queue, dispatcher };
+  }
+}
