@@ -1,0 +1,42 @@
+/**
+ * @module @hookline/capture — the capture history of a tunnel client: a bounded
+ * lowdb store of exchanges with their exact body bytes, the recorder that fills
+ * it from tunnel events, replay, filters, and curl/HAR export.
+ */
+export { BodyCollector, bodyBytes, wholeBody } from './body.js';
+export { type CaptureListener, CaptureStore } from './capture-store.js';
+export { shellQuote, toCurl } from './curl.js';
+export { parseEditedRequest, renderEditableRequest } from './edit-request.js';
+export { CaptureError, type CaptureErrorCode } from './errors.js';
+export { type CaptureFilter, compileFilter } from './filter.js';
+export {
+  type Har,
+  type HarContent,
+  type HarCreator,
+  type HarEntry,
+  type HarNameValue,
+  type HarPostData,
+  type HarRequest,
+  type HarResponse,
+  toHar,
+} from './har.js';
+export { defaultDataDir, LOCK_FILE, STORE_FILE } from './paths.js';
+export { corruptName } from './read-store-data.js';
+export { recordBytes } from './record-size.js';
+export { type CaptureSink, ExchangeRecorder, type RecordedHead, type RecorderOptions } from './recorder.js';
+export { type ReplayOptions, type RequestEdit, replayCapture } from './replay.js';
+export type { ReplayHostHeader } from './replay-headers.js';
+export { acquireStoreLock, type LockAttempt, type LockOwner, readStoreLock, type StoreLock } from './store-lock.js';
+export { CAPTURE_DEFAULTS, type CaptureStoreOptions } from './store-options.js';
+export { bodyText } from './text-body.js';
+export type {
+  CaptureDraft,
+  CapturedBody,
+  CapturedRequest,
+  CapturedResponse,
+  CaptureOrigin,
+  CaptureRecord,
+  CaptureTimings,
+  ExchangeFailure,
+  StoreData,
+} from './types.js';

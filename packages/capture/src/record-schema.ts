@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { StoreData } from './types.js';
+
+const body = z.object({ data: z.string(), size: z.number().int().nonnegative(), truncated: z.boolean() });
+const headers = z.array(z.string()).refine((list) => list.length % 2 === 0, 'headers must be name/value pairs');
+
+const record = z.object({
+  id: z.string().min(1),
+  tunnel: z.string(),
+  origin: z.enum(['live', 'replay', 'queued']),
+  replayOf: z.string().nullable(),
+  target: z.string(),
+  startedAt: z.number(),
+  request: z.object({
+    method: z.string().min(1),
+    path: z.string(),
+    headers,
+    body,
+    remoteAddress: z.string(),
+    protocol: z.enum(['http', 'https']),
+    host: z.string(),
+  }),
+  response: z.object({ status: z.number().int(), statusText: z.string(), headers, body }).nullable(),
+  timings: z.object({ waitMs: z.number().nullable(), totalMs: z.number() }),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+
+/** What a store file must hold; anything else is treated as corrupt. */
+export const storeDataSchema: z.ZodType<StoreData> = z.object({
+  version: z.literal(1),
+  nextId: z.number().int().positive(),
+  captures: z.array(record),
+});

@@ -1,0 +1,125 @@
+import { BodyCollector } from './body.js';
+import { CAPTURE_DEFAULTS } from './store-options.js';
+import type { CaptureDraft, CaptureOrigin, ExchangeFailure } from './types.js';
+
+/** The parts of a relay request head a capture keeps (the client's `RequestHead` fits). */
+export interface RecordedHead {
+  method: string;
+  target: string;
+  headers: string[];
+  remoteAddress: string;
+  protocol: 'http' | 'https';
+  host: string;
+}
+
+/** Where finished exchanges go: a `CaptureStore` fits. */
+export interface CaptureSink {
+  add(draft: CaptureDraft): unknown;
+}
+
+export interface RecorderOptions {
+  sink: CaptureSink;
+  /** Local target URL the tunnel forwards to. */
+  target: string;
+  /** Tunnel name, read when an exchange starts (it is known only once online). */
+  tunnel: () => string;
+  /** @default 1 MiB */
+  maxBodyBytes?: number;
+}
+
+interface Pending {
+  head: RecordedHead;
+  startedAt: number;
+  origin: CaptureOrigin;
+  request: BodyCollector;
+  response: { status: number; statusText: string; headers: string[]; body: BodyCollector } | null;
+  waitMs: number | null;
+}
+
+/** A queued delivery from the relay's offline queue carries this header. */
+const DELIVERY_HEADER = 'hookline-delivery';
+
+/**
+ * Turns a tunnel's per-exchange events into capture records. Every method is
+ * cheap and synchronous: it runs on the forwarding path. Exchange ids are the
+ * tunnel's own (unique within one client process).
+ */
+export class ExchangeRecorder {
+  readonly #options: RecorderOptions;
+  readonly #limit: number;
+  readonly #pending = new Map<string, Pending>();
+
+  constructor(options: RecorderOptions) {
+    this.#options = options;
+    this.#limit = options.maxBodyBytes ?? CAPTURE_DEFAULTS.maxBodyBytes;
+  }
+
+  request(id: string, head: RecordedHead, startedAt: number): void {
+    const queued = head.headers.some((item, i) => i % 2 === 0 && item.toLowerCase() === DELIVERY_HEADER);
+    this.#pending.set(id, {
+      head,
+      startedAt,
+      origin: queued ? 'queued' : 'live',
+      request: new BodyCollector(this.#limit),
+      response: null,
+      waitMs: null,
+    });
+  }
+
+  requestBody(id: string, chunk: Uint8Array): void {
+    this.#pending.get(id)?.request.push(chunk);
+  }
+
+  response(id: string, head: { status: number; statusText?: string; headers: string[]; waitMs: number }): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    pending.waitMs = head.waitMs;
+    pending.response = {
+      status: head.status,
+      statusText: head.statusText ?? '',
+      headers: head.headers,
+      body: new BodyCollector(this.#limit),
+    };
+  }
+
+  responseBody(id: string, chunk: Uint8Array): void {
+    this.#pending.get(id)?.response?.body.push(chunk);
+  }
+
+  /** The exchange is over: hand the record to the sink. */
+  done(id: string, end: { totalMs: number; error: ExchangeFailure | null }): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    const { head, response } = pending;
+    this.#options.sink.add({
+      tunnel: this.#options.tunnel(),
+      origin: pending.origin,
+      replayOf: null,
+      target: this.#options.target,
+      startedAt: pending.startedAt,
+      request: {
+        method: head.method,
+        path: head.target,
+        headers: head.headers,
+        body: pending.request.finish(),
+        remoteAddress: head.remoteAddress,
+        protocol: head.protocol,
+        host: head.host,
+      },
+      response: response && {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+        body: response.body.finish(),
+      },
+      timings: { waitMs: pending.waitMs, totalMs: end.totalMs },
+      error: end.error,
+    });
+  }
+
+  /** Exchanges started but not finished. */
+  get inFlight(): number {
+    return this.#pending.size;
+  }
+}

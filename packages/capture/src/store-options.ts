@@ -1,0 +1,57 @@
+/** Defaults shared by the store, the recorder and replay. */
+export const CAPTURE_DEFAULTS = {
+  /** Captures kept; the oldest go first. */
+  maxCount: 1000,
+  /** Stored bytes (bodies and heads) kept; the oldest go first. */
+  maxBytes: 100 * 1024 * 1024,
+  /** A body longer than this is truncated in the capture (never in the forward). */
+  maxBodyBytes: 1024 * 1024,
+  /** Writes are coalesced: at most one per this many ms. */
+  flushDelayMs: 250,
+} as const;
+
+export interface CaptureStoreOptions {
+  /** The store file; `null` keeps captures in memory only. */
+  file: string | null;
+  /** @default 1000 */
+  maxCount?: number;
+  /** @default 100 MiB */
+  maxBytes?: number;
+  /** @default 250 */
+  flushDelayMs?: number;
+  /** Never write; a corrupt file is reported but left in place. @default false */
+  readOnly?: boolean;
+  /** Receives warnings (a corrupt file moved aside, a failed write). @default ignored */
+  onWarning?: (message: string) => void;
+  /** Clock for the name of a moved-aside file. @default () => new Date() */
+  now?: () => Date;
+}
+
+export interface ResolvedStoreOptions {
+  file: string | null;
+  maxCount: number;
+  maxBytes: number;
+  flushDelayMs: number;
+  readOnly: boolean;
+  onWarning: (message: string) => void;
+  now: () => Date;
+}
+
+/** Merge defaults once and reject nonsense at construction. */
+export function resolveStoreOptions(options: CaptureStoreOptions): ResolvedStoreOptions {
+  const resolved: ResolvedStoreOptions = {
+    file: options.file,
+    maxCount: options.maxCount ?? CAPTURE_DEFAULTS.maxCount,
+    maxBytes: options.maxBytes ?? CAPTURE_DEFAULTS.maxBytes,
+    flushDelayMs: options.flushDelayMs ?? CAPTURE_DEFAULTS.flushDelayMs,
+    readOnly: options.readOnly ?? false,
+    onWarning: options.onWarning ?? (() => {}),
+    now: options.now ?? (() => new Date()),
+  };
+  if (!Number.isInteger(resolved.maxCount) || resolved.maxCount < 1) {
+    throw new TypeError(`maxCount must be a positive integer, got ${resolved.maxCount}`);
+  }
+  if (!(resolved.maxBytes > 0)) throw new TypeError(`maxBytes must be positive, got ${resolved.maxBytes}`);
+  if (!(resolved.flushDelayMs >= 0)) throw new TypeError(`flushDelayMs must be >= 0, got ${resolved.flushDelayMs}`);
+  return resolved;
+}

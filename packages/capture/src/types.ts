@@ -1,0 +1,77 @@
+/** Where a captured exchange came from. */
+export type CaptureOrigin = 'live' | 'replay' | 'queued';
+
+/** A body as stored: the exact bytes (base64), or their first `maxBodyBytes` with a flag. */
+export interface CapturedBody {
+  /** Base64 of the stored bytes: byte-exact, whatever the content type. */
+  data: string;
+  /** Bytes that crossed the wire, even when fewer are stored. */
+  size: number;
+  /** True when only the first bytes are stored (the forward itself was whole). */
+  truncated: boolean;
+}
+
+export interface CapturedRequest {
+  method: string;
+  /** Path and query as forwarded to the local target. */
+  path: string;
+  /** Node's flat raw header list as the caller sent it: order, case and repeats kept. */
+  headers: string[];
+  body: CapturedBody;
+  /** Caller's address as the relay saw it. */
+  remoteAddress: string;
+  /** Scheme and Host of the public URL the caller used. */
+  protocol: 'http' | 'https';
+  host: string;
+}
+
+export interface CapturedResponse {
+  status: number;
+  statusText: string;
+  headers: string[];
+  body: CapturedBody;
+}
+
+export interface CaptureTimings {
+  /** ms from the request head to the response head; null when none came. */
+  waitMs: number | null;
+  /** ms from the request head to the end of the exchange. */
+  totalMs: number;
+}
+
+/** A coded failure of the exchange (`E_LOCAL_REFUSED`, `E_LOCAL_TIMEOUT`…). */
+export interface ExchangeFailure {
+  code: string;
+  message: string;
+}
+
+/** One exchange as the store keeps it. */
+export interface CaptureRecord {
+  /** Store-assigned, increasing: `hookline replay <id>`. */
+  id: string;
+  /** Tunnel name the exchange came through ('' for a replay from the command line). */
+  tunnel: string;
+  origin: CaptureOrigin;
+  /** For a replay: the id of the capture it re-sent. */
+  replayOf: string | null;
+  /** The local target it was sent to, e.g. `http://localhost:3000/`. */
+  target: string;
+  /** Epoch ms when the request head arrived. */
+  startedAt: number;
+  request: CapturedRequest;
+  response: CapturedResponse | null;
+  timings: CaptureTimings;
+  error: ExchangeFailure | null;
+}
+
+/** A record before the store gave it an id. */
+export type CaptureDraft = Omit<CaptureRecord, 'id'>;
+
+/** The shape of the store file. */
+export interface StoreData {
+  version: 1;
+  /** Next id to hand out; kept across restarts so ids never repeat within one store. */
+  nextId: number;
+  /** Oldest first. */
+  captures: CaptureRecord[];
+}
