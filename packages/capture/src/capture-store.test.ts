@@ -156,7 +156,8 @@ describe('ExchangeRecorder + CaptureStore', () => {
     const head = {
       method: 'POST',
       target: '/',
-      headers: ['Hookline-Delivery', 'd1'],
+      headers: [],
+      delivery: { id: 'd1', attempt: 1 },
       remoteAddress: '',
       protocol: 'http' as const,
       host: '',

@@ -10,6 +10,8 @@ export interface RecordedHead {
   remoteAddress: string;
   protocol: 'http' | 'https';
   host: string;
+  /** Set when the relay delivered the request from the tunnel's durable queue. */
+  delivery?: { id: string; attempt: number } | undefined;
 }
 
 /** Where finished exchanges go: a `CaptureStore` fits. */
@@ -36,9 +38,6 @@ interface Pending {
   waitMs: number | null;
 }
 
-/** A queued delivery from the relay's offline queue carries this header. */
-const DELIVERY_HEADER = 'hookline-delivery';
-
 /**
  * Turns a tunnel's per-exchange events into capture records. Every method is
  * cheap and synchronous: it runs on the forwarding path. Exchange ids are the
@@ -55,11 +54,10 @@ export class ExchangeRecorder {
   }
 
   request(id: string, head: RecordedHead, startedAt: number): void {
-    const queued = head.headers.some((item, i) => i % 2 === 0 && item.toLowerCase() === DELIVERY_HEADER);
     this.#pending.set(id, {
       head,
       startedAt,
-      origin: queued ? 'queued' : 'live',
+      origin: head.delivery ? 'queued' : 'live',
       request: new BodyCollector(this.#limit),
       response: null,
       waitMs: null,

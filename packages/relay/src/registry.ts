@@ -15,9 +15,10 @@ export type ClaimResult = { ok: true; replaced: TunnelHolder | null } | { ok: fa
  */
 export interface TunnelRegistry {
   /**
-   * Claim `name` for `holder`. Succeeds when the name is free, or held by the same
-   * client with the same owner (a reconnect whose old session the relay has not
-   * yet seen die): then `replaced` names the stale session to close.
+   * Claim `name` for `holder`. Succeeds when the name is free, held by the same
+   * client (a reconnect whose old session the relay has not yet seen die), or held
+   * by the same token (its owner restarted the client): then `replaced` names the
+   * session to close.
    */
   claim(name: string, holder: TunnelHolder): Promise<ClaimResult>;
   /** Free `name` if `sessionId` still holds it. */
@@ -25,12 +26,18 @@ export interface TunnelRegistry {
   holderOf(name: string): Promise<TunnelHolder | undefined>;
 }
 
+/** The same client, or the token that owns the name, may replace a live session. */
+export function mayReplace(current: TunnelHolder, next: TunnelHolder): boolean {
+  if (current.owner !== next.owner) return false;
+  return current.clientId === next.clientId || next.owner !== null;
+}
+
 export function createMemoryRegistry(): TunnelRegistry {
   const holders = new Map<string, TunnelHolder>();
   return {
     async claim(name, holder) {
       const current = holders.get(name);
-      if (current && !(current.clientId === holder.clientId && current.owner === holder.owner)) {
+      if (current && !mayReplace(current, holder)) {
         return { ok: false, holder: current };
       }
       holders.set(name, holder);

@@ -9,6 +9,7 @@ import type { ResolvedRelayOptions } from './options.js';
 import { ERROR_HEADER } from './public-error.js';
 import { mountQueueApi } from './queue/queue-api.js';
 import type { QueueRegistry } from './queue/queue-registry.js';
+import { mayReplace } from './registry.js';
 import type { ReservationStore } from './store/reservations.js';
 import { createTokenVerifier, type TokenVerifier } from './store/token-store.js';
 import { bearerToken } from './token-auth.js';
@@ -62,7 +63,7 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
         if (reserved && reserved.owner !== owner) {
           return refusal('E_NAME_TAKEN', `tunnel name "${name}" belongs to another token`);
         }
-        if (holder && !(holder.clientId === clientId && holder.owner === owner)) {
+        if (holder && !mayReplace(holder, { sessionId: '', clientId: clientId ?? '', owner })) {
           return refusal('E_NAME_TAKEN', `tunnel name "${name}" is in use by another client`);
         }
       }

@@ -101,8 +101,11 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
     await options.registry.release(name, session.id);
     return;
   }
-  // A reconnect from the same client replaces its stale session at once.
-  sessions.get(name)?.close('E_TUNNEL_CLOSED', 'replaced by a newer connection from the same client', 4000);
+  // A reconnect from the same client (or a restart by the owning token) replaces the old session at once.
+  if (claim.replaced) {
+    options.logger.warn({ tunnel: name, replaced: claim.replaced.sessionId }, 'tunnel session replaced by its owner');
+  }
+  sessions.get(name)?.close('E_TUNNEL_CLOSED', 'replaced by a newer connection for the same name and token', 4000);
   sessions.set(session);
   session.writer.write({
     type: FrameType.READY,

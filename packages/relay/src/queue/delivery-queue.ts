@@ -3,7 +3,8 @@ import { HooklineError, type RequestHead } from '@hookline/protocol';
 import { AppendLog, type RecordRef } from '../store/append-log.js';
 import { type QueueLimits, retryDelay } from './queue-limits.js';
 
-export type EntryState = 'pending' | 'inflight' | 'failed';
+/** `storing`: accepted but not yet on disk; it may not be delivered (or acknowledged) before it is. */
+export type EntryState = 'storing' | 'pending' | 'inflight' | 'failed';
 
 /** One queued webhook; its body stays on disk until it is delivered. */
 export interface QueueEntry {
@@ -108,9 +109,11 @@ export class DeliveryQueue {
     };
     // Reserve the slot before the await so concurrent enqueues keep arrival order.
     const entry = this.#index(record, { offset: -1, length: 0 }, body.length);
+    entry.state = 'storing';
     this.#appending += 1;
     try {
       entry.ref = await this.#log.append(record);
+      entry.state = 'pending';
     } catch (error) {
       this.#remove(entry);
       throw error;
@@ -143,15 +146,20 @@ export class DeliveryQueue {
     await this.#saveState(entry);
   }
 
-  /** An attempt that never reached the local server (client went away): no try is used up. */
-  release(entry: QueueEntry): void {
-    if (entry.state === 'inflight') entry.state = 'pending';
+  /**
+   * An attempt that never reached the local server (client went away): no try is
+   * used up. `delayMs` keeps a broken entry from being picked again at once.
+   */
+  release(entry: QueueEntry, delayMs = 0): void {
+    if (entry.state !== 'inflight') return;
+    entry.state = 'pending';
+    if (delayMs > 0) entry.nextAttemptAt = Date.now() + delayMs;
   }
 
   /** Give a failed (or waiting) entry a fresh set of tries, starting now. */
   async retry(id: string, now = Date.now()): Promise<boolean> {
     const entry = this.#entries.get(id);
-    if (!entry || entry.state === 'inflight') return false;
+    if (!entry || entry.state === 'inflight' || entry.state === 'storing') return false;
     entry.state = 'pending';
     entry.attempts = 0;
     entry.nextAttemptAt = now;
@@ -161,7 +169,7 @@ export class DeliveryQueue {
 
   async drop(id: string): Promise<boolean> {
     const entry = this.#entries.get(id);
-    if (!entry) return false;
+    if (!entry || entry.state === 'storing') return false;
     this.#remove(entry);
     await this.#log.append({ op: 'done', id, status: null, reason: 'dropped' });
     await this.#maybeCompact();

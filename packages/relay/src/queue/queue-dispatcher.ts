@@ -64,7 +64,8 @@ export class QueueDispatcher {
     for (const entry of queue.entries()) {
       if (slots <= 0) break;
       if (entry.state === 'failed') continue;
-      if (entry.state === 'inflight') {
+      // Nothing overtakes an entry in flight, or one still being written to disk, in serial mode.
+      if (entry.state === 'inflight' || entry.state === 'storing') {
         if (serial) break;
         continue;
       }
@@ -100,7 +101,8 @@ export class QueueDispatcher {
       const body = fresh ?? (await queue.body(entry));
       const outcome = await deliverEntry(session, entry, body, caller, this.#deps.window);
       if (outcome.kind === 'interrupted') {
-        queue.release(entry);
+        // Session gone: wait for the next one. Session still there but full: back off briefly.
+        queue.release(entry, session.closed ? 0 : 200);
         if (caller && !caller.headersSent) answerQueued(caller, entry.id);
       } else {
         await queue.settle(entry, outcome.result);
@@ -120,7 +122,8 @@ export class QueueDispatcher {
         }
       }
     } catch (error) {
-      queue.release(entry);
+      // Not the local server's fault (e.g. a disk read failed): try again later, never in a hot loop.
+      queue.release(entry, 1_000);
       logger.error({ tunnel: queue.name, delivery: entry.id, err: String(error) }, 'queued delivery broke');
       if (caller && !caller.headersSent) answerQueued(caller, entry.id);
     }

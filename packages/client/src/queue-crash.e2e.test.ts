@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createToken } from '@hookline/relay';
+import {
+  type NodeChild,
+  type Origin,
+  type RelayReady,
+  readBody,
+  spawnClient,
+  spawnRelay,
+  startOrigin,
+} from '@hookline/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const WEBHOOKS = Number(process.env.CRASH_WEBHOOKS ?? 2_000);
+
+/** POST one webhook; resolves with the status, or null when the relay could not be reached. */
+function post(port: number, id: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const body = JSON.stringify({ id, type: 'invoice.paid' });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/t/shop/webhooks', method: 'POST', agent: false, timeout: 10_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? null));
+        res.on('error', () => resolve(null));
+      },
+    );
+    req.setHeader('content-type', 'application/json');
+    req.setHeader('content-length', Buffer.byteLength(body));
+    req.on('error', () => resolve(null));
+    req.on('timeout', () => req.destroy());
+    req.end(body);
+  });
+}
+
+describe('no webhook lost: kill -9 of relay and client while 2 000 webhooks arrive (serial queue)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hookline-crash-'));
+  let relay: NodeChild<RelayReady> | null = null;
+  let client: NodeChild<{ url: string }> | null = null;
+  let local: Origin | null = null;
+
+  afterAll(async () => {
+    await client?.kill();
+    await relay?.kill();
+    await local?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('delivers every id at least once, first arrivals in send order', async () => {
+    const token = (await createToken(dataDir, 'crash-test')).token;
+    const arrivals: number[] = [];
+    local = await startOrigin(async (req, res) => {
+      const body = await readBody(req).catch(() => null);
+      if (body) arrivals.push((JSON.parse(body.toString()) as { id: number }).id);
+      res.end('ok');
+    });
+    const relayConfig = (port: number) => ({
+      port,
+      options: { dataDir, auth: 'required', tokens: [token], queue: { initialDelayMs: 50, maxDelayMs: 300 } },
+    });
+    relay = await spawnRelay(relayConfig(0));
+    const port = relay.ready.port;
+    const clientOptions = {
+      relay: relay.ready.url,
+      target: local.port,
+      token,
+      name: 'shop',
+      queue: 'serial',
+      reconnect: { initialDelayMs: 50, maxDelayMs: 300 },
+      retryInitialConnect: true,
+    };
+    client = await spawnClient(clientOptions);
+
+    // The crash monkey: every 150-400 ms, kill -9 the relay or the client (in turn) and start it again.
+    let sending = true;
+    let kills = { relay: 0, client: 0 };
+    const monkey = (async () => {
+      while (sending) {
+        await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 250));
+        if (!sending) break;
+        if ((kills.relay + kills.client) % 2 === 0) {
+          await relay?.kill();
+          kills = { ...kills, relay: kills.relay + 1 };
+          relay = await spawnRelay(relayConfig(port));
+        } else {
+          await client?.kill();
+          kills = { ...kills, client: kills.client + 1 };
+          client = await spawnClient(clientOptions);
+        }
+      }
+    })();
+
+    // The sender: like a provider, it retries a webhook until the relay accepts it (2xx/202).
+    const accepted: number[] = [];
+    let retries = 0;
+    for (let id = 1; id <= WEBHOOKS; id++) {
+      for (;;) {
+        const status = await post(port, id);
+        if (status !== null && status >= 200 && status < 300) break;
+        retries += 1;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      accepted.push(id);
+    }
+    sending = false;
+    await monkey;
+
+    const deadline = Date.now() + 60_000;
+    while (new Set(arrivals).size < WEBHOOKS && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const unique = new Set(arrivals);
+    const missing = accepted.filter((id) => !unique.has(id));
+    const firstArrivals: number[] = [];
+    const seen = new Set<number>();
+    for (const id of arrivals) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      firstArrivals.push(id);
+    }
+    console.log(
+      `crash test: ${kills.relay} relay and ${kills.client} client kills, ${retries} sender retries, ` +
+        `${arrivals.length - unique.size} duplicate deliveries of ${WEBHOOKS}`,
+    );
+    expect(kills.relay).toBeGreaterThanOrEqual(2);
+    expect(kills.client).toBeGreaterThanOrEqual(2);
+    expect(missing).toEqual([]);
+    expect(firstArrivals).toEqual(accepted);
+  }, 180_000);
+});
