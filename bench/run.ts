@@ -10,6 +10,7 @@ import { connectTunnel, type Tunnel } from '@hookline/client';
 import { memoryOf, spawnClient, spawnRelay, spawnTs } from '@hookline/testing';
 import { load, median } from './load.js';
 import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
+import { benchQueue } from './queue.js';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 1 : 3;
@@ -120,6 +121,9 @@ try {
   await relay.stop();
   await origin.stop();
 }
+
+// The offline queue: enqueue with fsync, and drain on reconnect (no direct baseline).
+for (const row of await benchQueue(quick)) record(row.name, row.unit, null, row.value);
 
 mkdirSync(here('./results'), { recursive: true });
 const report = { date: new Date().toISOString(), quick, runs, seconds, node: process.version, rows };

@@ -8,6 +8,7 @@ export interface RelayServiceInput {
   domain?: string | undefined;
   publicUrl?: string | undefined;
   auth?: string | undefined;
+  dataDir?: string | undefined;
 }
 
 export interface RelayServiceConfig {
@@ -35,13 +36,14 @@ export function relayServiceConfig(input: RelayServiceInput, env: NodeJS.Process
   const host = input.host ?? env.HOOKLINE_HOST ?? '127.0.0.1';
   const auth = input.auth ?? env.HOOKLINE_AUTH ?? (LOOPBACK.has(host) ? 'none' : 'required');
   if (auth !== 'none' && auth !== 'required') throw invalid(`auth must be "required" or "none", not "${auth}"`);
-  // Until the token store exists, accepted tokens come from the environment only.
+  // Accepted tokens: the data dir's token file (`hookline token create`) plus any in the environment.
   const tokens = (env.HOOKLINE_RELAY_TOKENS ?? '')
     .split(',')
     .map((token) => token.trim())
     .filter(Boolean);
-  if (auth === 'required' && tokens.length === 0) {
-    throw invalid('auth required needs tokens: set HOOKLINE_RELAY_TOKENS=<token>[,<token>…] (or use --auth none)');
+  const dataDir = input.dataDir ?? env.HOOKLINE_DATA_DIR;
+  if (auth === 'required' && tokens.length === 0 && !dataDir) {
+    throw invalid('auth required needs tokens: give a data dir (hookline token create) or HOOKLINE_RELAY_TOKENS');
   }
   const domain = input.domain ?? env.HOOKLINE_DOMAIN;
   const publicUrl = input.publicUrl ?? env.HOOKLINE_PUBLIC_URL;
@@ -50,7 +52,9 @@ export function relayServiceConfig(input: RelayServiceInput, env: NodeJS.Process
     host,
     auth,
     options: {
+      auth,
       tokens: auth === 'required' ? tokens : [],
+      ...(dataDir ? { dataDir } : {}),
       ...(domain ? { domain } : {}),
       ...(publicUrl ? { publicUrl } : {}),
     },

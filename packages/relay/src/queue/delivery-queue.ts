@@ -137,8 +137,13 @@ export class DeliveryQueue {
     entry.lastError = result.error ?? (result.status >= 200 && result.status < 300 ? null : `HTTP ${result.status}`);
     if (result.error === null && result.status >= 200 && result.status < 300) {
       this.#remove(entry);
-      await this.#log.append({ op: 'done', id: entry.id, status: result.status, reason: 'acked' });
-      return this.#maybeCompact();
+      // Not awaited: the next delivery need not wait for this fsync. Losing an ack
+      // in a crash means one redelivery (at-least-once), never a lost webhook.
+      this.#log
+        .append({ op: 'done', id: entry.id, status: result.status, reason: 'acked' })
+        .then(() => this.#maybeCompact())
+        .catch(() => {});
+      return;
     }
     const exhausted = entry.attempts >= this.#limits.maxAttempts;
     entry.state = exhausted ? 'failed' : 'pending';
