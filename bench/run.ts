@@ -38,7 +38,14 @@ function record(name: string, unit: string, direct: number | null, tunnel: numbe
 }
 
 const origin = await spawnTs<{ port: number }>(here('./origin.ts'), []);
-const relay = await spawnRelay({ options: { maxBodyBytes: 4096 * MiB, maxStreamsPerTunnel: 10_000 } });
+const relay = await spawnRelay({
+  options: {
+    maxBodyBytes: 4096 * MiB,
+    maxStreamsPerTunnel: 10_000,
+    tunnelRate: { perSecond: 1e9, burst: 1e9 },
+    maxTunnelsPerToken: 10_000,
+  },
+});
 const client = await spawnClient({ relay: relay.ready.url, target: origin.ready.port, name: 'bench' });
 const direct = `http://127.0.0.1:${origin.ready.port}/hook`;
 const tunnel = `http://127.0.0.1:${relay.ready.port}/t/bench/hook`;

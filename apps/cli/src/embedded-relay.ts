@@ -11,8 +11,9 @@ export async function startEmbeddedRelay(port = EMBEDDED_RELAY_PORT): Promise<Re
   const { createRelay } = await import('@hookline/relay');
   const options = {
     domain: 'localhost',
-    // Loopback only, so local uploads may be as big as the developer likes.
+    // Loopback only: local uploads and load tests may be as big and fast as the developer likes.
     maxBodyBytes: 1024 ** 4,
+    tunnelRate: { perSecond: 1e9, burst: 1e9 },
   };
   const relay = createRelay(options);
   try {

@@ -50,6 +50,8 @@ export interface TunnelOptions {
    * (needs a token and a name): `serial` (in order, one at a time) or `parallel:N`.
    */
   queue?: 'serial' | `parallel:${number}`;
+  /** Protect the public URL: basic auth (`user:password`) and/or allowed caller CIDR ranges. */
+  access?: { basicAuth?: string; allowCidr?: string[] };
   /** Body taps for captures (request and response bytes of every exchange). */
   observer?: ExchangeObserver;
 }
@@ -61,6 +63,7 @@ const NO_RETRY: ReadonlySet<ErrorCode> = new Set([
   'E_NAME_INVALID',
   'E_VERSION',
   'E_BAD_REQUEST',
+  'E_TOO_MANY_TUNNELS',
 ]);
 
 /** ws client option: an all-zero mask makes ws skip masking (and copying) every frame. */
@@ -194,6 +197,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
           clientId: this.#clientId,
           ...(options.name === undefined ? {} : { name: options.name }),
           ...(options.queue === undefined ? {} : { queue: options.queue }),
+          ...(options.access === undefined ? {} : { access: options.access }),
           agent: options.agent ?? 'hookline',
         },
       });

@@ -41,6 +41,13 @@ export const helloSchema = z.object({
     .string()
     .regex(/^(serial|parallel:([1-9]|[1-5][0-9]|6[0-4]))$/)
     .optional(),
+  /** Protect the public URL: HTTP basic auth (`user:password`) and/or caller CIDR ranges. */
+  access: z
+    .object({
+      basicAuth: z.string().min(3).max(512).includes(':').optional(),
+      allowCidr: z.array(z.string().max(64)).min(1).max(64).optional(),
+    })
+    .optional(),
 });
 
 export const readySchema = z.object({

@@ -51,6 +51,24 @@ export interface RelayOptions {
   maxStreamsPerTunnel?: number;
   /** Per-stream flow-control window. @default 1 MiB */
   streamWindow?: number;
+  /** Request rate per tunnel (token bucket; 429 + Retry-After beyond). @default 500/s, burst 1 000 */
+  tunnelRate?: { perSecond: number; burst: number };
+  /** Failed token checks allowed per client address (then 429). @default 20 per minute */
+  authFailuresPerMinute?: number;
+  /** Live tunnels one token may hold at once. @default 20 */
+  maxTunnelsPerToken?: number;
+  /** Request head size (431 beyond). @default 16 KiB */
+  maxHeaderBytes?: number;
+  /** Request header fields (431 beyond). @default 200 */
+  maxHeaderCount?: number;
+  /** Time for a caller to send the request head (408 after; slowloris). @default 10_000 */
+  headersTimeoutMs?: number;
+  /** Time for a caller to send the whole request (408 after). @default 300_000 */
+  requestTimeoutMs?: number;
+  /** Take `x-forwarded-for` as the caller's address (only behind your own proxy). @default false */
+  trustProxy?: boolean;
+  /** Tunnels without a token may ask for a name (else random names only). @default true */
+  allowAnonymousNames?: boolean;
   /** @default a logger that writes nothing */
   logger?: RelayLogger;
 }
@@ -84,7 +102,18 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     streamWindow: positive('streamWindow', options.streamWindow ?? DEFAULT_STREAM_WINDOW),
     logger: options.logger ?? silent,
     queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },
+    tunnelRate: options.tunnelRate ?? { perSecond: 500, burst: 1_000 },
+    authFailuresPerMinute: positive('authFailuresPerMinute', options.authFailuresPerMinute ?? 20),
+    maxTunnelsPerToken: positive('maxTunnelsPerToken', options.maxTunnelsPerToken ?? 20),
+    maxHeaderBytes: positive('maxHeaderBytes', options.maxHeaderBytes ?? 16 * 1024),
+    maxHeaderCount: positive('maxHeaderCount', options.maxHeaderCount ?? 200),
+    headersTimeoutMs: positive('headersTimeoutMs', options.headersTimeoutMs ?? 10_000),
+    requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs ?? 300_000),
+    trustProxy: options.trustProxy ?? false,
+    allowAnonymousNames: options.allowAnonymousNames ?? true,
   };
+  positive('tunnelRate.perSecond', resolved.tunnelRate.perSecond);
+  positive('tunnelRate.burst', resolved.tunnelRate.burst);
   for (const [key, value] of Object.entries(resolved.queue)) positive(`queue.${key}`, value);
   if (options.dataDir !== undefined) resolved.dataDir = options.dataDir;
   if (options.domain !== undefined) resolved.domain = options.domain.toLowerCase();

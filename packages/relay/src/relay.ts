@@ -9,6 +9,8 @@ import { type RelayOptions, resolveRelayOptions } from './options.js';
 import { sendPublicError, writeSocketError } from './public-error.js';
 import { QueueRegistry } from './queue/queue-registry.js';
 import { acceptQueued } from './queue/queued-ingress.js';
+import { RateLimiter } from './rate-limiter.js';
+import { checkAccess } from './tunnel-access.js';
 import { routeRequest, type TunnelRoute } from './routing.js';
 import { createServiceApp } from './service-app.js';
 import { SessionTable } from './session-table.js';
@@ -80,9 +82,23 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     },
   });
 
+  const tunnelRate = new RateLimiter({ ratePerSecond: options.tunnelRate.perSecond, burst: options.tunnelRate.burst });
+
   type Found =
     | { kind: 'service' }
-    | { kind: 'error'; code: 'E_BAD_REQUEST' | 'E_TUNNEL_NOT_FOUND' | 'E_TUNNEL_OFFLINE'; message: string }
+    | {
+        kind: 'error';
+        code:
+          | 'E_BAD_REQUEST'
+          | 'E_TUNNEL_NOT_FOUND'
+          | 'E_TUNNEL_OFFLINE'
+          | 'E_TUNNEL_AUTH'
+          | 'E_FORBIDDEN'
+          | 'E_RATE_LIMITED'
+          | 'E_HEADERS_TOO_LARGE';
+        message: string;
+        headers?: Record<string, string>;
+      }
     | { kind: 'tunnel'; route: TunnelRoute; session: TunnelSession }
     | { kind: 'queued'; route: TunnelRoute };
 
@@ -91,14 +107,41 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     const routed = routeRequest(req.url, req.headers.host, options.domain);
     if (routed.kind === 'service') return routed;
     if (routed.kind === 'invalid') return { kind: 'error', code: 'E_BAD_REQUEST', message: routed.message };
+    if (req.rawHeaders.length / 2 > options.maxHeaderCount) {
+      return { kind: 'error', code: 'E_HEADERS_TOO_LARGE', message: `more than ${options.maxHeaderCount} header fields` };
+    }
     const { name } = routed.route;
     const reservation = reservations.get(name);
+    const live = sessions.get(name);
+    const session = live && !live.closed ? live : undefined;
+    if (!session && !reservation) {
+      return { kind: 'error', code: 'E_TUNNEL_NOT_FOUND', message: `no tunnel named "${name}" is online` };
+    }
+    // The tunnel's own protection comes before anything is stored or forwarded.
+    const access = checkAccess(session?.access ?? reservation?.access, req, options.trustProxy);
+    if (!access.ok) {
+      return access.status === 401
+        ? {
+            kind: 'error',
+            code: 'E_TUNNEL_AUTH',
+            message: access.message,
+            headers: { 'www-authenticate': 'Basic realm="hookline tunnel", charset="UTF-8"' },
+          }
+        : { kind: 'error', code: 'E_FORBIDDEN', message: access.message };
+    }
+    const wait = tunnelRate.take(name);
+    if (wait > 0) {
+      return {
+        kind: 'error',
+        code: 'E_RATE_LIMITED',
+        message: `tunnel "${name}" gets too many requests; retry in ${wait} s`,
+        headers: { 'retry-after': String(wait) },
+      };
+    }
     // A queued tunnel persists every webhook first, online or not (upgrades only go live).
     if (reservation?.queue && queues.enabled && !upgrade) return { kind: 'queued', route: routed.route };
-    const session = sessions.get(name);
-    if (session && !session.closed) return { kind: 'tunnel', route: routed.route, session };
-    if (reservation) return { kind: 'error', code: 'E_TUNNEL_OFFLINE', message: `tunnel "${name}" is offline` };
-    return { kind: 'error', code: 'E_TUNNEL_NOT_FOUND', message: `no tunnel named "${name}" is online` };
+    if (session) return { kind: 'tunnel', route: routed.route, session };
+    return { kind: 'error', code: 'E_TUNNEL_OFFLINE', message: `tunnel "${name}" is offline` };
   };
 
   // Tunnel traffic is dispatched before hono, on the raw node objects: building a
@@ -110,7 +153,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   ) => {
     const found = findTunnel(req, false);
     if (found.kind === 'service') return void hono(req, res);
-    if (found.kind === 'error') return sendPublicError(res, found.code, found.message);
+    if (found.kind === 'error') return sendPublicError(res, found.code, found.message, found.headers);
     if (found.kind === 'queued') {
       const { name } = found.route;
       return void queues
@@ -125,6 +168,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   };
 
   const server = createAdaptorServer({
+    serverOptions: { maxHeaderSize: options.maxHeaderBytes },
     fetch: app.fetch,
     // ws's option types and node-server's differ only under exactOptionalPropertyTypes.
     websocket: { server: wss as unknown as WebSocketServerLike },
@@ -151,13 +195,22 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     if (found.kind === 'queued') return writeSocketError(socket, 'E_TUNNEL_OFFLINE', 'tunnel is offline');
     forwardUpgrade(found.session, req, socket, head, found.route, limits);
   });
+  server.headersTimeout = options.headersTimeoutMs;
+  server.requestTimeout = options.requestTimeoutMs;
+  server.keepAliveTimeout = 5_000;
+  // Counted in findTunnel with a clear 431; Node's own cap would silently drop the extra fields.
+  server.maxHeadersCount = 0;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable) return socket.destroy();
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    const body = tooLarge ? 'request headers too large (E_BAD_REQUEST)\n' : 'malformed HTTP request (E_BAD_REQUEST)\n';
+    const [status, code, text] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? ['431 Request Header Fields Too Large', 'E_HEADERS_TOO_LARGE', 'request headers too large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ['408 Request Timeout', 'E_REQUEST_TIMEOUT', 'request not received in time']
+          : ['400 Bad Request', 'E_BAD_REQUEST', 'malformed HTTP request'];
+    const body = `${text} (${code})\n`;
     socket.end(
-      `HTTP/1.1 ${status}\r\nhookline-error: E_BAD_REQUEST\r\ncontent-type: text/plain\r\n` +
+      `HTTP/1.1 ${status}\r\nhookline-error: ${code}\r\ncontent-type: text/plain\r\n` +
         `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
     );
   });

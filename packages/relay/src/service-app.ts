@@ -9,6 +9,7 @@ import type { ResolvedRelayOptions } from './options.js';
 import { ERROR_HEADER } from './public-error.js';
 import { mountQueueApi } from './queue/queue-api.js';
 import type { QueueRegistry } from './queue/queue-registry.js';
+import { RateLimiter } from './rate-limiter.js';
 import { mayReplace } from './registry.js';
 import type { ReservationStore } from './store/reservations.js';
 import { createTokenVerifier, type TokenVerifier } from './store/token-store.js';
@@ -28,10 +29,10 @@ export interface ServiceAppDeps {
 type Env = { Bindings: HttpBindings; Variables: { owner: string | null } };
 
 /** A refusal the ws client can read before any WebSocket exists: status + code + message headers. */
-function refusal(code: ErrorCode, message: string): Response {
+function refusal(code: ErrorCode, message: string, headers: Record<string, string> = {}): Response {
   return new Response(`${message} (${code})\n`, {
     status: ERROR_STATUS[code],
-    headers: { [ERROR_HEADER]: code, 'hookline-error-message': encodeURIComponent(message) },
+    headers: { ...headers, [ERROR_HEADER]: code, 'hookline-error-message': encodeURIComponent(message) },
   });
 }
 
@@ -41,6 +42,11 @@ function refusal(code: ErrorCode, message: string): Response {
  */
 export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
   const app = new Hono<Env>();
+  // Guessing tokens costs a guesser its address's budget, not the relay its CPU.
+  const authFailures = new RateLimiter({
+    ratePerSecond: deps.options.authFailuresPerMinute / 60,
+    burst: deps.options.authFailuresPerMinute,
+  });
 
   app.get('/_hookline/healthz', (c) => c.json({ status: 'ok', tunnels: deps.stats().tunnels }));
 
@@ -50,8 +56,16 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
       // Refuse before the upgrade: a bad token or name never costs a WebSocket.
       let owner: string | null = null;
       if (deps.verifier) {
+        const address = c.env.incoming.socket.remoteAddress ?? '';
+        const wait = authFailures.blocked(address);
+        if (wait > 0) {
+          return refusal('E_RATE_LIMITED', `too many failed token checks; retry in ${wait} s`, { 'retry-after': String(wait) });
+        }
         owner = deps.verifier.verify(bearerToken(c.req.header('authorization')));
-        if (owner === null) return refusal('E_UNAUTHORIZED', 'missing or invalid token (Authorization: Bearer …)');
+        if (owner === null) {
+          authFailures.take(address);
+          return refusal('E_UNAUTHORIZED', 'missing or invalid token (Authorization: Bearer …)');
+        }
       }
       const name = c.req.query('name');
       if (name !== undefined) {

@@ -13,6 +13,7 @@ import type { ResolvedRelayOptions } from './options.js';
 import type { QueueRegistry } from './queue/queue-registry.js';
 import type { SessionTable } from './session-table.js';
 import type { QueueMode, ReservationStore } from './store/reservations.js';
+import { type AccessPolicy, cidrProblem, hashBasicAuth } from './tunnel-access.js';
 import { TunnelSession } from './tunnel-session.js';
 
 export interface HandshakeContext {
@@ -75,7 +76,12 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
     refuse(socket, 'E_NAME_INVALID', problem, 4400);
     return;
   }
-  const refusal = await checkReservation(hello, requested, context);
+  const access = accessPolicy(hello);
+  if (typeof access === 'string') {
+    refuse(socket, 'E_BAD_REQUEST', access, 4400);
+    return;
+  }
+  const refusal = checkLimits(requested, context) ?? (await checkReservation(hello, requested, access, context));
   if (refusal) {
     refuse(socket, refusal.code, refusal.message, refusal.code === 'E_NAME_TAKEN' ? 4409 : 4400);
     return;
@@ -86,6 +92,7 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
     name,
     clientId: hello.clientId,
     owner,
+    access,
     maxStreams: options.maxStreamsPerTunnel,
     onClosed: (closed) => {
       if (sessions.delete(closed)) void options.registry.release(closed.name, closed.id);
@@ -128,11 +135,42 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
  * Names owned by tokens: a token reserves the names it uses (they outlive the
  * session); nobody else may take them. A queue needs a token and a name.
  */
+/** The tunnel's public-URL protection from HELLO, or why it is unusable. */
+function accessPolicy(hello: Hello): AccessPolicy | undefined | string {
+  if (!hello.access) return undefined;
+  const { basicAuth, allowCidr } = hello.access;
+  if (allowCidr) {
+    const problem = cidrProblem(allowCidr);
+    if (problem) return problem;
+  }
+  return {
+    ...(basicAuth ? { basicAuthHash: hashBasicAuth(basicAuth) } : {}),
+    ...(allowCidr ? { allowCidr } : {}),
+  };
+}
+
+type Refusal = { code: ErrorCode; message: string };
+
+/** Per-token tunnel count, and names on an open relay. */
+function checkLimits(requested: string | undefined, { owner, options, sessions }: HandshakeContext): Refusal | null {
+  if (owner === null && requested !== undefined && !options.allowAnonymousNames) {
+    return { code: 'E_UNAUTHORIZED', message: 'this open relay hands out random names only; use a token to choose one' };
+  }
+  if (owner === null) return null;
+  let live = 0;
+  for (const session of sessions.values()) if (session.owner === owner && session.name !== requested) live += 1;
+  if (live >= options.maxTunnelsPerToken) {
+    return { code: 'E_TOO_MANY_TUNNELS', message: `this token already holds ${live} tunnels (the limit)` };
+  }
+  return null;
+}
+
 async function checkReservation(
   hello: Hello,
   requested: string | undefined,
+  access: AccessPolicy | undefined,
   { owner, reservations, queues }: HandshakeContext,
-): Promise<{ code: ErrorCode; message: string } | null> {
+): Promise<Refusal | null> {
   const queue = (hello.queue ?? null) as QueueMode | null;
   if (queue && owner === null) {
     return { code: 'E_UNAUTHORIZED', message: 'an offline queue needs a token-owned name: connect with a token' };
@@ -149,6 +187,6 @@ async function checkReservation(
       ? { code: 'E_NAME_TAKEN', message: `tunnel name "${requested}" is reserved by a token` }
       : null;
   }
-  const reserved = await reservations.reserve(requested, owner, queue);
+  const reserved = await reservations.reserve(requested, owner, queue, access);
   return reserved.ok ? null : { code: 'E_NAME_TAKEN', message: `tunnel name "${requested}" belongs to another token` };
 }

@@ -9,6 +9,7 @@ import {
   type ResponseHead,
 } from '@hookline/protocol';
 import type { WebSocket } from 'ws';
+import type { AccessPolicy } from './tunnel-access.js';
 
 /** One exchange on the relay side, fed by the session's frames. */
 export interface RelayStream {
@@ -25,6 +26,7 @@ export interface TunnelSessionInit {
   name: string;
   clientId: string;
   owner: string | null;
+  access?: AccessPolicy | undefined;
   maxStreams: number;
   /** Called once when the session is gone, whatever the reason. */
   onClosed: (session: TunnelSession) => void;
@@ -40,6 +42,8 @@ export class TunnelSession {
   readonly name: string;
   readonly clientId: string;
   readonly owner: string | null;
+  /** Who may call this tunnel's public URL. */
+  readonly access: AccessPolicy | undefined;
   readonly writer: FrameWriter;
   readonly #socket: WebSocket;
   readonly #streams = new Map<number, RelayStream>();
@@ -55,6 +59,7 @@ export class TunnelSession {
     this.name = init.name;
     this.clientId = init.clientId;
     this.owner = init.owner;
+    this.access = init.access;
     this.#maxStreams = init.maxStreams;
     this.#onClosed = init.onClosed;
     this.writer = new FrameWriter(init.socket);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { RelayLogger } from '../options.js';
+import type { AccessPolicy } from '../tunnel-access.js';
 import { CorruptFileError, DurableJsonFile } from './durable-file.js';
 import { moveAside } from './move-aside.js';
 
@@ -14,6 +15,8 @@ export interface Reservation {
   owner: string;
   /** Offline queue for this name, or null when webhooks are not queued. */
   queue: QueueMode | null;
+  /** Public URL protection, kept so that it also guards the queue while the client is away. */
+  access?: AccessPolicy;
   reservedAt: string;
 }
 
@@ -22,8 +25,8 @@ export type ReserveResult = { ok: true; reservation: Reservation } | { ok: false
 /** Names owned by tokens. `get` is synchronous: the ingress hot path reads it. */
 export interface ReservationStore {
   get(name: string): Reservation | undefined;
-  /** Reserve `name` for `owner` (or update its queue setting when already theirs). */
-  reserve(name: string, owner: string, queue: QueueMode | null): Promise<ReserveResult>;
+  /** Reserve `name` for `owner` (or update its settings when already theirs). */
+  reserve(name: string, owner: string, queue: QueueMode | null, access?: AccessPolicy): Promise<ReserveResult>;
   /** Free `name` if `owner` holds it. */
   release(name: string, owner: string): Promise<boolean>;
   list(owner?: string): Reservation[];
@@ -36,11 +39,19 @@ interface ReservationFile {
 function reservationsOver(db: { data: ReservationFile; write(): Promise<void> }): ReservationStore {
   return {
     get: (name) => db.data.names[name],
-    async reserve(name, owner, queue) {
+    async reserve(name, owner, queue, access) {
       const current = db.data.names[name];
       if (current && current.owner !== owner) return { ok: false, owner: current.owner };
-      if (current && current.queue === queue) return { ok: true, reservation: current };
-      const reservation = { name, owner, queue, reservedAt: current?.reservedAt ?? new Date().toISOString() };
+      if (current && current.queue === queue && JSON.stringify(current.access) === JSON.stringify(access)) {
+        return { ok: true, reservation: current };
+      }
+      const reservation: Reservation = {
+        name,
+        owner,
+        queue,
+        ...(access ? { access } : {}),
+        reservedAt: current?.reservedAt ?? new Date().toISOString(),
+      };
       db.data.names[name] = reservation;
       await db.write();
       return { ok: true, reservation };
