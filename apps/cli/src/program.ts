@@ -1,8 +1,11 @@
 /** The `hookline` command tree (commander). Commands get their I/O passed in. */
 import { Command, Option } from 'commander';
+import type { ExportFlags } from './commands/export.js';
 import { type HttpFlags, runHttp } from './commands/http.js';
 import type { CliIo } from './commands/io.js';
 import { type RelayFlags, runRelay } from './commands/relay.js';
+import type { ReplayFlags } from './commands/replay.js';
+import type { RequestsFlags } from './commands/requests.js';
 import { VERSION } from './version.js';
 
 /** Build the program; `exit` receives the command's exit code. */
@@ -24,6 +27,9 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--timeout <seconds>', 'answer 504 when the target sends no response head in time', '30')
     .option('--no-tui', 'print one line per exchange instead of the inspector')
     .option('--json', 'print JSON lines (ready, state, exchange events)')
+    .option('--data-dir <dir>', 'where captures are kept (env HOOKLINE_DATA_DIR); default: $XDG_STATE_HOME/hookline')
+    .option('--no-capture', 'do not record exchanges (no history for requests/replay/export)')
+    .option('--max-captures <n>', 'captures kept, oldest dropped first (also bounded to 100 MiB)', '1000')
     .action(async (target: string, flags: HttpFlags) => exit(await runHttp(target, flags, io)));
 
   program
@@ -35,6 +41,43 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--public-url <url>', 'URL the relay is reached at from outside, for printed tunnel URLs')
     .addOption(new Option('--auth <mode>', 'require tokens for tunnels').choices(['required', 'none']))
     .action(async (flags: RelayFlags) => exit(await runRelay(flags, io)));
+
+  // Capture commands load their modules only when run: `--version` stays cheap.
+  program
+    .command('requests')
+    .description('list captured exchanges, newest first')
+    .option('--json', 'print one JSON array of summaries')
+    .option('--limit <n>', 'show at most this many', '50')
+    .option('--filter <query>', 'e.g. "status:5xx", "method:post path:/hooks", "header:stripe-signature", free text')
+    .option('--data-dir <dir>', 'where captures are kept (env HOOKLINE_DATA_DIR)')
+    .action(async (flags: RequestsFlags) => {
+      const { runRequests } = await import('./commands/requests.js');
+      exit(await runRequests(flags, io));
+    });
+
+  program
+    .command('replay')
+    .description('send a captured request again (byte-exact) and record the result')
+    .argument('<id>', 'capture id (see hookline requests)')
+    .option('--target <url>', "send it here instead of the capture's local target")
+    .option('--edit', 'edit the request in $EDITOR first; untouched parts stay byte-exact')
+    .option('--data-dir <dir>', 'where captures are kept (env HOOKLINE_DATA_DIR)')
+    .action(async (id: string, flags: ReplayFlags) => {
+      const { runReplay } = await import('./commands/replay.js');
+      exit(await runReplay(id, flags, io));
+    });
+
+  program
+    .command('export')
+    .description('export captures as HAR 1.2, or one capture as a curl command')
+    .option('--har <file>', 'write a HAR file of the captures (all, or those matching --filter)')
+    .option('--curl <id>', 'print a curl command that sends capture <id> again')
+    .option('--filter <query>', 'with --har: only matching captures')
+    .option('--data-dir <dir>', 'where captures are kept (env HOOKLINE_DATA_DIR)')
+    .action(async (flags: ExportFlags) => {
+      const { runExport } = await import('./commands/export.js');
+      exit(await runExport(flags, io));
+    });
 
   return program;
 }

@@ -1,7 +1,10 @@
 import type { ExchangeEvent, Tunnel, TunnelState } from '@hookline/client';
 import { loadFileConfig, pick } from '../config.js';
 import { formatExchangeJson, formatExchangeLine } from '../exchange-log.js';
+import { interactiveTerminal } from '../terminal.js';
+import type { InspectorHandle } from '../tui/open-inspector.js';
 import { UserError } from '../user-error.js';
+import { openCaptures, openTui } from './http-inspector.js';
 import type { CliIo } from './io.js';
 
 export interface HttpFlags {
@@ -12,6 +15,9 @@ export interface HttpFlags {
   tui?: boolean;
   json?: boolean;
   timeout?: string;
+  dataDir?: string;
+  capture?: boolean;
+  maxCaptures?: string;
 }
 
 function describeState(state: TunnelState): string | null {
@@ -49,8 +55,29 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   } catch (error) {
     throw new UserError((error as Error).message);
   }
+  const terminal = flags.tui === false || flags.json ? null : interactiveTerminal(io);
+  const print = (line: string) => io.stdout.write(`${line}\n`);
+  const note = (line: string) => io.stderr.write(`${line}\n`);
+  // With the inspector on screen, warnings go to its message line instead of stderr.
+  const notices: string[] = [];
+  const warn = (message: string) => (terminal ? notices.push(message) : note(`hookline: ${message}`));
+
+  const { capture, recording } = await openCaptures(flags, io, {
+    hostHeader,
+    timeoutMs: timeoutSeconds * 1000,
+    target: parseTarget(targetArg).href,
+    inspector: terminal !== null,
+    warn,
+  });
+
   const { startEmbeddedRelay } = await import('../embedded-relay.js');
-  const relay = relayUrl === undefined ? await startEmbeddedRelay() : null;
+  const relay =
+    relayUrl === undefined
+      ? await startEmbeddedRelay().catch(async (error: unknown) => {
+          await capture?.close();
+          throw error;
+        })
+      : null;
   const tunnel: Tunnel = new Tunnel({
     relay: relay ? relay.url : (relayUrl as string),
     target: targetArg,
@@ -58,17 +85,19 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     localTimeoutMs: timeoutSeconds * 1000,
     ...(token === undefined || relay ? {} : { token }),
     ...(name === undefined ? {} : { name }),
+    ...(recording ? { observer: recording.observer } : {}),
   });
+  recording?.attach(tunnel);
 
-  const print = (line: string) => io.stdout.write(`${line}\n`);
-  const note = (line: string) => io.stderr.write(`${line}\n`);
-  tunnel.on('exchange', (event: ExchangeEvent) =>
-    print(flags.json ? formatExchangeJson(event) : formatExchangeLine(event)),
-  );
+  if (!terminal) {
+    tunnel.on('exchange', (event: ExchangeEvent) =>
+      print(flags.json ? formatExchangeJson(event) : formatExchangeLine(event)),
+    );
+  }
   // Startup failures are reported once, by the caller; only later changes are printed.
   let printedReady = false;
   tunnel.on('state', (state) => {
-    if (!printedReady) return;
+    if (!printedReady || terminal) return;
     if (flags.json) return print(JSON.stringify({ type: 'state', time: new Date().toISOString(), ...state }));
     const text = describeState(state);
     if (text) note(text);
@@ -80,12 +109,22 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   const exited = new Promise<number>((resolve) => {
     resolveExit = resolve;
   });
+  let inspector: InspectorHandle | null = null;
   const stop = async (code: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
     io.offSignals(onSignal);
+    inspector?.close();
+    await inspector?.done;
     await tunnel.close();
     await relay?.close();
+    await capture?.close();
+    // The inspector's screen is gone: leave one line saying where the history is.
+    if (inspector && capture?.persistent) {
+      note(
+        `hookline: ${capture.store.size} captures kept (hookline requests lists them, hookline replay <id> re-sends)`,
+      );
+    }
     resolveExit(code);
   };
   const onSignal = () => void stop(0);
@@ -97,12 +136,16 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     if (stopping) return exited;
     io.offSignals(onSignal);
     await relay?.close();
+    await capture?.close();
     throw error;
   }
   tunnel.on('state', (state) => {
     if (state.state === 'failed') void stop(1);
   });
-  if (flags.json) {
+  if (terminal && capture) {
+    inspector = await openTui(tunnel, capture, terminal, io, notices);
+    void inspector.done.then(() => stop(0));
+  } else if (flags.json) {
     print(
       JSON.stringify({
         type: 'ready',

@@ -1,0 +1,20 @@
+import { CaptureError } from '@hookline/capture';
+import { UserError } from '../user-error.js';
+
+/** `--limit` as a whole number ≥ 0. */
+export function parseLimit(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 0) throw new UserError(`--limit must be a whole number, not "${text}"`);
+  return limit;
+}
+
+/** Capture errors are the user's to fix: one line, exit 1. */
+export async function asUserErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof CaptureError) throw new UserError(`${error.message} (${error.code})`);
+    throw error;
+  }
+}

@@ -1,0 +1,46 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { toCurl, toHar } from '@hookline/capture';
+import { resolveDataDir } from '../data-dir.js';
+import { openCaptureAccess } from '../inspector/capture-access.js';
+import { UserError } from '../user-error.js';
+import { VERSION } from '../version.js';
+import { asUserErrors } from './capture-flags.js';
+import type { CliIo } from './io.js';
+
+export interface ExportFlags {
+  har?: string;
+  curl?: string;
+  filter?: string;
+  dataDir?: string;
+}
+
+/** `hookline export --har <file> [--filter q]` or `hookline export --curl <id>`. */
+export async function runExport(flags: ExportFlags, io: CliIo): Promise<number> {
+  if ((flags.har === undefined) === (flags.curl === undefined)) {
+    throw new UserError('export needs exactly one of --har <file> or --curl <id>');
+  }
+  const dataDir = resolveDataDir(flags.dataDir, io.env, io.cwd);
+  return asUserErrors(async () => {
+    const access = await openCaptureAccess(dataDir, { mode: 'read', warn: (m) => io.stderr.write(`hookline: ${m}\n`) });
+    try {
+      if (flags.curl !== undefined) {
+        const record = await access.service.get(flags.curl);
+        if (!record) throw new UserError(`no capture with id ${flags.curl} in ${dataDir} (see hookline requests)`);
+        io.stdout.write(`${toCurl(record)}\n`);
+        return 0;
+      }
+      // HAR lists entries oldest first, as a browser records them.
+      const records = (await access.service.list({ filter: flags.filter ?? '' })).reverse();
+      const file = resolve(io.cwd, flags.har as string);
+      const har = toHar(records, { name: 'hookline', version: VERSION });
+      await writeFile(file, `${JSON.stringify(har, null, 2)}\n`).catch((error: Error) => {
+        throw new UserError(`cannot write ${file}: ${error.message}`);
+      });
+      io.stdout.write(`wrote ${records.length} exchange${records.length === 1 ? '' : 's'} to ${file}\n`);
+      return 0;
+    } finally {
+      await access.close();
+    }
+  });
+}

@@ -1,0 +1,70 @@
+import type { Tunnel } from '@hookline/client';
+import { resolveDataDir } from '../data-dir.js';
+import type { CaptureSession } from '../inspector/capture-session.js';
+import type { Terminal } from '../terminal.js';
+import type { InspectorHandle } from '../tui/open-inspector.js';
+import { UserError } from '../user-error.js';
+import type { HttpFlags } from './http.js';
+import type { CliIo } from './io.js';
+
+export interface CaptureSetup {
+  hostHeader: 'passthrough' | 'rewrite';
+  timeoutMs: number;
+  /** The local target URL recorded on each capture. */
+  target: string;
+  /** The inspector will open: it needs captures even with `--no-capture`. */
+  inspector: boolean;
+  warn: (message: string) => void;
+}
+
+/**
+ * The captures of `hookline http`: the data dir's store (owned, with its control
+ * endpoint), or memory only with `--no-capture` when the inspector needs a list,
+ * or nothing at all.
+ */
+export async function openCaptures(flags: HttpFlags, io: CliIo, setup: CaptureSetup) {
+  const maxCount = flags.maxCaptures === undefined ? undefined : Number(flags.maxCaptures);
+  if (maxCount !== undefined && !(Number.isInteger(maxCount) && maxCount > 0)) {
+    throw new UserError('--max-captures must be a positive whole number');
+  }
+  const sessions = await import('../inspector/capture-session.js');
+  const options = {
+    hostHeader: setup.hostHeader,
+    timeoutMs: setup.timeoutMs,
+    ...(maxCount === undefined ? {} : { maxCount }),
+  };
+  let capture: CaptureSession | null = null;
+  if (flags.capture !== false) {
+    const dataDir = resolveDataDir(flags.dataDir, io.env, io.cwd);
+    capture = await sessions.startCaptureSession({ ...options, dataDir, warn: setup.warn });
+  } else if (setup.inspector) {
+    capture = await sessions.memoryCaptureSession(options);
+  }
+  const recording = capture
+    ? (await import('../inspector/tunnel-capture.js')).tunnelRecorder(capture.store, setup.target)
+    : null;
+  return { capture, recording };
+}
+
+/** Load Ink only now (it costs most of a cold start) and show the inspector. */
+export async function openTui(
+  tunnel: Tunnel,
+  capture: CaptureSession,
+  terminal: Terminal,
+  io: CliIo,
+  notices: string[],
+): Promise<InspectorHandle> {
+  const [{ openInspector }, { inspectorActions }, { tunnelStatusSource }] = await Promise.all([
+    import('../tui/open-inspector.js'),
+    import('../inspector/inspector-actions.js'),
+    import('../inspector/tunnel-status.js'),
+  ]);
+  return openInspector({
+    captures: capture.store,
+    status: tunnelStatusSource(tunnel),
+    actions: inspectorActions({ service: capture.service, env: io.env, cwd: io.cwd }),
+    stdin: terminal.stdin,
+    stdout: terminal.stdout,
+    ...(notices.length > 0 ? { notice: notices.join('; ') } : {}),
+  });
+}

@@ -1,0 +1,45 @@
+import { CaptureError, type RequestEdit } from '@hookline/capture';
+import type { ReplayRequest } from './capture-service.js';
+
+/** A replay request as JSON: an edited body travels as base64. */
+export interface ReplayRequestJson {
+  target?: string;
+  edit?: { method?: string; path?: string; headers?: string[]; body?: string };
+}
+
+export function encodeReplayRequest(request: ReplayRequest): ReplayRequestJson {
+  const json: ReplayRequestJson = {};
+  if (request.target !== undefined) json.target = request.target;
+  const edit = request.edit;
+  if (edit) {
+    json.edit = {
+      ...(edit.method === undefined ? {} : { method: edit.method }),
+      ...(edit.path === undefined ? {} : { path: edit.path }),
+      ...(edit.headers === undefined ? {} : { headers: edit.headers }),
+      ...(edit.body === undefined ? {} : { body: Buffer.from(edit.body).toString('base64') }),
+    };
+  }
+  return json;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+export function decodeReplayRequest(value: unknown): ReplayRequest {
+  const json = (value ?? {}) as ReplayRequestJson;
+  const request: ReplayRequest = {};
+  if (json.target !== undefined) {
+    if (!isString(json.target)) throw new CaptureError('E_BAD_TARGET', 'target must be a string');
+    request.target = json.target;
+  }
+  const edit = json.edit;
+  if (edit !== undefined) {
+    const out: RequestEdit = {};
+    if (isString(edit.method)) out.method = edit.method;
+    if (isString(edit.path)) out.path = edit.path;
+    if (Array.isArray(edit.headers) && edit.headers.every(isString) && edit.headers.length % 2 === 0)
+      out.headers = edit.headers;
+    if (isString(edit.body)) out.body = Buffer.from(edit.body, 'base64');
+    request.edit = out;
+  }
+  return request;
+}

@@ -1,0 +1,33 @@
+import { Box, Text } from 'ink';
+import type { InspectorState } from './use-inspector-state.js';
+
+const HINTS: Record<InspectorState['mode']['kind'], string> = {
+  list: '↑↓ move  ⏎ open  r replay  e edit  / filter  c curl  x HAR  p pause  ? help  q quit',
+  detail: '↑↓ scroll  esc back  r replay  e edit  c curl  x HAR  ? help  q quit',
+  filter: '⏎ apply  esc cancel  e.g. status:5xx method:post path:/hooks header:x body:y',
+  help: 'any key: back',
+  text: '↑↓ scroll  esc back  q quit',
+};
+
+/** Two lines: the filter prompt or the last message, then the key hints. */
+export function Footer({ state }: { state: InspectorState }) {
+  const mode = state.mode;
+  return (
+    <Box flexDirection="column">
+      {mode.kind === 'filter' ? (
+        <Text wrap="truncate-end">
+          <Text color="cyan">/</Text>
+          {mode.draft}
+          <Text inverse> </Text>
+        </Text>
+      ) : (
+        <Text wrap="truncate-end" {...(state.message?.tone === 'error' ? { color: 'red' } : { color: 'green' })}>
+          {state.message?.text ?? ' '}
+        </Text>
+      )}
+      <Text dimColor wrap="truncate-end">
+        {HINTS[mode.kind]}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,87 @@
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { bodyText } from '@hookline/capture';
+import { formatSize } from '../format.js';
+import { hexDump } from './hex-dump.js';
+import { highlightJson } from './highlight-json.js';
+import { indentXml } from './indent-xml.js';
+import type { Line } from './segments.js';
+
+/** Decompressed bodies are shown up to this size (a zip bomb must not take the TUI down). */
+const MAX_DECODED = 8 * 1024 * 1024;
+
+function decode(bytes: Buffer, encoding: string): Buffer | null {
+  const options = { maxOutputLength: MAX_DECODED };
+  try {
+    if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(bytes, options);
+    if (encoding === 'deflate') return inflateSync(bytes, options);
+    if (encoding === 'br') return brotliDecompressSync(bytes, options);
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+function formFields(text: string): Line[] {
+  return [...new URLSearchParams(text)].map(([name, value]) => [
+    { text: name, color: 'cyan' },
+    { text: ' = ' },
+    { text: value, color: 'green' },
+  ]);
+}
+
+function textLines(text: string): Line[] {
+  return text.split(/\r?\n/).map((line) => [{ text: line.replace(/\t/g, '  ') }]);
+}
+
+/** Lines for the body's content: JSON, form fields, XML, text, or a hex dump. */
+function content(bytes: Buffer, contentType: string): Line[] {
+  const text = bodyText(bytes);
+  if (text === null) return hexDump(bytes);
+  const type = contentType.toLowerCase();
+  const trimmed = text.trimStart();
+  if (type.includes('json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    const json = highlightJson(text);
+    if (json) return json;
+  }
+  if (type.includes('x-www-form-urlencoded')) return formFields(text);
+  if (type.includes('xml') || trimmed.startsWith('<?xml')) return indentXml(text);
+  return textLines(text);
+}
+
+export interface BodyView {
+  bytes: Buffer;
+  size: number;
+  truncated: boolean;
+  contentType: string;
+  contentEncoding: string;
+}
+
+/**
+ * A body for the detail view: decompressed when `Content-Encoding` says so, then
+ * shown by content (JSON pretty-printed and highlighted, form fields decoded, XML
+ * indented, binary as hex), with a note on compression and truncation.
+ */
+export function formatBody(body: BodyView): Line[] {
+  if (body.size === 0) return [[{ text: '(no body)', dim: true }]];
+  const notes: Line[] = [];
+  if (body.truncated) {
+    notes.push([
+      {
+        text: `(truncated in the capture: ${formatSize(body.bytes.length)} of ${formatSize(body.size)} kept)`,
+        color: 'yellow',
+      },
+    ]);
+  }
+  const encoding = body.contentEncoding.trim().toLowerCase();
+  let bytes = body.bytes;
+  if (encoding && encoding !== 'identity') {
+    const decoded = decode(bytes, encoding);
+    if (decoded) {
+      notes.push([{ text: `(${encoding}: ${formatSize(bytes.length)} → ${formatSize(decoded.length)})`, dim: true }]);
+      bytes = decoded;
+    } else {
+      notes.push([{ text: `(${encoding} body could not be decoded; raw bytes below)`, color: 'yellow' }]);
+    }
+  }
+  return [...notes, ...content(bytes, body.contentType)];
+}

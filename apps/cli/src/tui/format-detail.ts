@@ -1,0 +1,85 @@
+import { bodyBytes, type CapturedBody, type CaptureRecord } from '@hookline/capture';
+import { getRawHeader } from '@hookline/protocol';
+import { formatDuration, formatSize } from '../format.js';
+import { formatBody } from './format-body.js';
+import { statusColor } from './format-row.js';
+import { type Line, wrapLine } from './segments.js';
+
+function section(title: string): Line {
+  return [{ text: `── ${title} `, color: 'blue', bold: true }];
+}
+
+function headerLines(headers: readonly string[]): Line[] {
+  const lines: Line[] = [];
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    lines.push([{ text: `${headers[i]}: `, color: 'cyan' }, { text: headers[i + 1] as string }]);
+  }
+  return lines.length > 0 ? lines : [[{ text: '(none)', dim: true }]];
+}
+
+function bodyLines(body: CapturedBody, headers: readonly string[]): Line[] {
+  return formatBody({
+    bytes: bodyBytes(body),
+    size: body.size,
+    truncated: body.truncated,
+    contentType: getRawHeader(headers, 'content-type') ?? '',
+    contentEncoding: getRawHeader(headers, 'content-encoding') ?? '',
+  });
+}
+
+function summary(record: CaptureRecord): Line[] {
+  const { request, response, timings } = record;
+  const status = response ? `${response.status} ${response.statusText}`.trim() : 'no response';
+  const origin =
+    record.origin === 'replay'
+      ? `replay of #${record.replayOf}`
+      : record.origin === 'queued'
+        ? 'queued delivery'
+        : 'live';
+  const started = new Date(record.startedAt);
+  const clock = `${started.toTimeString().slice(0, 8)}.${String(started.getMilliseconds()).padStart(3, '0')}`;
+  const lines: Line[] = [
+    [
+      { text: `#${record.id} `, dim: true },
+      { text: `${request.method} ${request.path}`, bold: true },
+    ],
+    [
+      { text: '→ ' },
+      { text: status, color: statusColor(record), bold: true },
+      { text: `  ${origin}${record.tunnel ? ` via ${record.tunnel}` : ''} → ${record.target}`, dim: true },
+    ],
+    [
+      { text: 'timing  ', color: 'cyan' },
+      {
+        text: `started ${clock} · wait ${timings.waitMs === null ? '—' : formatDuration(timings.waitMs)} · total ${formatDuration(timings.totalMs)}`,
+      },
+    ],
+  ];
+  if (record.error) lines.push([{ text: `error   ${record.error.code}: ${record.error.message}`, color: 'red' }]);
+  return lines;
+}
+
+/** Everything the detail view shows for one capture, wrapped to `width`. */
+export function formatDetail(record: CaptureRecord, width: number): Line[] {
+  const { request, response } = record;
+  const lines: Line[] = [
+    ...summary(record),
+    [],
+    section('Request headers'),
+    ...headerLines(request.headers),
+    [],
+    section(`Request body (${formatSize(request.body.size)})`),
+    ...bodyLines(request.body, request.headers),
+  ];
+  if (response) {
+    lines.push(
+      [],
+      section('Response headers'),
+      ...headerLines(response.headers),
+      [],
+      section(`Response body (${formatSize(response.body.size)})`),
+      ...bodyLines(response.body, response.headers),
+    );
+  }
+  return lines.flatMap((line) => wrapLine(line, width));
+}

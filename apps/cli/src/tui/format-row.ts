@@ -1,0 +1,66 @@
+import type { CaptureRecord } from '@hookline/capture';
+import { fit, formatClock, formatDuration, formatSize } from '../format.js';
+import type { Color } from './segments.js';
+
+/** Short labels for exchanges that got no response. */
+const ERROR_LABELS: Record<string, string> = {
+  E_LOCAL_REFUSED: 'refused',
+  E_LOCAL_TIMEOUT: 'timeout',
+  E_LOCAL_ERROR: 'error',
+  E_TUNNEL_CLOSED: 'closed',
+  E_CANCELLED: 'cancel',
+};
+
+/** Green 2xx, cyan 3xx, yellow 4xx, red 5xx and failures. */
+export function statusColor(record: CaptureRecord): Color {
+  const status = record.response?.status;
+  if (record.error || status === undefined) return 'red';
+  if (status >= 500) return 'red';
+  if (status >= 400) return 'yellow';
+  if (status >= 300) return 'cyan';
+  return 'green';
+}
+
+export function statusLabel(record: CaptureRecord): string {
+  if (record.response && !record.error) return String(record.response.status);
+  return ERROR_LABELS[record.error?.code ?? ''] ?? (record.response ? String(record.response.status) : 'error');
+}
+
+/** Widths of the fixed columns; the path takes what is left. */
+const TIME = 8;
+const METHOD = 7;
+const STATUS = 7;
+const DURATION = 8;
+const SIZE = 9;
+/** Cursor mark + separating spaces + origin mark. */
+const FIXED = TIME + METHOD + STATUS + DURATION + SIZE + 2 + 6;
+
+function mark(record: CaptureRecord): string {
+  if (record.origin === 'replay') return '↻';
+  if (record.origin === 'queued') return 'Q';
+  return ' ';
+}
+
+/** The column header line of the list, for a terminal `width` wide. */
+export function listHeader(width: number): string {
+  const path = Math.max(8, width - FIXED);
+  return ` ${fit('TIME', TIME)} ${fit('METHOD', METHOD)}  ${fit('PATH', path)} ${fit('STATUS', STATUS)} ${'DURATION'.padStart(DURATION)} ${'SIZE'.padStart(SIZE)}`;
+}
+
+/** One list row in three parts, so the status can have its own colour. */
+export interface RowParts {
+  left: string;
+  status: string;
+  right: string;
+}
+
+/** One list row: time, method, mark, path | status | duration, response size. */
+export function formatRow(record: CaptureRecord, width: number): RowParts {
+  const path = Math.max(8, width - FIXED);
+  const size = formatSize(record.response?.body.size ?? 0);
+  return {
+    left: `${formatClock(record.startedAt)} ${fit(record.request.method, METHOD)} ${mark(record)}${fit(record.request.path, path)} `,
+    status: fit(statusLabel(record), STATUS),
+    right: ` ${formatDuration(record.timings.totalMs).padStart(DURATION)} ${size.padStart(SIZE)}`,
+  };
+}

@@ -1,0 +1,30 @@
+import { Box, Text } from 'ink';
+
+/** The key list (also in the README). */
+export const KEYS: ReadonlyArray<readonly [string, string]> = [
+  ['↑/↓  j/k', 'move (scroll in detail); PgUp/PgDn, g/G: page, first, last'],
+  ['Enter', 'show the selected exchange (headers, bodies, timing)'],
+  ['Esc', 'back to the list; in the list, clear the filter'],
+  ['r', 'replay the selected request to the local target (byte-exact)'],
+  ['e', 'edit the request in $EDITOR, then replay it'],
+  ['/', 'filter: text, method:post, status:5xx, path:/x, header:…, body:…'],
+  ['c', 'copy as curl (clipboard when available, else shown)'],
+  ['x', 'export the listed exchanges as a HAR file'],
+  ['p', 'pause / resume the live list'],
+  ['?', 'this help'],
+  ['q', 'quit (Ctrl-C too)'],
+];
+
+export function HelpView({ height }: { height: number }) {
+  return (
+    <Box flexDirection="column" height={height}>
+      <Text bold>Keys</Text>
+      {KEYS.map(([key, text]) => (
+        <Text key={key} wrap="truncate-end">
+          <Text color="cyan">{key.padEnd(10)}</Text> {text}
+        </Text>
+      ))}
+      <Text dimColor>any key to close</Text>
+    </Box>
+  );
+}

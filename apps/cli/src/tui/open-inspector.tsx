@@ -1,0 +1,67 @@
+/**
+ * @module the inspector's entry. Imported only when the TUI opens, so Ink and
+ * React (~0.8 s to load) are never paid for by `--version`, `relay`, `--no-tui`…
+ */
+import { render } from 'ink';
+import { Inspector, type InspectorProps } from './inspector.js';
+import type { InspectorActions } from './sources.js';
+
+/** Alternate screen: the inspector gets a clean screen, and quitting restores the user's. */
+const ENTER_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H';
+const LEAVE_SCREEN = '\x1b[?1049l';
+const HIDE_CURSOR = '\x1b[?25l';
+
+export interface OpenInspectorOptions extends Omit<InspectorProps, 'actions'> {
+  /** Everything but `lendTerminal`, which needs the Ink instance. */
+  actions: Omit<InspectorActions, 'lendTerminal'>;
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+}
+
+export interface InspectorHandle {
+  /** Resolves when the user quits (q, Ctrl-C) or `close()` is called; the terminal is restored. */
+  done: Promise<void>;
+  close(): void;
+}
+
+/** Draw the inspector on the terminal until the user quits. */
+export function openInspector(options: OpenInspectorOptions): InspectorHandle {
+  const { stdin, stdout } = options;
+  stdout.write(ENTER_SCREEN);
+  let instance: ReturnType<typeof render> | null = null;
+  const actions: InspectorActions = {
+    ...options.actions,
+    async lendTerminal(work) {
+      // Input is already released (useInput inactive); let the program own the screen.
+      instance?.clear();
+      stdout.write(`${LEAVE_SCREEN}\x1b[?25h`);
+      try {
+        return await work();
+      } finally {
+        // Editors leave the alternate screen on exit: enter it again and redraw all.
+        stdout.write(ENTER_SCREEN + HIDE_CURSOR);
+        instance?.clear();
+      }
+    },
+  };
+  instance = render(
+    <Inspector
+      captures={options.captures}
+      status={options.status}
+      actions={actions}
+      {...(options.notice ? { notice: options.notice } : {})}
+    />,
+    { stdin, stdout, exitOnCtrlC: true, patchConsole: true },
+  );
+  const ink = instance;
+  const done = ink.waitUntilExit().then(
+    () => {},
+    () => {},
+  );
+  return {
+    done: done.finally(() => {
+      stdout.write(LEAVE_SCREEN);
+    }),
+    close: () => ink.unmount(),
+  };
+}

@@ -1,0 +1,38 @@
+import type { CaptureRecord } from '@hookline/capture';
+
+/** Where the inspector reads captures from: a `CaptureStore` fits. */
+export interface CaptureSource {
+  /** Oldest first. */
+  list(): readonly CaptureRecord[];
+  get(id: string): CaptureRecord | undefined;
+  subscribe(listener: (record: CaptureRecord) => void): () => void;
+}
+
+/** The tunnel as the header shows it. */
+export interface TunnelView {
+  url: string;
+  target: string;
+  state: 'connecting' | 'online' | 'reconnecting' | 'offline';
+  /** For `reconnecting`: epoch ms of the next attempt. */
+  retryAt?: number;
+  /** Why it is reconnecting or offline. */
+  reason?: string;
+}
+
+export interface StatusSource {
+  get(): TunnelView;
+  subscribe(listener: () => void): () => void;
+}
+
+/** Side effects the inspector asks for; the http command implements them. */
+export interface InspectorActions {
+  replay(id: string): Promise<CaptureRecord>;
+  /** Edit in $EDITOR (the terminal is lent meanwhile), then replay. */
+  editAndReplay(id: string): Promise<CaptureRecord>;
+  /** A curl command for the capture, copied to the clipboard when there is one. */
+  curl(id: string): Promise<{ text: string; copied: boolean }>;
+  /** Write a HAR file of these captures; returns its path. */
+  exportHar(records: readonly CaptureRecord[]): Promise<string>;
+  /** Run `work` with the terminal handed back to the user (raw mode off, screen restored after). */
+  lendTerminal<T>(work: () => Promise<T>): Promise<T>;
+}

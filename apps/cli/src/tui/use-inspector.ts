@@ -1,0 +1,144 @@
+import type { CaptureRecord } from '@hookline/capture';
+import { useApp, useInput, useStdin } from 'ink';
+import { type Dispatch, useEffect, useRef } from 'react';
+import { type Intent, intentFor, splitKeys } from './key-map.js';
+import type { InspectorActions } from './sources.js';
+import type { VisibleCaptures } from './use-captures.js';
+import { type InspectorAction, type InspectorState, reduce } from './use-inspector-state.js';
+
+export interface UseInspectorOptions {
+  state: InspectorState;
+  dispatch: Dispatch<InspectorAction>;
+  captures: VisibleCaptures;
+  actions: InspectorActions;
+  /** Rows of the list window. */
+  listHeight: number;
+  /** Rows of the detail/text window, and how many lines it holds. */
+  pageHeight: number;
+  pageLines: number;
+}
+
+function describe(record: CaptureRecord, original: string): string {
+  if (record.error) return `replay of #${original} (as #${record.id}) failed: ${record.error.code}`;
+  return `replayed #${original} as #${record.id}: ${record.response?.status} ${record.response?.statusText ?? ''}`.trim();
+}
+
+const failure = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Keys → intents → state changes and side effects (replay, edit, curl, HAR, quit). */
+export function useInspector(options: UseInspectorOptions): void {
+  const { state, dispatch, captures, actions, listHeight, pageHeight, pageLines } = options;
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const pendingEdit = useRef<string | null>(null);
+  // Several keys can arrive in one chunk ("jjj", a pasted filter + Enter): each
+  // must see the state the previous one left, so keys run against a local copy.
+  let shadow = state;
+  const apply = (action: InspectorAction): void => {
+    shadow = reduce(shadow, action);
+    dispatch(action);
+  };
+  const say = (text: string, tone: 'info' | 'error' = 'info') => dispatch({ type: 'message', text, tone });
+
+  const run = (intent: Intent): void => {
+    const state = shadow;
+    const dispatch = apply;
+    const id = state.mode.kind === 'detail' ? state.mode.id : state.selectedId;
+    const ids = captures.ids;
+    const paging = state.mode.kind === 'detail' || state.mode.kind === 'text';
+    const max = pageLines - pageHeight;
+    const step = (delta: number) =>
+      paging ? dispatch({ type: 'scroll', delta, max }) : dispatch({ type: 'move', delta, ids, height: listHeight });
+    if (typeof intent === 'object') return dispatch({ type: 'filter-type', text: intent.text });
+    switch (intent) {
+      case 'up':
+        return step(-1);
+      case 'down':
+        return step(1);
+      case 'page-up':
+        return step(-(paging ? pageHeight : listHeight));
+      case 'page-down':
+        return step(paging ? pageHeight : listHeight);
+      case 'first':
+      case 'last':
+        if (paging) return dispatch({ type: 'scroll', delta: intent === 'first' ? -pageLines : pageLines, max });
+        return dispatch({ type: 'jump', to: intent, ids, height: listHeight });
+      case 'open':
+        return dispatch({ type: 'open' });
+      case 'back':
+        return dispatch({ type: 'back' });
+      case 'clear-filter':
+        return state.filter ? dispatch({ type: 'filter-clear' }) : undefined;
+      case 'quit':
+        return exit();
+      case 'help':
+        return dispatch({ type: 'help' });
+      case 'pause':
+        return dispatch({ type: 'pause' });
+      case 'filter':
+        return dispatch({ type: 'filter-start' });
+      case 'erase':
+        return dispatch({ type: 'filter-erase' });
+      case 'apply':
+        return dispatch({ type: 'filter-apply' });
+      case 'har':
+        say(`exporting ${captures.visible.length} exchanges…`);
+        actions.exportHar(captures.visible).then(
+          (file) => say(`wrote ${captures.visible.length} exchanges to ${file}`),
+          (error) => say(`HAR export failed: ${failure(error)}`, 'error'),
+        );
+        return;
+    }
+    if (id === null) return say('no capture selected', 'error');
+    switch (intent) {
+      case 'replay':
+        say(`replaying #${id}…`);
+        actions.replay(id).then(
+          (record) => say(describe(record, id), record.error ? 'error' : 'info'),
+          (error) => say(`replay of #${id} failed: ${failure(error)}`, 'error'),
+        );
+        return;
+      case 'edit':
+        pendingEdit.current = id;
+        return dispatch({ type: 'suspend', on: true });
+      case 'curl':
+        actions.curl(id).then(
+          ({ text, copied }) =>
+            copied
+              ? say(`copied curl for #${id} to the clipboard`)
+              : dispatch({
+                  type: 'show-text',
+                  title: `curl for #${id} (no clipboard here; hookline export --curl ${id} prints it unwrapped)`,
+                  lines: text.split('\n'),
+                }),
+          (error) => say(`curl failed: ${failure(error)}`, 'error'),
+        );
+        return;
+    }
+  };
+
+  // Declared before the edit effect: when `suspended` turns on, this hook's own
+  // effect has already released raw mode and stdin before the editor starts.
+  useInput(
+    (input, key) => {
+      for (const press of splitKeys(input, key)) {
+        const intent = intentFor(shadow.mode.kind, press.input, press.key);
+        if (intent !== null) run(intent);
+      }
+    },
+    { isActive: isRawModeSupported && !state.suspended },
+  );
+
+  useEffect(() => {
+    const id = pendingEdit.current;
+    if (!state.suspended || id === null) return;
+    pendingEdit.current = null;
+    actions
+      .lendTerminal(() => actions.editAndReplay(id))
+      .then(
+        (record) => say(describe(record, id), record.error ? 'error' : 'info'),
+        (error) => say(`edit of #${id}: ${failure(error)}`, 'error'),
+      )
+      .finally(() => dispatch({ type: 'suspend', on: false }));
+  });
+}
