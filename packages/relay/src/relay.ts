@@ -10,12 +10,12 @@ import { sendPublicError, writeSocketError } from './public-error.js';
 import { QueueRegistry } from './queue/queue-registry.js';
 import { acceptQueued } from './queue/queued-ingress.js';
 import { RateLimiter } from './rate-limiter.js';
-import { checkAccess } from './tunnel-access.js';
 import { routeRequest, type TunnelRoute } from './routing.js';
 import { createServiceApp } from './service-app.js';
 import { SessionTable } from './session-table.js';
 import { createFileReservations, createMemoryReservations } from './store/reservations.js';
 import { createTokenVerifier } from './store/token-store.js';
+import { checkAccess } from './tunnel-access.js';
 import { acceptTunnelSocket } from './tunnel-handshake.js';
 import type { TunnelSession } from './tunnel-session.js';
 import { forwardUpgrade } from './upgrade-exchange.js';
@@ -108,7 +108,11 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     if (routed.kind === 'service') return routed;
     if (routed.kind === 'invalid') return { kind: 'error', code: 'E_BAD_REQUEST', message: routed.message };
     if (req.rawHeaders.length / 2 > options.maxHeaderCount) {
-      return { kind: 'error', code: 'E_HEADERS_TOO_LARGE', message: `more than ${options.maxHeaderCount} header fields` };
+      return {
+        kind: 'error',
+        code: 'E_HEADERS_TOO_LARGE',
+        message: `more than ${options.maxHeaderCount} header fields`,
+      };
     }
     const { name } = routed.route;
     const reservation = reservations.get(name);
@@ -168,7 +172,11 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   };
 
   const server = createAdaptorServer({
-    serverOptions: { maxHeaderSize: options.maxHeaderBytes },
+    // connectionsCheckingInterval: how often Node looks for slow senders (its default is 30 s).
+    serverOptions: {
+      maxHeaderSize: options.maxHeaderBytes,
+      connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
+    },
     fetch: app.fetch,
     // ws's option types and node-server's differ only under exactOptionalPropertyTypes.
     websocket: { server: wss as unknown as WebSocketServerLike },

@@ -59,7 +59,9 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
         const address = c.env.incoming.socket.remoteAddress ?? '';
         const wait = authFailures.blocked(address);
         if (wait > 0) {
-          return refusal('E_RATE_LIMITED', `too many failed token checks; retry in ${wait} s`, { 'retry-after': String(wait) });
+          return refusal('E_RATE_LIMITED', `too many failed token checks; retry in ${wait} s`, {
+            'retry-after': String(wait),
+          });
         }
         owner = deps.verifier.verify(bearerToken(c.req.header('authorization')));
         if (owner === null) {

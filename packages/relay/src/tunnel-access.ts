@@ -57,13 +57,21 @@ export function callerAddress(req: IncomingMessage, trustProxy: boolean): string
 }
 
 /** Check a caller against a tunnel's policy: 401 (with a challenge) or 403, or ok. */
-export function checkAccess(policy: AccessPolicy | undefined, req: IncomingMessage, trustProxy: boolean): AccessDecision {
+export function checkAccess(
+  policy: AccessPolicy | undefined,
+  req: IncomingMessage,
+  trustProxy: boolean,
+): AccessDecision {
   if (!policy) return { ok: true };
   if (policy.allowCidr && policy.allowCidr.length > 0) {
     const address = callerAddress(req, trustProxy);
     const type = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : null;
     if (!type || !blockListOf(policy.allowCidr).check(address, type)) {
-      return { ok: false, status: 403, message: `caller address ${address || 'unknown'} is not allowed on this tunnel` };
+      return {
+        ok: false,
+        status: 403,
+        message: `caller address ${address || 'unknown'} is not allowed on this tunnel`,
+      };
     }
   }
   if (policy.basicAuthHash) {

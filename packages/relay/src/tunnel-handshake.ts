@@ -154,7 +154,10 @@ type Refusal = { code: ErrorCode; message: string };
 /** Per-token tunnel count, and names on an open relay. */
 function checkLimits(requested: string | undefined, { owner, options, sessions }: HandshakeContext): Refusal | null {
   if (owner === null && requested !== undefined && !options.allowAnonymousNames) {
-    return { code: 'E_UNAUTHORIZED', message: 'this open relay hands out random names only; use a token to choose one' };
+    return {
+      code: 'E_UNAUTHORIZED',
+      message: 'this open relay hands out random names only; use a token to choose one',
+    };
   }
   if (owner === null) return null;
   let live = 0;
