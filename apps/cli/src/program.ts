@@ -3,9 +3,11 @@ import { Command, Option } from 'commander';
 import type { ExportFlags } from './commands/export.js';
 import { type HttpFlags, runHttp } from './commands/http.js';
 import type { CliIo } from './commands/io.js';
+import type { QueueFlags } from './commands/queue.js';
 import { type RelayFlags, runRelay } from './commands/relay.js';
 import type { ReplayFlags } from './commands/replay.js';
 import type { RequestsFlags } from './commands/requests.js';
+import type { TokenFlags } from './commands/token.js';
 import { VERSION } from './version.js';
 
 /** Build the program; `exit` receives the command's exit code. */
@@ -28,6 +30,9 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--no-tui', 'print one line per exchange instead of the inspector')
     .option('--json', 'print JSON lines (ready, state, exchange events)')
     .option('--data-dir <dir>', 'where captures are kept (env HOOKLINE_DATA_DIR); default: $XDG_STATE_HOME/hookline')
+    .option('--queue [mode]', 'relay queues webhooks while you are offline: serial (default) or parallel:<n>')
+    .option('--basic-auth <user:pass>', 'callers of the public URL must send these credentials')
+    .option('--allow-cidr <ranges>', 'callers must come from these CIDR ranges, comma-separated')
     .option('--no-capture', 'do not record exchanges (no history for requests/replay/export)')
     .option('--max-captures <n>', 'captures kept, oldest dropped first (also bounded to 100 MiB)', '1000')
     .action(async (target: string, flags: HttpFlags) => exit(await runHttp(target, flags, io)));
@@ -40,7 +45,36 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--domain <domain>', 'base domain: <name>.<domain> reaches tunnel <name>')
     .option('--public-url <url>', 'URL the relay is reached at from outside, for printed tunnel URLs')
     .addOption(new Option('--auth <mode>', 'require tokens for tunnels').choices(['required', 'none']))
+    .option('--data-dir <dir>', 'tokens, name reservations, offline queues (env HOOKLINE_DATA_DIR)')
     .action(async (flags: RelayFlags) => exit(await runRelay(flags, io)));
+
+  program
+    .command('token')
+    .description("manage the relay's tokens (stored hashed in its data dir): create, list, revoke <id>")
+    .argument('<action>', 'create | list | revoke')
+    .argument('[id]', 'token id, for revoke')
+    .option('--label <text>', 'with create: a note to recognise the token by')
+    .option('--data-dir <dir>', "the relay's data dir (env HOOKLINE_DATA_DIR)")
+    .option('--json', 'print JSON (create prints {"token": …} once)')
+    .action(async (action: string, id: string | undefined, flags: TokenFlags) => {
+      const { runToken } = await import('./commands/token.js');
+      exit(await runToken(action, id, flags, io));
+    });
+
+  program
+    .command('queue')
+    .description('offline queue of one of your tunnels on the relay: list, retry <id>|--failed, drop <id>')
+    .argument('[action]', 'list | retry | drop', 'list')
+    .argument('[id]', 'delivery id (hookline-delivery), for retry and drop')
+    .option('--name <name>', 'tunnel name (env HOOKLINE_NAME)')
+    .option('--relay <url>', 'relay (env HOOKLINE_RELAY)')
+    .option('--token <token>', 'token that owns the name (env HOOKLINE_TOKEN)')
+    .option('--failed', 'with retry: every failed delivery')
+    .option('--json', 'print JSON')
+    .action(async (action: string, id: string | undefined, flags: QueueFlags) => {
+      const { runQueue } = await import('./commands/queue.js');
+      exit(await runQueue(action, id, flags, io));
+    });
 
   // Capture commands load their modules only when run: `--version` stays cheap.
   program

@@ -18,6 +18,39 @@ export interface HttpFlags {
   dataDir?: string;
   capture?: boolean;
   maxCaptures?: string;
+  /** `--queue` alone is `true` (serial); `--queue parallel:4` names the mode. */
+  queue?: boolean | string;
+  basicAuth?: string;
+  allowCidr?: string;
+}
+
+/** `--queue [serial|parallel:N]`, `--basic-auth user:pass`, `--allow-cidr a,b` as tunnel options. */
+function tunnelProtection(flags: HttpFlags, token: string | undefined, name: string | undefined) {
+  const queue =
+    flags.queue === undefined || flags.queue === false ? undefined : flags.queue === true ? 'serial' : flags.queue;
+  if (queue !== undefined && !/^(serial|parallel:[1-9][0-9]?)$/.test(queue)) {
+    throw new UserError(`--queue must be "serial" or "parallel:<n>" (n 1-64), not "${queue}"`);
+  }
+  if (queue !== undefined && (token === undefined || name === undefined)) {
+    throw new UserError(
+      '--queue needs a token-owned name: give --token and --name (and a relay that keeps a data dir)',
+    );
+  }
+  if (flags.basicAuth !== undefined && !/^[^:]+:.+$/.test(flags.basicAuth)) {
+    throw new UserError('--basic-auth must be user:password');
+  }
+  const allowCidr = flags.allowCidr
+    ?.split(',')
+    .map((cidr) => cidr.trim())
+    .filter(Boolean);
+  const access =
+    flags.basicAuth !== undefined || allowCidr !== undefined
+      ? { ...(flags.basicAuth ? { basicAuth: flags.basicAuth } : {}), ...(allowCidr ? { allowCidr } : {}) }
+      : undefined;
+  return {
+    ...(queue === undefined ? {} : { queue: queue as 'serial' | `parallel:${number}` }),
+    ...(access === undefined ? {} : { access }),
+  };
 }
 
 function describeState(state: TunnelState): string | null {
@@ -46,6 +79,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   }
   const timeoutSeconds = flags.timeout === undefined ? 30 : Number(flags.timeout);
   if (!(timeoutSeconds > 0)) throw new UserError(`--timeout must be a positive number of seconds`);
+  const protection = tunnelProtection(flags, relayUrl === undefined ? undefined : token, name);
 
   const { Tunnel, parseTarget, connectUrl } = await import('@hookline/client');
   // Validate what the user typed before starting anything.
@@ -85,6 +119,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     localTimeoutMs: timeoutSeconds * 1000,
     ...(token === undefined || relay ? {} : { token }),
     ...(name === undefined ? {} : { name }),
+    ...protection,
     ...(recording ? { observer: recording.observer } : {}),
   });
   recording?.attach(tunnel);

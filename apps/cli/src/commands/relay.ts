@@ -7,15 +7,17 @@ export interface RelayFlags {
   domain?: string;
   publicUrl?: string;
   auth?: string;
+  dataDir?: string;
 }
 
 /** `hookline relay`: run a relay in the foreground until SIGINT/SIGTERM. */
 export async function runRelay(flags: RelayFlags, io: CliIo): Promise<number> {
   const { createRelay, jsonLineLogger, relayServiceConfig } = await import('@hookline/relay');
+  const { resolveRelayDataDir } = await import('../relay-data-dir.js');
   let relay: ReturnType<typeof createRelay>;
   let config: ReturnType<typeof relayServiceConfig>;
   try {
-    config = relayServiceConfig(flags, io.env);
+    config = relayServiceConfig({ ...flags, dataDir: resolveRelayDataDir(flags.dataDir, io.env, io.cwd) }, io.env);
     relay = createRelay({ ...config.options, logger: jsonLineLogger((line) => io.stderr.write(line)) });
   } catch (error) {
     throw new UserError((error as Error).message);
@@ -37,7 +39,7 @@ export async function runRelay(flags: RelayFlags, io: CliIo): Promise<number> {
   });
   const port = new URL(relay.url).port;
   const domain = config.options.domain;
-  io.stdout.write(`hookline relay listening on ${relay.url} (auth: ${config.auth})\n`);
+  io.stdout.write(`hookline relay listening on ${relay.url} (auth: ${config.auth}, data: ${config.options.dataDir})\n`);
   io.stdout.write(
     `Tunnels at ${relay.url}/t/<name>/${domain ? ` and http://<name>.${domain}${port ? `:${port}` : ''}/` : ''}\n`,
   );

@@ -1,0 +1,92 @@
+import { loadFileConfig, pick } from '../config.js';
+import { UserError } from '../user-error.js';
+import type { CliIo } from './io.js';
+
+export interface QueueFlags {
+  name?: string;
+  relay?: string;
+  token?: string;
+  json?: boolean;
+  failed?: boolean;
+}
+
+interface EntryView {
+  id: string;
+  state: string;
+  attempts: number;
+  receivedAt: string;
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  method: string;
+  target: string;
+  bodySize: number;
+}
+
+/**
+ * `hookline queue [list|retry|drop]`: the relay's offline queue of one of your
+ * tunnels, through its API (the relay owns the queue; this never opens its files).
+ */
+export async function runQueue(action: string, id: string | undefined, flags: QueueFlags, io: CliIo): Promise<number> {
+  const file = loadFileConfig(io.cwd, io.env);
+  const relay = pick(flags.relay, io.env.HOOKLINE_RELAY, file.relay);
+  const token = pick(flags.token, io.env.HOOKLINE_TOKEN, file.token);
+  const name = pick(flags.name, io.env.HOOKLINE_NAME, file.name);
+  if (!relay) throw new UserError('queue needs a relay: --relay <url> (or HOOKLINE_RELAY)');
+  if (!token) throw new UserError('queue needs the token that owns the tunnel: --token <t> (or HOOKLINE_TOKEN)');
+  if (!name) throw new UserError('queue needs the tunnel name: --name <n> (or HOOKLINE_NAME)');
+  const base = `${relay.replace(/\/+$/, '')}/_hookline/api/queues/${encodeURIComponent(name)}`;
+  const call = async (path: string, init: RequestInit = {}): Promise<unknown> => {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+    } catch (error) {
+      throw new UserError(`cannot reach the relay at ${relay}: ${(error as Error).cause ?? (error as Error).message}`);
+    }
+    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    if (!res.ok)
+      throw new UserError(
+        `${body?.error?.message ?? `relay answered ${res.status}`} (${body?.error?.code ?? res.status})`,
+      );
+    return body;
+  };
+  const out = (text: string) => io.stdout.write(`${text}\n`);
+  switch (action) {
+    case 'list': {
+      const { entries, mode } = (await call('')) as { entries: EntryView[]; mode: string | null };
+      if (flags.json) {
+        out(JSON.stringify({ name, mode, entries }));
+        return 0;
+      }
+      if (entries.length === 0) io.stderr.write(`queue of ${name} is empty\n`);
+      for (const e of entries) {
+        const next = e.state === 'pending' && e.nextAttemptAt ? ` next ${e.nextAttemptAt}` : '';
+        const last = e.lastError ? `  last: ${e.lastError}` : '';
+        out(`${e.id}  ${e.state.padEnd(8)} ${e.method} ${e.target}  tries ${e.attempts}${next}${last}`);
+      }
+      return 0;
+    }
+    case 'retry': {
+      if (!id && !flags.failed) throw new UserError('queue retry needs a delivery id or --failed');
+      const result = (await call('/retry', {
+        method: 'POST',
+        body: JSON.stringify(flags.failed ? { failed: true } : { id }),
+      })) as { retried: string[] };
+      if (flags.json) out(JSON.stringify(result));
+      else out(`retrying ${result.retried.length} deliver${result.retried.length === 1 ? 'y' : 'ies'}`);
+      return 0;
+    }
+    case 'drop': {
+      if (!id) throw new UserError('queue drop needs a delivery id');
+      const result = await call(`/entries/${encodeURIComponent(id)}`, { method: 'DELETE' });
+      if (flags.json) out(JSON.stringify(result));
+      else out(`dropped ${id}`);
+      return 0;
+    }
+    default:
+      throw new UserError(`unknown queue action "${action}": use list, retry or drop`);
+  }
+}

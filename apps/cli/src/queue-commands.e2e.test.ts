@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CliProcess, isolatedEnv, spawnCli } from './test-support/cli-process.js';
+import { type Origin, send, startOrigin } from './test-support/origin.js';
+
+/** Run a short CLI command to its end. */
+async function run(args: string[], dir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = spawnCli(args, { cwd: dir, env: isolatedEnv(dir) });
+  const exit = await proc.exited;
+  return { code: exit.code, stdout: proc.output('stdout'), stderr: proc.output('stderr') };
+}
+
+describe('hookline token, relay --data-dir, http --queue and queue (real processes)', () => {
+  let dir: string;
+  let procs: CliProcess[];
+  let origin: Origin;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hookline-cli-queue-'));
+    procs = [];
+    origin = await startOrigin();
+  });
+
+  afterEach(async () => {
+    for (const proc of procs) await proc.stop();
+    await origin.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const start = (args: string[]) => {
+    const proc = spawnCli(args, { cwd: dir, env: isolatedEnv(dir) });
+    procs.push(proc);
+    return proc;
+  };
+
+  it('creates, lists and revokes tokens; a revoked token is refused', async () => {
+    const data = join(dir, 'relay-data');
+    const created = await run(['token', 'create', '--data-dir', data, '--label', 'ci', '--json'], dir);
+    expect(created.code).toBe(0);
+    const { token, id } = JSON.parse(created.stdout) as { token: string; id: string };
+    expect(token).toMatch(/^hl_/);
+    const listed = JSON.parse((await run(['token', 'list', '--data-dir', data, '--json'], dir)).stdout);
+    expect(listed).toMatchObject([{ id, label: 'ci' }]);
+    expect(JSON.stringify(listed)).not.toContain(token);
+    expect((await run(['token', 'revoke', id, '--data-dir', data], dir)).code).toBe(0);
+    const again = await run(['token', 'revoke', id, '--data-dir', data], dir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/no active token/);
+
+    const relay = start(['relay', '--port', '0', '--data-dir', data, '--auth', 'required']);
+    const url = (await relay.waitForLine('stdout', /listening on (http:\/\/\S+)/))[1] as string;
+    const refused = await run(['http', String(origin.port), '--relay', url, '--token', token, '--no-tui'], dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/E_UNAUTHORIZED/);
+  });
+
+  it('queues webhooks while hookline http is stopped and delivers them when it is back', async () => {
+    const data = join(dir, 'relay-data');
+    const { token } = JSON.parse((await run(['token', 'create', '--data-dir', data, '--json'], dir)).stdout);
+    const relay = start(['relay', '--port', '0', '--data-dir', data, '--auth', 'required']);
+    const url = (await relay.waitForLine('stdout', /listening on (http:\/\/\S+)/))[1] as string;
+    const httpArgs = [
+      'http',
+      String(origin.port),
+      '--relay',
+      url,
+      '--token',
+      token,
+      '--name',
+      'shop',
+      '--queue',
+      '--no-tui',
+    ];
+    const first = start(httpArgs);
+    await first.waitForLine('stdout', /^Forwarding /);
+    await first.stop();
+
+    const queued = await send(`${url}/t/shop/webhooks`, { method: 'POST', body: '{"id":"evt_1"}' });
+    expect(queued.status).toBe(202);
+    const delivery = String(queued.headers['hookline-delivery']);
+    const listed = await run(['queue', '--relay', url, '--token', token, '--name', 'shop', '--json'], dir);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({
+      name: 'shop',
+      mode: 'serial',
+      entries: [{ id: delivery, state: 'pending' }],
+    });
+
+    const second = start(httpArgs);
+    await second.waitForLine('stdout', /^Forwarding /);
+    await second.waitForLine('stdout', /POST\s+\/webhooks\s+200/);
+    expect(origin.requests[0]?.headers['hookline-delivery']).toBe(delivery);
+    expect(origin.requests[0]?.body.toString()).toBe('{"id":"evt_1"}');
+    const human = await run(['queue', 'list', '--relay', url, '--token', token, '--name', 'shop'], dir);
+    expect(human.stderr).toMatch(/queue of shop is empty/);
+  });
+
+  it('refuses --queue without a token and name, in one clear line', async () => {
+    const result = await run(
+      ['http', String(origin.port), '--relay', 'http://127.0.0.1:9', '--queue', '--no-tui'],
+      dir,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/--queue needs a token-owned name/);
+  });
+});
