@@ -54,6 +54,8 @@ export function relayServiceConfig(input: RelayServiceInput, env: NodeJS.Process
     options: {
       auth,
       tokens: auth === 'required' ? tokens : [],
+      // An open relay facing the internet must not let strangers squat names.
+      allowAnonymousNames: LOOPBACK.has(host),
       ...(dataDir ? { dataDir } : {}),
       ...(domain ? { domain } : {}),
       ...(publicUrl ? { publicUrl } : {}),
