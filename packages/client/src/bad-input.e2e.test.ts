@@ -127,7 +127,7 @@ describe('bad input against a relay process (one test per row)', () => {
   it('body over the limit, chunked → 413 E_BODY_TOO_LARGE', async () => {
     const head = 'POST /t/good/big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n';
     const chunk = `${(512 * 1024).toString(16)}\r\n${'a'.repeat(512 * 1024)}\r\n`;
-    const response = await raw(relay.ready.port, head + chunk.repeat(5) + '0\r\n\r\n');
+    const response = await raw(relay.ready.port, `${head + chunk.repeat(5)}0\r\n\r\n`);
     expect(statusOf(response)).toBe(413);
     expect(codeOf(response)).toBe('E_BODY_TOO_LARGE');
   });
