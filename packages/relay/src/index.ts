@@ -9,6 +9,7 @@ export { ERROR_HEADER } from './public-error.js';
 export { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue/queue-limits.js';
 export { type ClaimResult, createMemoryRegistry, type TunnelHolder, type TunnelRegistry } from './registry.js';
 export { createRelay, type Relay } from './relay.js';
+export type { ExchangeRecord, RelayObserver } from './relay-observer.js';
 export { routeRequest, type TunnelRoute } from './routing.js';
 export {
   jsonLineLogger,

@@ -1,6 +1,7 @@
 import { DEFAULT_STREAM_WINDOW } from '@hookline/protocol';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue/queue-limits.js';
 import { createMemoryRegistry, type TunnelRegistry } from './registry.js';
+import type { RelayObserver } from './relay-observer.js';
 
 /** Structured log sink; pino's logger fits as is. */
 export interface RelayLogger {
@@ -71,6 +72,8 @@ export interface RelayOptions {
   allowAnonymousNames?: boolean;
   /** @default a logger that writes nothing */
   logger?: RelayLogger;
+  /** Hooks for logs, metrics and extra service routes. @default none */
+  observer?: RelayObserver;
 }
 
 export type ResolvedRelayOptions = Required<Omit<RelayOptions, 'domain' | 'publicUrl' | 'dataDir' | 'queue'>> &
@@ -101,6 +104,7 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     maxStreamsPerTunnel: positive('maxStreamsPerTunnel', options.maxStreamsPerTunnel ?? 1_000),
     streamWindow: positive('streamWindow', options.streamWindow ?? DEFAULT_STREAM_WINDOW),
     logger: options.logger ?? silent,
+    observer: options.observer ?? {},
     queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },
     tunnelRate: options.tunnelRate ?? { perSecond: 500, burst: 1_000 },
     authFailuresPerMinute: positive('authFailuresPerMinute', options.authFailuresPerMinute ?? 20),

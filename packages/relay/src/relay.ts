@@ -4,20 +4,19 @@ import type { Duplex } from 'node:stream';
 import { createAdaptorServer, type WebSocketServerLike } from '@hono/node-server';
 import { MAX_MESSAGE_SIZE } from '@hookline/protocol';
 import { WebSocketServer } from 'ws';
+import { createTunnelFinder } from './find-tunnel.js';
 import { forwardHttpExchange } from './http-exchange.js';
 import { type RelayOptions, resolveRelayOptions } from './options.js';
 import { sendPublicError, writeSocketError } from './public-error.js';
 import { QueueRegistry } from './queue/queue-registry.js';
 import { acceptQueued } from './queue/queued-ingress.js';
-import { RateLimiter } from './rate-limiter.js';
-import { routeRequest, type TunnelRoute } from './routing.js';
+import { observeExchange, readiness } from './relay-health.js';
+import { applyServerLimits, serverOptionsFor } from './server-limits.js';
 import { createServiceApp } from './service-app.js';
 import { SessionTable } from './session-table.js';
 import { createFileReservations, createMemoryReservations } from './store/reservations.js';
 import { createTokenVerifier } from './store/token-store.js';
-import { checkAccess } from './tunnel-access.js';
 import { acceptTunnelSocket } from './tunnel-handshake.js';
-import type { TunnelSession } from './tunnel-session.js';
 import { forwardUpgrade } from './upgrade-exchange.js';
 
 export interface Relay {
@@ -31,8 +30,13 @@ export interface Relay {
   urlsFor(name: string): string[];
   /** Number of tunnel sessions connected to this relay. */
   readonly tunnelCount: number;
-  /** Close every session and the server. */
-  close(): Promise<void>;
+  /** Whether the store is usable (what `/_hookline/readyz` answers). */
+  ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /**
+   * Stop: no new connections; exchanges in flight may finish until `graceMs` has
+   * passed; then every client is told to reconnect (elsewhere) and all is closed.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -77,76 +81,14 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     reservations,
     queues,
     stats: () => ({ tunnels: sessions.size }),
+    ready: () => readiness(options.dataDir),
     onTunnelSocket(socket, owner, remoteAddress) {
       acceptTunnelSocket(socket, { options, sessions, reservations, queues, owner, remoteAddress, urlsFor });
     },
   });
 
-  const tunnelRate = new RateLimiter({ ratePerSecond: options.tunnelRate.perSecond, burst: options.tunnelRate.burst });
-
-  type Found =
-    | { kind: 'service' }
-    | {
-        kind: 'error';
-        code:
-          | 'E_BAD_REQUEST'
-          | 'E_TUNNEL_NOT_FOUND'
-          | 'E_TUNNEL_OFFLINE'
-          | 'E_TUNNEL_AUTH'
-          | 'E_FORBIDDEN'
-          | 'E_RATE_LIMITED'
-          | 'E_HEADERS_TOO_LARGE';
-        message: string;
-        headers?: Record<string, string>;
-      }
-    | { kind: 'tunnel'; route: TunnelRoute; session: TunnelSession }
-    | { kind: 'queued'; route: TunnelRoute };
-
-  /** Where a request goes: a live session, a tunnel's durable queue, or an error. */
-  const findTunnel = (req: IncomingMessage, upgrade: boolean): Found => {
-    const routed = routeRequest(req.url, req.headers.host, options.domain);
-    if (routed.kind === 'service') return routed;
-    if (routed.kind === 'invalid') return { kind: 'error', code: 'E_BAD_REQUEST', message: routed.message };
-    if (req.rawHeaders.length / 2 > options.maxHeaderCount) {
-      return {
-        kind: 'error',
-        code: 'E_HEADERS_TOO_LARGE',
-        message: `more than ${options.maxHeaderCount} header fields`,
-      };
-    }
-    const { name } = routed.route;
-    const reservation = reservations.get(name);
-    const live = sessions.get(name);
-    const session = live && !live.closed ? live : undefined;
-    if (!session && !reservation) {
-      return { kind: 'error', code: 'E_TUNNEL_NOT_FOUND', message: `no tunnel named "${name}" is online` };
-    }
-    // The tunnel's own protection comes before anything is stored or forwarded.
-    const access = checkAccess(session?.access ?? reservation?.access, req, options.trustProxy);
-    if (!access.ok) {
-      return access.status === 401
-        ? {
-            kind: 'error',
-            code: 'E_TUNNEL_AUTH',
-            message: access.message,
-            headers: { 'www-authenticate': 'Basic realm="hookline tunnel", charset="UTF-8"' },
-          }
-        : { kind: 'error', code: 'E_FORBIDDEN', message: access.message };
-    }
-    const wait = tunnelRate.take(name);
-    if (wait > 0) {
-      return {
-        kind: 'error',
-        code: 'E_RATE_LIMITED',
-        message: `tunnel "${name}" gets too many requests; retry in ${wait} s`,
-        headers: { 'retry-after': String(wait) },
-      };
-    }
-    // A queued tunnel persists every webhook first, online or not (upgrades only go live).
-    if (reservation?.queue && queues.enabled && !upgrade) return { kind: 'queued', route: routed.route };
-    if (session) return { kind: 'tunnel', route: routed.route, session };
-    return { kind: 'error', code: 'E_TUNNEL_OFFLINE', message: `tunnel "${name}" is offline` };
-  };
+  const findTunnel = createTunnelFinder({ options, sessions, reservations, queues });
+  const { observer } = options;
 
   // Tunnel traffic is dispatched before hono, on the raw node objects: building a
   // Web Request/Response per exchange cost the prototype 2-3x relay CPU.
@@ -157,6 +99,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   ) => {
     const found = findTunnel(req, false);
     if (found.kind === 'service') return void hono(req, res);
+    if (observer.exchange) observeExchange(req, res, found, observer.exchange);
     if (found.kind === 'error') return sendPublicError(res, found.code, found.message, found.headers);
     if (found.kind === 'queued') {
       const { name } = found.route;
@@ -172,11 +115,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   };
 
   const server = createAdaptorServer({
-    // connectionsCheckingInterval: how often Node looks for slow senders (its default is 30 s).
-    serverOptions: {
-      maxHeaderSize: options.maxHeaderBytes,
-      connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs),
-    },
+    serverOptions: serverOptionsFor(options),
     fetch: app.fetch,
     // ws's option types and node-server's differ only under exactOptionalPropertyTypes.
     websocket: { server: wss as unknown as WebSocketServerLike },
@@ -203,25 +142,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     if (found.kind === 'queued') return writeSocketError(socket, 'E_TUNNEL_OFFLINE', 'tunnel is offline');
     forwardUpgrade(found.session, req, socket, head, found.route, limits);
   });
-  server.headersTimeout = options.headersTimeoutMs;
-  server.requestTimeout = options.requestTimeoutMs;
-  server.keepAliveTimeout = 5_000;
-  // Counted in findTunnel with a clear 431; Node's own cap would silently drop the extra fields.
-  server.maxHeadersCount = 0;
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable) return socket.destroy();
-    const [status, code, text] =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? ['431 Request Header Fields Too Large', 'E_HEADERS_TOO_LARGE', 'request headers too large']
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? ['408 Request Timeout', 'E_REQUEST_TIMEOUT', 'request not received in time']
-          : ['400 Bad Request', 'E_BAD_REQUEST', 'malformed HTTP request'];
-    const body = `${text} (${code})\n`;
-    socket.end(
-      `HTTP/1.1 ${status}\r\nhookline-error: ${code}\r\ncontent-type: text/plain\r\n` +
-        `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
-    );
-  });
+  applyServerLimits(server, options);
 
   const heartbeat = setInterval(() => {
     for (const session of sessions.values()) {
@@ -256,15 +177,20 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
         });
       });
     },
-    async close() {
+    ready: () => readiness(options.dataDir),
+    async close({ graceMs = 0 } = {}) {
       clearInterval(heartbeat);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + graceMs;
+      while (Date.now() < deadline && [...sessions.values()].some((session) => session.activeStreams > 0)) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
       for (const session of [...sessions.values()])
         session.close('E_RELAY_SHUTDOWN', 'the relay is shutting down', 1001);
       for (const client of wss.clients) client.terminate();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      server.closeAllConnections();
+      await closed;
       await queues.close();
     },
   };

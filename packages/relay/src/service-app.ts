@@ -24,6 +24,8 @@ export interface ServiceAppDeps {
   /** Called with the raw ws socket once a tunnel client is connected. */
   onTunnelSocket(socket: WebSocket, owner: string | null, remoteAddress: string): void;
   stats(): { tunnels: number };
+  /** Whether the relay's store is usable (readyz). */
+  ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
 
 type Env = { Bindings: HttpBindings; Variables: { owner: string | null } };
@@ -49,6 +51,10 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
   });
 
   app.get('/_hookline/healthz', (c) => c.json({ status: 'ok', tunnels: deps.stats().tunnels }));
+  app.get('/_hookline/readyz', async (c) => {
+    const { ok, checks } = await deps.ready();
+    return c.json({ status: ok ? 'ready' : 'not ready', checks }, ok ? 200 : 503);
+  });
 
   app.get(
     '/_hookline/connect',
@@ -103,6 +109,8 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
     reservations: deps.reservations,
     queues: deps.queues,
   });
+
+  deps.options.observer.routes?.(app as unknown as Hono);
 
   app.all('/_hookline/connect', (c) => c.text('this endpoint expects a WebSocket upgrade\n', 426));
 

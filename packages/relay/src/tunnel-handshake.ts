@@ -97,6 +97,7 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
     onClosed: (closed) => {
       if (sessions.delete(closed)) void options.registry.release(closed.name, closed.id);
       options.logger.info({ tunnel: closed.name, session: closed.id }, 'tunnel offline');
+      options.observer.tunnelOffline?.({ tunnel: closed.name, session: closed.id });
     },
   });
   const claim = await options.registry.claim(name, { sessionId: session.id, clientId: hello.clientId, owner });
@@ -127,6 +128,7 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
     },
   });
   options.logger.info({ tunnel: name, session: session.id, remote: context.remoteAddress }, 'tunnel online');
+  options.observer.tunnelOnline?.({ tunnel: name, session: session.id, owner, remote: context.remoteAddress });
   if (context.reservations.get(name)?.queue) await context.queues.get(name);
   context.queues.kick(name);
 }

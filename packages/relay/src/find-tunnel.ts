@@ -1,0 +1,77 @@
+import type { IncomingMessage } from 'node:http';
+import type { ErrorCode } from '@hookline/protocol';
+import type { ResolvedRelayOptions } from './options.js';
+import type { QueueRegistry } from './queue/queue-registry.js';
+import { RateLimiter } from './rate-limiter.js';
+import { routeRequest, type TunnelRoute } from './routing.js';
+import type { SessionTable } from './session-table.js';
+import type { ReservationStore } from './store/reservations.js';
+import { checkAccess } from './tunnel-access.js';
+import type { TunnelSession } from './tunnel-session.js';
+
+/** Where a request goes: a live session, a tunnel's durable queue, the service routes, or an error. */
+export type Destination =
+  | { kind: 'service' }
+  | { kind: 'error'; code: ErrorCode; message: string; headers?: Record<string, string> }
+  | { kind: 'tunnel'; route: TunnelRoute; session: TunnelSession }
+  | { kind: 'queued'; route: TunnelRoute };
+
+export interface TunnelFinderDeps {
+  options: ResolvedRelayOptions;
+  sessions: SessionTable;
+  reservations: ReservationStore;
+  queues: QueueRegistry;
+}
+
+/**
+ * The ingress decision, in order: routing, header count, does the tunnel exist,
+ * its access policy, its rate, then live / queued / offline. The tunnel's own
+ * protection comes before anything is stored or forwarded.
+ */
+export function createTunnelFinder({ options, sessions, reservations, queues }: TunnelFinderDeps) {
+  const tunnelRate = new RateLimiter({ ratePerSecond: options.tunnelRate.perSecond, burst: options.tunnelRate.burst });
+
+  return (req: IncomingMessage, upgrade: boolean): Destination => {
+    const routed = routeRequest(req.url, req.headers.host, options.domain);
+    if (routed.kind === 'service') return routed;
+    if (routed.kind === 'invalid') return { kind: 'error', code: 'E_BAD_REQUEST', message: routed.message };
+    if (req.rawHeaders.length / 2 > options.maxHeaderCount) {
+      return {
+        kind: 'error',
+        code: 'E_HEADERS_TOO_LARGE',
+        message: `more than ${options.maxHeaderCount} header fields`,
+      };
+    }
+    const { name } = routed.route;
+    const reservation = reservations.get(name);
+    const live = sessions.get(name);
+    const session = live && !live.closed ? live : undefined;
+    if (!session && !reservation) {
+      return { kind: 'error', code: 'E_TUNNEL_NOT_FOUND', message: `no tunnel named "${name}" is online` };
+    }
+    const access = checkAccess(session?.access ?? reservation?.access, req, options.trustProxy);
+    if (!access.ok) {
+      return access.status === 401
+        ? {
+            kind: 'error',
+            code: 'E_TUNNEL_AUTH',
+            message: access.message,
+            headers: { 'www-authenticate': 'Basic realm="hookline tunnel", charset="UTF-8"' },
+          }
+        : { kind: 'error', code: 'E_FORBIDDEN', message: access.message };
+    }
+    const wait = tunnelRate.take(name);
+    if (wait > 0) {
+      return {
+        kind: 'error',
+        code: 'E_RATE_LIMITED',
+        message: `tunnel "${name}" gets too many requests; retry in ${wait} s`,
+        headers: { 'retry-after': String(wait) },
+      };
+    }
+    // A queued tunnel persists every webhook first, online or not (upgrades only go live).
+    if (reservation?.queue && queues.enabled && !upgrade) return { kind: 'queued', route: routed.route };
+    if (session) return { kind: 'tunnel', route: routed.route, session };
+    return { kind: 'error', code: 'E_TUNNEL_OFFLINE', message: `tunnel "${name}" is offline` };
+  };
+}
