@@ -1,13 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type Adapter, Low, Memory } from 'lowdb';
-import { CompactJsonFile } from './compact-json-file.js';
 import { readStoreData } from './read-store-data.js';
 import { recordBytes } from './record-size.js';
+import { StoreFile } from './store-file.js';
 import { type CaptureStoreOptions, type ResolvedStoreOptions, resolveStoreOptions } from './store-options.js';
 import type { CaptureDraft, CaptureRecord, StoreData } from './types.js';
 
 export type CaptureListener = (record: CaptureRecord) => void;
+
+/** Write budget: about 4 MB of store file per second. */
+const WRITE_BYTES_PER_MS = 4_000;
 
 const emptyData = (): StoreData => ({ version: 1, nextId: 1, captures: [] });
 
@@ -22,7 +25,10 @@ export class CaptureStore {
   readonly #adapter: Adapter<StoreData>;
   readonly #byId = new Map<string, CaptureRecord>();
   readonly #listeners = new Set<CaptureListener>();
+  /** Oldest first from `#head`; evicted records before it are dropped in batches (see `list()`). */
   #captures: CaptureRecord[] = [];
+  #head = 0;
+  readonly #sizes = new WeakMap<CaptureRecord, number>();
   #nextId = 1;
   #bytes = 0;
   #dirty = false;
@@ -48,7 +54,7 @@ export class CaptureStore {
   static async open(options: CaptureStoreOptions): Promise<CaptureStore> {
     const resolved = resolveStoreOptions(options);
     if (resolved.file !== null && !resolved.readOnly) await mkdir(dirname(resolved.file), { recursive: true });
-    const adapter = resolved.file === null ? new Memory<StoreData>() : new CompactJsonFile<StoreData>(resolved.file);
+    const adapter = resolved.file === null ? new Memory<StoreData>() : new StoreFile(resolved.file);
     const store = new CaptureStore(resolved, adapter);
     const data = await readStoreData(store.#db, resolved);
     store.#load(data);
@@ -57,17 +63,17 @@ export class CaptureStore {
 
   #load(data: StoreData): void {
     this.#nextId = data.nextId;
-    for (const record of data.captures) {
-      this.#captures.push(record);
-      this.#byId.set(record.id, record);
-      this.#bytes += recordBytes(record);
-    }
+    for (const record of data.captures) this.#insert(record);
     // Bounds may have been lowered since the file was written.
     if (this.#evict()) this.#markDirty();
   }
 
   /** Records, oldest first. The array is live: do not mutate it. */
   list(): readonly CaptureRecord[] {
+    if (this.#head > 0) {
+      this.#captures = this.#captures.slice(this.#head);
+      this.#head = 0;
+    }
     return this.#captures;
   }
 
@@ -76,7 +82,7 @@ export class CaptureStore {
   }
 
   get size(): number {
-    return this.#captures.length;
+    return this.#captures.length - this.#head;
   }
 
   /** Stored bytes counted against `maxBytes`. */
@@ -89,9 +95,7 @@ export class CaptureStore {
     if (this.#options.readOnly) throw new Error('this capture store was opened read-only');
     if (this.#closed) throw new Error('this capture store is closed');
     const record: CaptureRecord = { id: String(this.#nextId++), ...draft };
-    this.#captures.push(record);
-    this.#byId.set(record.id, record);
-    this.#bytes += recordBytes(record);
+    this.#insert(record);
     this.#evict();
     this.#markDirty();
     for (const listener of this.#listeners) listener(record);
@@ -104,29 +108,39 @@ export class CaptureStore {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Drop the oldest records past either bound (the newest one always stays). */
+  #insert(record: CaptureRecord): void {
+    const size = recordBytes(record);
+    this.#captures.push(record);
+    this.#sizes.set(record, size);
+    this.#byId.set(record.id, record);
+    this.#bytes += size;
+  }
+
+  /**
+   * Drop the oldest records past either bound (the newest one always stays). Only
+   * the head index moves here; the array is compacted later, once per `list()`,
+   * so an add at the bound costs O(1), not a shift of the whole history.
+   */
   #evict(): boolean {
-    let drop = 0;
-    let bytes = this.#bytes;
     const { maxCount, maxBytes } = this.#options;
-    while (this.#captures.length - drop > 1 && (this.#captures.length - drop > maxCount || bytes > maxBytes)) {
-      const old = this.#captures[drop] as CaptureRecord;
-      bytes -= recordBytes(old);
+    const before = this.#head;
+    while (this.size > 1 && (this.size > maxCount || this.#bytes > maxBytes)) {
+      const old = this.#captures[this.#head] as CaptureRecord;
+      this.#bytes -= this.#sizes.get(old) ?? 0;
       this.#byId.delete(old.id);
-      drop += 1;
+      this.#head += 1;
     }
-    if (drop === 0) return false;
-    this.#captures.splice(0, drop);
-    this.#bytes = bytes;
-    return true;
+    return this.#head !== before;
   }
 
   #markDirty(): void {
     if (this.#options.readOnly) return;
     this.#dirty = true;
     if (this.#timer || this.#closed) return;
-    // Space writes by what the last one cost on the event loop (≤ ~10 % of it).
-    const cost = this.#adapter instanceof CompactJsonFile ? this.#adapter.lastStringifyMs * 10 : 0;
+    // Space writes by what the last one cost: ≤ ~10 % of the event loop, and at
+    // most ~4 MB/s rewritten, so a big history under load is not rewritten 4×/s.
+    const last = this.#adapter instanceof StoreFile ? this.#adapter : null;
+    const cost = last ? Math.max(last.lastStringifyMs * 10, last.lastLength / WRITE_BYTES_PER_MS) : 0;
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
@@ -143,7 +157,7 @@ export class CaptureStore {
     this.#timer = undefined;
     if (this.#dirty) {
       this.#dirty = false;
-      this.#db.data = { version: 1, nextId: this.#nextId, captures: this.#captures };
+      this.#db.data = { version: 1, nextId: this.#nextId, captures: this.list() as CaptureRecord[] };
       this.#writing = this.#writing.then(() => this.#db.write()).catch((error: Error) => this.#onWriteError(error));
     }
     return this.#writing;

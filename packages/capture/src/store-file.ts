@@ -1,31 +1,46 @@
 import type { Adapter } from 'lowdb';
 import { TextFile } from 'lowdb/node';
+import type { CaptureRecord, StoreData } from './types.js';
 
 /**
- * lowdb adapter: one-line JSON (the stock `JSONFile` indents, which bloats a store
- * of base64 bodies by a third) written atomically by steno (temp file + rename).
- * It reports how long the last stringify took so the store can space its writes:
- * stringify runs on the event loop, which is also the forwarding path.
+ * lowdb adapter for the capture store: one-line JSON written atomically by steno
+ * (temp file + rename). Records never change once stored, so each is serialised
+ * once and its JSON kept: a write joins cached strings instead of stringifying
+ * the whole history again (writes run on the event loop, which also forwards).
+ * The stock `JSONFile` also indents, which bloats base64 bodies by a third.
  */
-export class CompactJsonFile<T> implements Adapter<T> {
+export class StoreFile implements Adapter<StoreData> {
   readonly #file: TextFile;
-  /** Wall time of the last stringify, ms. */
+  readonly #json = new WeakMap<CaptureRecord, string>();
+  /** Wall time of the last serialisation, ms. */
   lastStringifyMs = 0;
+  /** Length of the last file written. */
+  lastLength = 0;
 
   constructor(path: string) {
     this.#file = new TextFile(path);
   }
 
   /** `null` when the file does not exist; throws on unreadable or unparsable content. */
-  async read(): Promise<T | null> {
+  async read(): Promise<StoreData | null> {
     const text = await this.#file.read();
-    return text === null ? null : (JSON.parse(text) as T);
+    return text === null ? null : (JSON.parse(text) as StoreData);
   }
 
-  write(data: T): Promise<void> {
+  write(data: StoreData): Promise<void> {
     const started = performance.now();
-    const text = JSON.stringify(data);
+    const parts: string[] = [];
+    for (const record of data.captures) {
+      let json = this.#json.get(record);
+      if (json === undefined) {
+        json = JSON.stringify(record);
+        this.#json.set(record, json);
+      }
+      parts.push(json);
+    }
+    const text = `{"version":${data.version},"nextId":${data.nextId},"captures":[${parts.join(',')}]}`;
     this.lastStringifyMs = performance.now() - started;
+    this.lastLength = text.length;
     return this.#file.write(text);
   }
 }
