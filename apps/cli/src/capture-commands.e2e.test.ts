@@ -1,0 +1,277 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type BytesOrigin, sendBytes, startBytesOrigin } from './test-support/bytes-origin.js';
+import { type CliProcess, isolatedEnv, runCli, spawnCli, stopAllCli } from './test-support/cli-process.js';
+import { harValidator } from './test-support/har-validator.js';
+import { importTrace } from './test-support/import-trace.js';
+
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+const STACK_FRAME = /^\s+at /m;
+
+let dir = '';
+let dataDir = '';
+const origins: BytesOrigin[] = [];
+
+beforeAll(() => {
+  if (!existsSync(join(APP_DIR, 'dist', 'hookline.js'))) {
+    execFileSync('npm', ['run', 'build'], { cwd: APP_DIR, stdio: 'inherit' });
+  }
+}, 120_000);
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hookline-capture-e2e-'));
+  dataDir = join(dir, 'data');
+});
+
+afterEach(async () => {
+  await stopAllCli();
+  await Promise.all(origins.splice(0).map((origin) => origin.close()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+function env(extra: Record<string, string> = {}) {
+  return isolatedEnv(dir, { HOOKLINE_DATA_DIR: dataDir, ...extra });
+}
+
+function run(args: string[], extra: Record<string, string> = {}) {
+  return runCli(args, { cwd: dir, env: env(extra) });
+}
+
+async function origin(): Promise<BytesOrigin> {
+  const started = await startBytesOrigin();
+  origins.push(started);
+  return started;
+}
+
+/** `hookline http --no-tui` on an embedded relay; the /t/<name> URL reached via 127.0.0.1. */
+async function startHttp(target: BytesOrigin, args: string[] = []): Promise<{ proc: CliProcess; base: string }> {
+  const proc = spawnCli(['http', String(target.port), '--no-tui', '--name', 'cap', ...args], { cwd: dir, env: env() });
+  await proc.waitForLine('stdout', /^Forwarding /);
+  const match = await proc.waitForLine('stderr', /^\s+(http:\/\/\S+\/t\/cap)$/);
+  const { port, pathname } = new URL(match[1] as string);
+  return { proc, base: `http://127.0.0.1:${port}${pathname}` };
+}
+
+/** Every byte value, gzip-compressed: any re-encoding on the way shows up. */
+function gzipBinary(): Buffer {
+  const raw = Buffer.alloc(8192);
+  for (let i = 0; i < raw.length; i += 1) raw[i] = (i * 31) % 256;
+  return gzipSync(raw);
+}
+
+interface Summary {
+  id: string;
+  method: string;
+  path: string;
+  status: number | null;
+  origin: string;
+  replayOf: string | null;
+  requestBytes: number;
+}
+
+async function requestsJson(args: string[] = []): Promise<Summary[]> {
+  const result = await run(['requests', '--json', ...args]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as Summary[];
+}
+
+/** Wait until `hookline requests` lists `count` captures (writes are batched). */
+async function waitForCaptures(count: number): Promise<Summary[]> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const list = await requestsJson();
+    if (list.length >= count) return list;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`fewer than ${count} captures listed`);
+}
+
+describe('hookline requests / replay / export (with hookline http running)', () => {
+  it('lists captures through the running http, newest first, with filters and limits', async () => {
+    const target = await origin();
+    const http = await startHttp(target);
+    await sendBytes(`${http.base}/hooks/a`, 'POST', { 'content-type': 'application/json' }, Buffer.from('{"a":1}'));
+    await sendBytes(`${http.base}/fail/b`, 'GET', {}, Buffer.alloc(0));
+    const list = await waitForCaptures(2);
+    expect(list.map((s) => [s.method, s.path, s.status])).toEqual([
+      ['GET', '/fail/b', 500],
+      ['POST', '/hooks/a', 200],
+    ]);
+    expect((await requestsJson(['--filter', 'status:5xx'])).map((s) => s.path)).toEqual(['/fail/b']);
+    expect(await requestsJson(['--limit', '1'])).toHaveLength(1);
+    const table = await run(['requests']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+TIME\s+METHOD\s+PATH/);
+    expect(table.stdout).toMatch(/\n2\s+\d\d:\d\d:\d\d\s+GET\s+\/fail\/b\s+500/);
+  });
+
+  it('replays a gzip + binary body byte-identical, recorded as a new capture linked to the original', async () => {
+    const target = await origin();
+    const http = await startHttp(target);
+    const body = gzipBinary();
+    const headers = { 'content-type': 'application/octet-stream', 'content-encoding': 'gzip', 'x-sig': 's1' };
+    expect(await sendBytes(`${http.base}/upload`, 'PUT', headers, body)).toBe(200);
+    const [original] = await waitForCaptures(1);
+    const replay = await run(['replay', original?.id ?? '']);
+    expect(replay.stderr).toBe('');
+    expect(replay.stdout).toMatch(/^replayed 1 as 2: 200 OK in \d+ ms\n$/);
+    expect(target.received).toHaveLength(2);
+    expect(target.received[1]?.body.equals(body)).toBe(true);
+    expect(target.received[1]?.headers).toMatchObject({
+      'content-encoding': 'gzip',
+      'x-sig': 's1',
+      'content-length': String(body.length),
+    });
+    const [latest] = await requestsJson();
+    expect(latest).toMatchObject({
+      id: '2',
+      origin: 'replay',
+      replayOf: '1',
+      method: 'PUT',
+      requestBytes: body.length,
+    });
+  });
+
+  it('replays to --target, and edits in $EDITOR keeping the unedited body byte-exact', async () => {
+    const target = await origin();
+    const other = await origin();
+    const http = await startHttp(target);
+    const body = gzipBinary();
+    await sendBytes(`${http.base}/edit`, 'POST', { 'content-encoding': 'gzip', 'x-mode': 'live' }, body);
+    await waitForCaptures(1);
+    expect((await run(['replay', '1', '--target', other.url])).code).toBe(0);
+    expect(other.received[0]?.body.equals(body)).toBe(true);
+
+    const editor = join(dir, 'editor.sh');
+    writeFileSync(editor, '#!/bin/sh\nsed -i "s/^x-mode: live$/x-mode: edited/" "$1"\n');
+    await chmod(editor, 0o755);
+    const edited = await run(['replay', '1', '--edit'], { EDITOR: editor });
+    expect(edited.code).toBe(0);
+    const seen = target.received.at(-1);
+    expect(seen?.headers['x-mode']).toBe('edited');
+    expect(seen?.body.equals(body)).toBe(true);
+  });
+
+  it('exports valid HAR 1.2 (binary bodies base64) and a curl command that re-sends byte-exact', async () => {
+    const target = await origin();
+    const http = await startHttp(target);
+    const binary = gzipBinary();
+    await sendBytes(`${http.base}/json?x=1`, 'POST', { 'content-type': 'application/json' }, Buffer.from('{"a":1}'));
+    await sendBytes(`${http.base}/bin`, 'POST', { 'content-encoding': 'gzip' }, binary);
+    await waitForCaptures(2);
+
+    const har = await run(['export', '--har', 'out.har']);
+    expect(har.stdout).toMatch(/^wrote 2 exchanges to .*out\.har\n$/);
+    const document = JSON.parse(readFileSync(join(dir, 'out.har'), 'utf8'));
+    const validate = harValidator();
+    expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    const [json, bin] = document.log.entries;
+    expect(json.request.postData).toEqual({ mimeType: 'application/json', text: '{"a":1}' });
+    expect(json.request.queryString).toEqual([{ name: 'x', value: '1' }]);
+    expect(Buffer.from(bin.request.postData.text, 'base64').equals(binary)).toBe(true);
+    expect(bin.request.postData._encoding).toBe('base64');
+
+    const filtered = await run(['export', '--har', 'bin.har', '--filter', 'path:/bin']);
+    expect(filtered.stdout).toMatch(/^wrote 1 exchange to /);
+
+    const curl = await run(['export', '--curl', '2']);
+    expect(curl.stdout).toMatch(/^printf '.*' \| curl /);
+    await new Promise<void>((resolve, reject) =>
+      execFile('sh', ['-c', `${curl.stdout.trim()} --silent --output /dev/null`], (error) =>
+        error ? reject(error) : resolve(),
+      ),
+    );
+    expect(target.received.at(-1)?.body.equals(binary)).toBe(true);
+  });
+
+  it('a second hookline http on the same data dir keeps its captures in memory and says so', async () => {
+    const target = await origin();
+    await startHttp(target);
+    const second = spawnCli(['http', String(target.port), '--no-tui', '--name', 'two'], { cwd: dir, env: env() });
+    await second.waitForLine(
+      'stderr',
+      /captures: .* is in use by hookline \(pid \d+\); this session keeps its captures in memory/,
+    );
+    await second.waitForLine('stdout', /^Forwarding /);
+  });
+});
+
+describe('hookline requests / replay / export (no hookline http running)', () => {
+  async function recordOne(path: string, body: Buffer): Promise<BytesOrigin> {
+    const target = await origin();
+    const http = await startHttp(target);
+    await sendBytes(`${http.base}${path}`, 'POST', { 'content-encoding': 'gzip' }, body);
+    await waitForCaptures(1);
+    expect(await http.proc.stop()).toEqual({ code: 0, signal: null });
+    expect(readdirSync(dataDir)).toEqual(['captures.json']); // the lock is gone
+    return target;
+  }
+
+  it('reads the store file and replays from it (history survives the restart)', async () => {
+    const body = gzipBinary();
+    const target = await recordOne('/later', body);
+    expect((await requestsJson()).map((s) => s.path)).toEqual(['/later']);
+    const replay = await run(['replay', '1']);
+    expect(replay.stdout).toMatch(/^replayed 1 as 2: 200 OK/);
+    expect(target.received[1]?.body.equals(body)).toBe(true);
+    expect((await requestsJson()).map((s) => [s.id, s.origin])).toEqual([
+      ['2', 'replay'],
+      ['1', 'live'],
+    ]);
+    expect(readdirSync(dataDir)).toEqual(['captures.json']);
+  });
+
+  it('exits 1 with one line for an unknown id, a missing export mode or a bad limit', async () => {
+    await recordOne('/x', Buffer.from('x'));
+    for (const [args, message] of [
+      [['replay', '42'], /^hookline: no capture with id 42 in /],
+      [['export'], /^hookline: export needs exactly one of --har <file> or --curl <id>$/],
+      [['requests', '--limit', 'many'], /^hookline: --limit must be a whole number/],
+      [['replay', '1', '--target', 'ftp://x'], /^hookline: target must be http or https/],
+    ] as const) {
+      const result = await run([...args]);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr.trim()).toMatch(message);
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+    }
+  });
+
+  it('a corrupt store: readers warn and show nothing; http moves it aside and starts fresh', async () => {
+    await recordOne('/x', Buffer.from('x'));
+    writeFileSync(join(dataDir, 'captures.json'), '{"version":1,"captures":[');
+    const list = await run(['requests', '--json']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toBe('[]\n');
+    expect(list.stderr).toMatch(/capture store .* is unreadable/);
+    const target = await origin();
+    const http = await startHttp(target);
+    await http.proc.waitForLine('stderr', /moved it to .*captures\.json\.corrupt-\d{4}-\d\d-\d\dT/);
+    expect(readdirSync(dataDir).some((name) => name.startsWith('captures.json.corrupt-'))).toBe(true);
+  });
+});
+
+describe('hookline (lazy Ink)', () => {
+  it('--version, requests --json, relay and http --no-tui never load Ink or React', async () => {
+    const target = await origin();
+    const trace = importTrace(dir);
+    const traced = env({ NODE_OPTIONS: trace.nodeOptions });
+    expect((await runCli(['--version'], { cwd: dir, env: traced })).code).toBe(0);
+    expect((await runCli(['requests', '--json'], { cwd: dir, env: traced })).code).toBe(0);
+    const relay = spawnCli(['relay', '--port', '0', '--host', '127.0.0.1'], { cwd: dir, env: traced });
+    await relay.waitForLine('stdout', /listening/);
+    await relay.stop();
+    const http = spawnCli(['http', String(target.port), '--no-tui'], { cwd: dir, env: traced });
+    await http.waitForLine('stdout', /^Forwarding /);
+    await http.stop();
+    const loaded = readFileSync(trace.log, 'utf8');
+    expect(loaded).toContain('/dist/hookline.js');
+    expect(loaded).toMatch(/capture-session-\w+\.js/); // dynamic chunks are traced too
+    expect(loaded).not.toMatch(/node_modules\/(ink|react)\//);
+  });
+});

@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type BytesOrigin, sendBytes, startBytesOrigin } from './test-support/bytes-origin.js';
+import { CLI_BIN } from './test-support/cli-process.js';
+import { startTmux, type TmuxSession } from './test-support/tmux.js';
+
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+let dir = '';
+let origin: BytesOrigin;
+let tmux: TmuxSession | null = null;
+
+beforeAll(() => {
+  if (!existsSync(join(APP_DIR, 'dist', 'hookline.js'))) {
+    execFileSync('npm', ['run', 'build'], { cwd: APP_DIR, stdio: 'inherit' });
+  }
+}, 120_000);
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hookline-tmux-'));
+  origin = await startBytesOrigin();
+});
+
+afterEach(async () => {
+  tmux?.kill();
+  tmux = null;
+  await origin.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Give Ink a moment between keys: an Esc followed at once by a letter reads as Alt+letter. */
+const pause = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('hookline http in a real terminal (tmux, 80×24)', () => {
+  it('shows the inspector; select, detail, replay, filter and quit work and restore the screen', async () => {
+    tmux = startTmux([process.execPath, CLI_BIN, 'http', String(origin.port), '--name', 'tui'], {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      XDG_STATE_HOME: dir,
+      XDG_CONFIG_HOME: dir,
+      TERM: 'xterm-256color',
+    });
+    const first = await tmux.waitFor(/● online http:\/\/tui\.localhost:(\d+)/);
+    const port = /tui\.localhost:(\d+)/.exec(first)?.[1];
+    const base = `http://127.0.0.1:${port}/t/tui`;
+    expect(first).toContain('waiting for requests');
+    expect(first.split('\n')[22]).toBe('↑↓ ⏎ open  r replay  e edit  / filter  c curl  x HAR  p pause  ? help  q quit');
+
+    expect(
+      await sendBytes(
+        `${base}/hooks/one`,
+        'POST',
+        { 'content-type': 'application/json' },
+        Buffer.from('{"id":"evt_1","paid":true}'),
+      ),
+    ).toBe(200);
+    expect(await sendBytes(`${base}/fail/two`, 'GET', {}, Buffer.alloc(0))).toBe(500);
+    const listed = await tmux.waitFor(/2 captured/);
+    expect(listed).toMatch(/▸\d\d:\d\d:\d\d GET\s+\/fail\/two\s+500/);
+    expect(listed).toMatch(/\n \d\d:\d\d:\d\d POST\s+\/hooks\/one\s+200/);
+
+    tmux.keys(['j']);
+    await tmux.waitFor(/▸\d\d:\d\d:\d\d POST\s+\/hooks\/one/);
+    tmux.keys(['Enter']);
+    const detail = await tmux.waitFor(/#1 POST \/hooks\/one/);
+    expect(detail).toContain('"paid": true');
+    expect(detail).toMatch(/Content-Type: application\/json|content-type: application\/json/);
+    await pause();
+    tmux.keys(['Escape']);
+    await tmux.waitFor(/TIME\s+METHOD\s+PATH/);
+    await pause();
+
+    tmux.keys(['r']);
+    await tmux.waitFor(/replayed #1 as #3: 200 OK/);
+    expect(origin.received.at(-1)?.body.toString()).toBe('{"id":"evt_1","paid":true}');
+    await tmux.waitFor(/3 captured/);
+
+    tmux.keys(['/']);
+    await pause();
+    tmux.keys(['status:5xx'], true);
+    await tmux.waitFor(/\/status:5xx/);
+    tmux.keys(['Enter']);
+    const filtered = await tmux.waitFor(/1 shown · filter: status:5xx/);
+    expect(filtered).not.toContain('/hooks/one');
+
+    tmux.keys(['q']);
+    const after = await tmux.waitFor(/\[exited 0\]/);
+    // The alternate screen is gone: the inspector's frame no longer shows.
+    expect(after).not.toContain('● online');
+    expect(after).toMatch(/hookline: 3 captures kept/);
+  });
+});
