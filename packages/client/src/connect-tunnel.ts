@@ -23,8 +23,11 @@ import { startLocalExchange } from './local-exchange.js';
 import { connectUrl, parseTarget } from './target.js';
 
 export interface TunnelOptions {
-  /** Relay base URL, e.g. `https://hooks.example.com` or `http://127.0.0.1:4747`. */
-  relay: string;
+  /**
+   * Relay base URL, e.g. `https://hooks.example.com` or `http://127.0.0.1:4747`;
+   * or several nodes of one relay cluster, tried in turn when a connection drops.
+   */
+  relay: string | readonly string[];
   /** Local target: a port, `host:port` or an http(s) URL. */
   target: string | number | URL;
   /** Bearer token for relays that require one. */
@@ -92,6 +95,9 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   #retryTimer: NodeJS.Timeout | undefined;
   #livenessTimer: NodeJS.Timeout | undefined;
   #exchangeSeq = 0;
+  readonly #relays: string[];
+  /** Index of the relay (cluster node) to use next; moves on after each failed or lost connection. */
+  #relayIndex = 0;
   #firstResult: { resolve: () => void; reject: (error: HooklineError) => void } | null = null;
 
   constructor(options: TunnelOptions) {
@@ -100,7 +106,9 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     this.target = parseTarget(options.target);
     const AgentClass = this.target.protocol === 'https:' ? HttpsAgent : HttpAgent;
     this.#agent = new AgentClass({ keepAlive: true, maxSockets: options.maxLocalSockets ?? 256, maxFreeSockets: 64 });
-    connectUrl(options.relay, {}); // validate early: a bad relay URL is a usage error
+    this.#relays = typeof options.relay === 'string' ? [options.relay] : [...options.relay];
+    if (this.#relays.length === 0) throw new HooklineError('E_BAD_REQUEST', 'no relay URL given');
+    for (const relay of this.#relays) connectUrl(relay, {}); // validate early: a bad relay URL is a usage error
   }
 
   get state(): TunnelState {
@@ -163,7 +171,8 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
 
   #connect(): void {
     const options = this.#options;
-    const url = connectUrl(options.relay, { name: options.name, client: this.#clientId });
+    const relay = this.#relays[this.#relayIndex % this.#relays.length] as string;
+    const url = connectUrl(relay, { name: options.name, client: this.#clientId });
     const socket = new WebSocket(url, {
       headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
       perMessageDeflate: false,
@@ -210,7 +219,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     });
     socket.on('ping', () => this.#armLiveness());
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      this.#lastProblem = error.code === 'ECONNREFUSED' ? `nothing listens at ${options.relay}` : error.message;
+      this.#lastProblem = error.code === 'ECONNREFUSED' ? `nothing listens at ${relay}` : error.message;
     });
     socket.once('close', () => {
       clearTimeout(handshakeTimer);
@@ -295,12 +304,23 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     if (this.#closed) return;
     if (this.#fatal) return this.#fail(this.#fatal);
     const reconnect = this.#options.reconnect;
-    const mayRetry = this.#everOnline ? reconnect !== false : this.#options.retryInitialConnect === true;
+    // A cluster's other nodes are worth trying before giving up on a first connection.
+    const untried = this.#attempt + 1 < this.#relays.length;
+    const mayRetry = this.#everOnline ? reconnect !== false : this.#options.retryInitialConnect === true || untried;
     if (!mayRetry) {
       return this.#fail(new HooklineError('E_RELAY_UNREACHABLE', `cannot reach the relay: ${this.#lastProblem}`));
     }
     this.#attempt += 1;
-    const delayMs = reconnectDelay(this.#attempt, reconnect || {});
+    this.#relayIndex += 1;
+    // With several nodes, each goes straight on to the next; backoff applies per full round.
+    const nodes = this.#relays.length;
+    const round = (this.#attempt - 1) / nodes;
+    const delayMs =
+      nodes === 1
+        ? reconnectDelay(this.#attempt, reconnect || {})
+        : Number.isInteger(round) && round > 0
+          ? reconnectDelay(round, reconnect || {})
+          : 0;
     this.#setState({ state: 'reconnecting', attempt: this.#attempt, delayMs, reason: this.#lastProblem });
     this.#retryTimer = setTimeout(() => this.#connect(), delayMs);
   }

@@ -12,7 +12,7 @@ import type { TunnelSession } from './tunnel-session.js';
 /** Where a request goes: a live session, a tunnel's durable queue, the service routes, or an error. */
 export type Destination =
   | { kind: 'service' }
-  | { kind: 'error'; code: ErrorCode; message: string; headers?: Record<string, string> }
+  | { kind: 'error'; code: ErrorCode; message: string; headers?: Record<string, string>; name?: string }
   | { kind: 'tunnel'; route: TunnelRoute; session: TunnelSession }
   | { kind: 'queued'; route: TunnelRoute };
 
@@ -31,7 +31,8 @@ export interface TunnelFinderDeps {
 export function createTunnelFinder({ options, sessions, reservations, queues }: TunnelFinderDeps) {
   const tunnelRate = new RateLimiter({ ratePerSecond: options.tunnelRate.perSecond, burst: options.tunnelRate.burst });
 
-  return (req: IncomingMessage, upgrade: boolean): Destination => {
+  /** `internal`: forwarded by another node of the cluster, which already saw the caller. */
+  return (req: IncomingMessage, upgrade: boolean, internal = false): Destination => {
     const routed = routeRequest(req.url, req.headers.host, options.domain);
     if (routed.kind === 'service') return routed;
     if (routed.kind === 'invalid') return { kind: 'error', code: 'E_BAD_REQUEST', message: routed.message };
@@ -45,11 +46,12 @@ export function createTunnelFinder({ options, sessions, reservations, queues }: 
     const { name } = routed.route;
     const reservation = reservations.get(name);
     const live = sessions.get(name);
-    const session = live && !live.closed ? live : undefined;
+    // In a cluster a session answers only while this node's lease on the route holds.
+    const session = live && !live.closed && live.leaseValidUntil > Date.now() ? live : undefined;
     if (!session && !reservation) {
-      return { kind: 'error', code: 'E_TUNNEL_NOT_FOUND', message: `no tunnel named "${name}" is online` };
+      return { kind: 'error', code: 'E_TUNNEL_NOT_FOUND', message: `no tunnel named "${name}" is online`, name };
     }
-    const access = checkAccess(session?.access ?? reservation?.access, req, options.trustProxy);
+    const access = checkAccess(session?.access ?? reservation?.access, req, options.trustProxy || internal);
     if (!access.ok) {
       return access.status === 401
         ? {
@@ -72,6 +74,6 @@ export function createTunnelFinder({ options, sessions, reservations, queues }: 
     // A queued tunnel persists every webhook first, online or not (upgrades only go live).
     if (reservation?.queue && queues.enabled && !upgrade) return { kind: 'queued', route: routed.route };
     if (session) return { kind: 'tunnel', route: routed.route, session };
-    return { kind: 'error', code: 'E_TUNNEL_OFFLINE', message: `tunnel "${name}" is offline` };
+    return { kind: 'error', code: 'E_TUNNEL_OFFLINE', message: `tunnel "${name}" is offline`, name };
   };
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_STREAM_WINDOW } from '@hookline/protocol';
+import type { ClusterOptions } from './cluster/cluster-options.js';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue/queue-limits.js';
 import { createMemoryRegistry, type TunnelRegistry } from './registry.js';
 import type { RelayObserver } from './relay-observer.js';
@@ -74,10 +75,18 @@ export interface RelayOptions {
   logger?: RelayLogger;
   /** Hooks for logs, metrics and extra service routes. @default none */
   observer?: RelayObserver;
+  /**
+   * Run as one node of a cluster: names, tokens and routes in Redis, requests for
+   * tunnels held by other nodes proxied to them. (The offline queue is not
+   * available in cluster mode yet.)
+   */
+  cluster?: ClusterOptions;
 }
 
-export type ResolvedRelayOptions = Required<Omit<RelayOptions, 'domain' | 'publicUrl' | 'dataDir' | 'queue'>> &
-  Pick<RelayOptions, 'domain' | 'publicUrl' | 'dataDir'> & { queue: QueueLimits };
+export type ResolvedRelayOptions = Required<
+  Omit<RelayOptions, 'domain' | 'publicUrl' | 'dataDir' | 'queue' | 'cluster'>
+> &
+  Pick<RelayOptions, 'domain' | 'publicUrl' | 'dataDir' | 'cluster'> & { queue: QueueLimits };
 
 const silent: RelayLogger = { info() {}, warn() {}, error() {} };
 
@@ -120,6 +129,7 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
   positive('tunnelRate.burst', resolved.tunnelRate.burst);
   for (const [key, value] of Object.entries(resolved.queue)) positive(`queue.${key}`, value);
   if (options.dataDir !== undefined) resolved.dataDir = options.dataDir;
+  if (options.cluster !== undefined) resolved.cluster = options.cluster;
   if (options.domain !== undefined) resolved.domain = options.domain.toLowerCase();
   if (options.publicUrl !== undefined) resolved.publicUrl = options.publicUrl.replace(/\/+$/, '');
   return resolved;

@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream';
 import { createAdaptorServer, type WebSocketServerLike } from '@hono/node-server';
 import { MAX_MESSAGE_SIZE } from '@hookline/protocol';
 import { WebSocketServer } from 'ws';
+import { Cluster } from './cluster/cluster.js';
+import { resolveClusterOptions } from './cluster/cluster-options.js';
 import { createTunnelFinder } from './find-tunnel.js';
 import { forwardHttpExchange } from './http-exchange.js';
 import { type RelayOptions, resolveRelayOptions } from './options.js';
@@ -51,13 +53,27 @@ export interface Relay {
 export function createRelay(relayOptions: RelayOptions = {}): Relay {
   const options = resolveRelayOptions(relayOptions);
   const sessions = new SessionTable();
-  const verifier =
-    options.auth === 'required' ? createTokenVerifier({ dataDir: options.dataDir, tokens: options.tokens }) : null;
-  const reservations = options.dataDir
-    ? createFileReservations(options.dataDir, options.logger)
-    : { ...createMemoryReservations(), load: async () => {} };
+  const cluster = options.cluster
+    ? new Cluster(resolveClusterOptions(options.cluster), sessions, options.tokens, options.logger)
+    : null;
+  if (cluster) options.registry = cluster.registry;
+  const fileVerifier = () => createTokenVerifier({ dataDir: options.dataDir, tokens: options.tokens });
+  const verifier = options.auth === 'required' ? (cluster?.verifier ?? fileVerifier()) : null;
+  const reservations = cluster
+    ? {
+        get: (name: string) => cluster.reservations.get(name),
+        reserve: cluster.reservations.reserve.bind(cluster.reservations),
+        release: cluster.reservations.release.bind(cluster.reservations),
+        list: (owner?: string) => cluster.reservations.list(owner),
+        // Loading shared state means joining the cluster.
+        load: () => cluster.start(),
+      }
+    : options.dataDir
+      ? createFileReservations(options.dataDir, options.logger)
+      : { ...createMemoryReservations(), load: async () => {} };
   const queues = new QueueRegistry({
-    dataDir: options.dataDir ?? null,
+    // Queues are files of this node; in a cluster they would strand webhooks on one node.
+    dataDir: cluster ? null : (options.dataDir ?? null),
     limits: options.queue,
     reservations,
     session: (name) => sessions.get(name),
@@ -81,13 +97,14 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     reservations,
     queues,
     stats: () => ({ tunnels: sessions.size }),
-    ready: () => readiness(options.dataDir),
+    ready: () => (cluster ? cluster.ready() : readiness(options.dataDir)),
     onTunnelSocket(socket, owner, remoteAddress) {
-      acceptTunnelSocket(socket, { options, sessions, reservations, queues, owner, remoteAddress, urlsFor });
+      acceptTunnelSocket(socket, { options, sessions, reservations, queues, cluster, owner, remoteAddress, urlsFor });
     },
   });
 
   const findTunnel = createTunnelFinder({ options, sessions, reservations, queues });
+  let inFlight = 0;
   const { observer } = options;
 
   // Tunnel traffic is dispatched before hono, on the raw node objects: building a
@@ -97,10 +114,26 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     res: ServerResponse,
     hono: (req: IncomingMessage, res: ServerResponse) => unknown,
   ) => {
-    const found = findTunnel(req, false);
+    const internal = cluster?.isInternal(req) ?? false;
+    const found = findTunnel(req, false, internal);
     if (found.kind === 'service') return void hono(req, res);
+    // Counted so that a graceful close lets it finish (proxied ones included).
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+    });
     if (observer.exchange) observeExchange(req, res, found, observer.exchange);
-    if (found.kind === 'error') return sendPublicError(res, found.code, found.message, found.headers);
+    if (found.kind === 'error') {
+      const { name } = found;
+      if (cluster && !internal && name && (found.code === 'E_TUNNEL_NOT_FOUND' || found.code === 'E_TUNNEL_OFFLINE')) {
+        // Maybe another node holds it: ask the routing table, then proxy there.
+        return void cluster
+          .proxyIfElsewhere(name, req, res)
+          .then((proxied) => proxied || sendPublicError(res, found.code, found.message, found.headers))
+          .catch(() => sendPublicError(res, 'E_TUNNEL_OFFLINE', 'the cluster routing table is unreachable'));
+      }
+      return sendPublicError(res, found.code, found.message, found.headers);
+    }
     if (found.kind === 'queued') {
       const { name } = found.route;
       return void queues
@@ -177,13 +210,14 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
         });
       });
     },
-    ready: () => readiness(options.dataDir),
+    ready: () => (cluster ? cluster.ready() : readiness(options.dataDir)),
     async close({ graceMs = 0 } = {}) {
       clearInterval(heartbeat);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = Date.now() + graceMs;
-      while (Date.now() < deadline && [...sessions.values()].some((session) => session.activeStreams > 0)) {
+      const busy = () => inFlight > 0 || [...sessions.values()].some((session) => session.activeStreams > 0);
+      while (Date.now() < deadline && busy()) {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       for (const session of [...sessions.values()])
@@ -192,6 +226,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       server.closeAllConnections();
       await closed;
       await queues.close();
+      await cluster?.close();
     },
   };
 }

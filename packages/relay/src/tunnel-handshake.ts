@@ -8,6 +8,8 @@ import {
   SUPPORTED_VERSIONS,
 } from '@hookline/protocol';
 import type { WebSocket } from 'ws';
+import type { Cluster } from './cluster/cluster.js';
+import type { RouteRecord } from './cluster/redis-registry.js';
 import { randomTunnelName, tunnelNameProblem } from './names.js';
 import type { ResolvedRelayOptions } from './options.js';
 import type { QueueRegistry } from './queue/queue-registry.js';
@@ -21,6 +23,7 @@ export interface HandshakeContext {
   sessions: SessionTable;
   reservations: ReservationStore;
   queues: QueueRegistry;
+  cluster: Cluster | null;
   /** Token id the upgrade request authenticated with, or null on an open relay. */
   owner: string | null;
   remoteAddress: string;
@@ -115,6 +118,11 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
   }
   sessions.get(name)?.close('E_TUNNEL_CLOSED', 'replaced by a newer connection for the same name and token', 4000);
   sessions.set(session);
+  await context.cluster?.claimed(
+    session,
+    (claim as { record?: RouteRecord }).record,
+    claim.replaced as RouteRecord | null,
+  );
   session.writer.write({
     type: FrameType.READY,
     stream: 0,

@@ -53,6 +53,10 @@ export class TunnelSession {
   #closed = false;
   /** Set by the heartbeat: false after a ping, true again on pong. */
   alive = true;
+  /** Cluster: the fencing epoch of this node's route for the tunnel (0 outside a cluster). */
+  epoch = 0;
+  /** Cluster: answer for the tunnel only until then (renewed with the lease). */
+  leaseValidUntil = Number.POSITIVE_INFINITY;
 
   constructor(init: TunnelSessionInit) {
     this.#socket = init.socket;

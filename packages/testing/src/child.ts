@@ -19,7 +19,9 @@ const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 /** Run a TypeScript entry in one node process (not `npx tsx`, which forks three). */
 export async function spawnTs<Ready>(script: string, args: string[], timeoutMs = 20_000): Promise<NodeChild<Ready>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  // HOOKLINE_CHILD_NODE_ARGS: extra node flags for profiling (e.g. --cpu-prof), which NODE_OPTIONS refuses.
+  const extra = process.env.HOOKLINE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },
   });

@@ -4,10 +4,10 @@
  */
 import { createRelay, type RelayOptions } from '@hookline/relay';
 
-const config = JSON.parse(process.argv[2] ?? '{}') as { port?: number; options?: RelayOptions };
+const config = JSON.parse(process.argv[2] ?? '{}') as { port?: number; graceMs?: number; options?: RelayOptions };
 const relay = createRelay(config.options ?? {});
 const address = await relay.listen(config.port ?? 0, '127.0.0.1');
 process.stdout.write(`${JSON.stringify({ url: relay.url, port: address.port, pid: process.pid })}\n`);
-const stop = () => void relay.close().then(() => process.exit(0));
+const stop = () => void relay.close({ graceMs: config.graceMs ?? 0 }).then(() => process.exit(0));
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

@@ -1,0 +1,167 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
+import type { RelayLogger } from '../options.js';
+import type { SessionTable } from '../session-table.js';
+import type { TunnelSession } from '../tunnel-session.js';
+import type { ResolvedClusterOptions } from './cluster-options.js';
+import { CLUSTER_FROM_HEADER, CLUSTER_SECRET_HEADER, proxyToNode } from './node-proxy.js';
+import { createRedis } from './redis-clients.js';
+import { RedisRegistry, type RouteRecord } from './redis-registry.js';
+import { RedisReservations } from './redis-reservations.js';
+import { RedisTokenVerifier } from './redis-tokens.js';
+
+type ClusterEvent =
+  | { type: 'names'; name: string }
+  | { type: 'tokens' }
+  | { type: 'moved'; name: string; sessionId: string };
+
+/**
+ * This node's membership of a relay cluster: shared names, tokens and routes in
+ * Redis, leases renewed for the tunnels held here, fencing when a route moves,
+ * and node-to-node proxying for tunnels held elsewhere.
+ */
+export class Cluster {
+  readonly options: ResolvedClusterOptions;
+  readonly registry: RedisRegistry;
+  readonly reservations: RedisReservations;
+  readonly verifier: RedisTokenVerifier;
+  readonly #redis: Redis;
+  readonly #subscriber: Redis;
+  readonly #logger: RelayLogger;
+  readonly #sessions: SessionTable;
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    options: ResolvedClusterOptions,
+    sessions: SessionTable,
+    fixedTokens: readonly string[],
+    logger: RelayLogger,
+  ) {
+    this.options = options;
+    this.#logger = logger;
+    this.#sessions = sessions;
+    this.#redis = createRedis(options.redisUrl, logger, 'commands');
+    this.#subscriber = createRedis(options.redisUrl, logger, 'events');
+    const prefix = options.keyPrefix;
+    this.registry = new RedisRegistry(this.#redis, { prefix, node: options.nodeUrl, leaseMs: options.leaseMs });
+    this.reservations = new RedisReservations(this.#redis, prefix, (name) => this.#publish({ type: 'names', name }));
+    this.verifier = new RedisTokenVerifier(this.#redis, prefix, fixedTokens);
+  }
+
+  /** Load shared state and start listening to the other nodes. */
+  async start(): Promise<void> {
+    await Promise.all([this.reservations.load(), this.verifier.refresh()]);
+    this.#subscriber.on('message', (_channel: string, text: string) => void this.#onEvent(text));
+    await this.#subscriber.subscribe(`${this.options.keyPrefix}events`);
+    // After a Redis restart the subscription is renewed by ioredis; a periodic reload covers missed notices.
+    const reload = setInterval(() => {
+      void Promise.all([this.reservations.load(), this.verifier.refresh()]).catch(() => {});
+    }, 5_000);
+    const renew = setInterval(() => void this.#renewLeases(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    reload.unref();
+    renew.unref();
+    this.#timers = [reload, renew];
+  }
+
+  /** A session here just claimed its route: hold the lease, and fence any other node that had it. */
+  async claimed(session: TunnelSession, record: RouteRecord | undefined, replaced: RouteRecord | null): Promise<void> {
+    if (record) {
+      session.epoch = record.epoch;
+      session.leaseValidUntil = Date.now() + this.options.leaseMs;
+    }
+    if (replaced && replaced.sessionId !== session.id) {
+      await this.#publish({ type: 'moved', name: session.name, sessionId: replaced.sessionId });
+    }
+  }
+
+  /** A request from another node of this cluster (constant-time secret check)? */
+  isInternal(req: IncomingMessage): boolean {
+    const given = req.headers[CLUSTER_SECRET_HEADER];
+    if (typeof given !== 'string') return false;
+    const a = Buffer.from(given);
+    const b = Buffer.from(this.options.secret);
+    const ok = a.length === b.length && timingSafeEqual(a, b);
+    if (ok) removeRawHeaders(req, [CLUSTER_SECRET_HEADER, CLUSTER_FROM_HEADER]);
+    return ok;
+  }
+
+  /** Proxy to the node holding `name`, if another node does; false when none does. */
+  async proxyIfElsewhere(name: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const route = await this.registry.holderOf(name);
+    if (!route || route.node === this.options.nodeUrl) return false;
+    proxyToNode(route.node, this.options.nodeUrl, this.options.secret, req, res);
+    return true;
+  }
+
+  async ready(): Promise<{ ok: boolean; checks: Record<string, string> }> {
+    try {
+      await this.#redis.ping();
+      return { ok: true, checks: { store: 'redis ok' } };
+    } catch (error) {
+      return { ok: false, checks: { store: `redis unreachable: ${(error as Error).message}` } };
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#subscriber.disconnect();
+    await this.#redis.quit().catch(() => this.#redis.disconnect());
+  }
+
+  async #publish(event: ClusterEvent): Promise<void> {
+    await this.#redis.publish(`${this.options.keyPrefix}events`, JSON.stringify(event));
+  }
+
+  async #onEvent(text: string): Promise<void> {
+    let event: ClusterEvent;
+    try {
+      event = JSON.parse(text) as ClusterEvent;
+    } catch {
+      return;
+    }
+    switch (event.type) {
+      case 'names':
+        return this.reservations.refresh(event.name).catch(() => {});
+      case 'tokens':
+        return this.verifier.refresh().catch(() => {});
+      case 'moved': {
+        const session = this.#sessions.get(event.name);
+        if (session?.id === event.sessionId) this.#fence(session, 'the tunnel moved to another relay node');
+        return;
+      }
+    }
+  }
+
+  /** Renew every local lease; a session whose route moved (or lapsed and was taken) is closed. */
+  async #renewLeases(): Promise<void> {
+    for (const session of [...this.#sessions.values()]) {
+      if (session.closed || session.epoch === 0) continue;
+      const started = Date.now();
+      try {
+        if (await this.registry.renew(session.name, session.id, session.epoch)) {
+          session.leaseValidUntil = started + this.options.leaseMs;
+        } else {
+          this.#fence(session, 'this relay node lost the tunnel lease');
+        }
+      } catch (error) {
+        // Redis unreachable: keep serving until the lease we hold runs out, then stop answering.
+        this.#logger.warn({ tunnel: session.name, err: (error as Error).message }, 'lease renewal failed');
+      }
+    }
+  }
+
+  #fence(session: TunnelSession, reason: string): void {
+    this.#logger.warn({ tunnel: session.name, session: session.id }, reason);
+    session.close('E_TUNNEL_CLOSED', `${reason}; reconnect`, 4000);
+  }
+}
+
+/** Drop headers (all spellings) from a request before it is forwarded. */
+function removeRawHeaders(req: IncomingMessage, names: string[]): void {
+  const raw = req.rawHeaders;
+  for (let i = raw.length - 2; i >= 0; i -= 2) {
+    if (names.includes((raw[i] as string).toLowerCase())) raw.splice(i, 2);
+  }
+  for (const name of names) delete req.headers[name];
+}

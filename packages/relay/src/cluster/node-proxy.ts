@@ -1,0 +1,61 @@
+import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { stripHopByHop } from '@hookline/protocol';
+import { sendPublicError } from '../public-error.js';
+
+/** Headers that mark a request as coming from another node of the cluster. */
+export const CLUSTER_SECRET_HEADER = 'hookline-cluster-secret';
+export const CLUSTER_FROM_HEADER = 'hookline-cluster-from';
+
+const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+
+/**
+ * Hand a public request to the node that holds its tunnel, streaming both ways
+ * (pipe: backpressure, no buffering). The other node trusts the secret, not the
+ * caller: it answers from its own session or says why not, and never forwards again.
+ */
+export function proxyToNode(
+  target: string,
+  self: string,
+  secret: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const headers: Record<string, string | string[]> = {};
+  const raw = stripHopByHop(req.rawHeaders);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const current = headers[name];
+    headers[name] = current === undefined ? value : Array.isArray(current) ? [...current, value] : [current, value];
+  }
+  const caller = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  const forwarded = headers['x-forwarded-for'];
+  headers['x-forwarded-for'] = forwarded ? `${forwarded}, ${caller}` : caller;
+  headers[CLUSTER_SECRET_HEADER] = secret;
+  headers[CLUSTER_FROM_HEADER] = self;
+  const upstream = request(`${target}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, agent });
+  // A node that stopped answering (frozen, partitioned) must not hold the caller forever.
+  const headTimer = setTimeout(() => {
+    upstream.destroy();
+    if (!res.headersSent)
+      sendPublicError(res, 'E_LOCAL_TIMEOUT', 'the relay node holding this tunnel did not answer in time');
+  }, 30_000);
+  upstream.once('response', () => clearTimeout(headTimer));
+  upstream.once('close', () => clearTimeout(headTimer));
+  upstream.on('response', (reply) => {
+    if (res.headersSent) return void reply.resume();
+    res.writeHead(reply.statusCode ?? 502, stripHopByHop(reply.rawHeaders));
+    reply.pipe(res);
+    reply.on('error', () => res.destroy());
+  });
+  upstream.on('error', () => {
+    if (res.headersSent) return void res.destroy();
+    sendPublicError(res, 'E_TUNNEL_OFFLINE', 'the relay node holding this tunnel cannot be reached; retry shortly', {
+      'retry-after': '1',
+    });
+  });
+  res.once('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+  req.pipe(upstream);
+}

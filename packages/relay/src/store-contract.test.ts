@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedis, type TestRedis } from '@hookline/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisRegistry } from './cluster/redis-registry.js';
+import { RedisReservations } from './cluster/redis-reservations.js';
+import { createRedisToken, RedisTokenVerifier, revokeRedisToken } from './cluster/redis-tokens.js';
+import { createMemoryRegistry, type TunnelRegistry } from './registry.js';
+import { createFileReservations, type ReservationStore } from './store/reservations.js';
+import { createToken, createTokenVerifier, revokeToken, type TokenVerifier } from './store/token-store.js';
+
+/**
+ * One behavioural suite, two backends: the embedded stores (memory + files) and
+ * the cluster stores (Redis). Whatever a relay relies on must hold for both.
+ */
+interface Backend {
+  reservations(): Promise<ReservationStore>;
+  registry(): TunnelRegistry;
+  /** Create a token; returns it with a verifier that sees it, and a way to revoke it. */
+  token(): Promise<{ token: string; verifier: () => Promise<TokenVerifier>; revoke(): Promise<void> }>;
+}
+
+const silent = { info() {}, warn() {}, error() {} };
+let redis: TestRedis;
+let client: Redis;
+const dirs: string[] = [];
+let prefixSeq = 0;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  client = new Redis(redis.url);
+});
+
+afterAll(async () => {
+  client?.disconnect();
+  await redis?.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const embedded = (): Backend => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-contract-'));
+  dirs.push(dir);
+  return {
+    async reservations() {
+      const store = createFileReservations(dir, silent);
+      await store.load();
+      return store;
+    },
+    registry: () => createMemoryRegistry(),
+    async token() {
+      const { token, record } = await createToken(dir, 'contract');
+      return {
+        token,
+        verifier: async () => createTokenVerifier({ dataDir: dir }),
+        revoke: async () => void (await revokeToken(dir, record.id)),
+      };
+    },
+  };
+};
+
+const clustered = (): Backend => {
+  const prefix = `contract${++prefixSeq}:`;
+  return {
+    async reservations() {
+      const store = new RedisReservations(client, prefix, async () => {});
+      await store.load();
+      return store;
+    },
+    registry: () => new RedisRegistry(client, { prefix, node: 'http://node-a', leaseMs: 10_000 }),
+    async token() {
+      const { token, record } = await createRedisToken(client, prefix, 'contract');
+      return {
+        token,
+        verifier: async () => {
+          const verifier = new RedisTokenVerifier(client, prefix, []);
+          await verifier.refresh();
+          return verifier;
+        },
+        revoke: async () => void (await revokeRedisToken(client, prefix, record.id)),
+      };
+    },
+  };
+};
+
+describe.each([
+  ['embedded (memory + files)', embedded],
+  ['cluster (Redis)', clustered],
+])('relay stores: %s', (_label, makeBackend) => {
+  it('reserves a name for its token, refuses it to another, keeps settings, frees it for the owner only', async () => {
+    const backend = makeBackend();
+    const store = await backend.reservations();
+    expect((await store.reserve('shop', 'tok-a', 'serial')).ok).toBe(true);
+    expect(await store.reserve('shop', 'tok-b', null)).toEqual({ ok: false, owner: 'tok-a' });
+    const updated = await store.reserve('shop', 'tok-a', 'parallel:4', { allowCidr: ['10.0.0.0/8'] });
+    expect(updated.ok && updated.reservation).toMatchObject({ name: 'shop', owner: 'tok-a', queue: 'parallel:4' });
+    expect(store.get('shop')?.access).toEqual({ allowCidr: ['10.0.0.0/8'] });
+    expect(store.list('tok-a').map((r) => r.name)).toEqual(['shop']);
+    expect(await store.release('shop', 'tok-b')).toBe(false);
+    expect(await store.release('shop', 'tok-a')).toBe(true);
+    expect(store.get('shop')).toBeUndefined();
+  });
+
+  it('keeps reservations across a reopen (a relay restart)', async () => {
+    const backend = makeBackend();
+    await (await backend.reservations()).reserve('kept', 'tok-a', null);
+    expect((await backend.reservations()).get('kept')?.owner).toBe('tok-a');
+  });
+
+  it('claims live names: same client or same token may replace, others are refused', async () => {
+    const registry = makeBackend().registry();
+    const first = { sessionId: 's1', clientId: 'client-1', owner: null };
+    expect((await registry.claim('demo', first)).ok).toBe(true);
+    expect(await registry.claim('demo', { sessionId: 's2', clientId: 'client-2', owner: null })).toMatchObject({
+      ok: false,
+    });
+    const again = await registry.claim('demo', { sessionId: 's3', clientId: 'client-1', owner: null });
+    expect(again).toMatchObject({ ok: true, replaced: { sessionId: 's1' } });
+    await registry.release('demo', 's1'); // stale session: no effect
+    expect((await registry.holderOf('demo'))?.sessionId).toBe('s3');
+    await registry.release('demo', 's3');
+    expect(await registry.holderOf('demo')).toBeUndefined();
+
+    expect((await registry.claim('owned', { sessionId: 'a', clientId: 'c1', owner: 'tok' })).ok).toBe(true);
+    expect((await registry.claim('owned', { sessionId: 'b', clientId: 'c2', owner: 'tok' })).ok).toBe(true);
+    expect((await registry.claim('owned', { sessionId: 'c', clientId: 'c3', owner: 'other' })).ok).toBe(false);
+  });
+
+  it('verifies tokens by hash, and stops accepting a revoked one', async () => {
+    const { token, verifier, revoke } = await makeBackend().token();
+    const before = await verifier();
+    expect(before.verify(token)).toMatch(/^[0-9a-f]{12}$/);
+    expect(before.verify(`${token}x`)).toBeNull();
+    expect(before.verify(undefined)).toBeNull();
+    await revoke();
+    expect((await verifier()).verify(token)).toBeNull();
+  });
+});
+
+describe('cluster routes (Redis only): leases and fencing', () => {
+  it('gives every claim a new epoch; the old holder cannot renew after the route moved', async () => {
+    const prefix = `fence${++prefixSeq}:`;
+    const nodeA = new RedisRegistry(client, { prefix, node: 'http://a', leaseMs: 10_000 });
+    const nodeB = new RedisRegistry(client, { prefix, node: 'http://b', leaseMs: 10_000 });
+    const a = await nodeA.claim('shop', { sessionId: 'sa', clientId: 'c', owner: 'tok' });
+    const b = await nodeB.claim('shop', { sessionId: 'sb', clientId: 'c', owner: 'tok' });
+    if (!a.ok || !b.ok) throw new Error('claims refused');
+    expect(b.record?.epoch).toBeGreaterThan(a.record?.epoch ?? 0);
+    expect(await nodeA.renew('shop', 'sa', a.record?.epoch ?? 0)).toBe(false);
+    expect(await nodeB.renew('shop', 'sb', b.record?.epoch ?? 0)).toBe(true);
+    expect((await nodeA.holderOf('shop'))?.node).toBe('http://b');
+  });
+
+  it('lets a lease lapse when it is not renewed', async () => {
+    const prefix = `lapse${++prefixSeq}:`;
+    const node = new RedisRegistry(client, { prefix, node: 'http://a', leaseMs: 150 });
+    await node.claim('brief', { sessionId: 's', clientId: 'c', owner: null });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await node.holderOf('brief')).toBeUndefined();
+  });
+});
