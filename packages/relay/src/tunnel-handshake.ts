@@ -192,7 +192,10 @@ async function checkReservation(
     return { code: 'E_NAME_INVALID', message: 'an offline queue needs a tunnel name (--name)' };
   }
   if (queue && !queues.enabled) {
-    return { code: 'E_BAD_REQUEST', message: 'this relay keeps no data directory, so it cannot queue webhooks' };
+    return {
+      code: 'E_BAD_REQUEST',
+      message: 'this relay cannot queue webhooks (it keeps no data directory, or runs as a cluster node)',
+    };
   }
   if (requested === undefined) return null;
   if (owner === null) {
