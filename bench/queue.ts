@@ -58,7 +58,13 @@ export async function benchQueue(quick: boolean): Promise<Array<{ name: string; 
       res.end('ok');
     });
   });
-  const relay = createRelay({ dataDir, auth: 'required', maxBodyBytes: 1024 * 1024, queue: { maxEntries: 100_000 } });
+  const relay = createRelay({
+    dataDir,
+    auth: 'required',
+    maxBodyBytes: 1024 * 1024,
+    queue: { maxEntries: 100_000 },
+    tunnelRate: { perSecond: 1e9, burst: 1e9 },
+  });
   const { port } = await relay.listen(0, '127.0.0.1');
   try {
     const options = { relay: relay.url, target: origin.port, token, name: 'shop', queue: 'serial' as const };
