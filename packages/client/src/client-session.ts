@@ -1,4 +1,11 @@
-import { decodeMessage, type ErrorCode, type Frame, FrameType, type FrameWriter } from '@hookline/protocol';
+import {
+  decodeMessage,
+  type ErrorCode,
+  type Frame,
+  FrameType,
+  type FrameWriter,
+  type QueueStatus,
+} from '@hookline/protocol';
 import type { WebSocket } from 'ws';
 import type { ClientStream } from './local-exchange.js';
 
@@ -7,6 +14,8 @@ export interface ClientSessionHandlers {
   onRequest(stream: number, frame: Extract<Frame, { type: typeof FrameType.REQUEST_HEAD }>): ClientStream;
   /** The session must end (protocol error or the relay's ERROR). */
   onFatal(code: ErrorCode, message: string): void;
+  /** The relay reported the tunnel's offline queue. */
+  onQueueStatus(status: QueueStatus): void;
 }
 
 /**
@@ -79,6 +88,8 @@ export class ClientSession {
       }
       case FrameType.ERROR:
         return this.#handlers.onFatal(frame.message.code, frame.message.message);
+      case FrameType.QUEUE_STATUS:
+        return this.#handlers.onQueueStatus(frame.status);
       case FrameType.DELIVERY_ACK:
       case FrameType.HELLO:
       case FrameType.READY:

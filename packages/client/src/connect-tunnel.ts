@@ -95,6 +95,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   #retryTimer: NodeJS.Timeout | undefined;
   #livenessTimer: NodeJS.Timeout | undefined;
   #exchangeSeq = 0;
+  #queue: { pending: number; failed: number } | null = null;
   readonly #relays: string[];
   /** Index of the relay (cluster node) to use next; moves on after each failed or lost connection. */
   #relayIndex = 0;
@@ -113,6 +114,11 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
 
   get state(): TunnelState {
     return this.#state;
+  }
+
+  /** The relay's offline queue for this tunnel, as last reported (null: not a queued tunnel). */
+  get queue(): { pending: number; failed: number } | null {
+    return this.#queue;
   }
 
   /** The tunnel name (after the first READY). */
@@ -244,6 +250,10 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     this.#ready = frame.message;
     this.#session = new ClientSession(socket, writer, {
       onRequest: (stream, head) => this.#startExchange(stream, head.head, writer),
+      onQueueStatus: (status) => {
+        this.#queue = status;
+        this.emit('queue', status);
+      },
       onFatal: (code, message) => {
         this.#lastProblem = message;
         if (NO_RETRY.has(code)) this.#fatal = new HooklineError(code, message);

@@ -53,6 +53,8 @@ export interface TunnelEvents {
   response: [ResponseEvent];
   exchange: [ExchangeEvent];
   error: [ErrorEvent];
+  /** The relay's offline queue for this tunnel changed (queued tunnels only). */
+  queue: [{ pending: number; failed: number }];
 }
 
 /**

@@ -105,13 +105,18 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
       expect(JSON.parse(res.body.toString())).toEqual({ queued: true, delivery: ids[i] });
     }
     expect(seen).toHaveLength(0);
-    await open(relay, local.port);
+    const back = await open(relay, local.port);
+    const reports: Array<{ pending: number; failed: number }> = [];
+    back.on('queue', (status) => reports.push(status));
     await until(() => seen.length === 5, 'five deliveries');
     expect(seen.map((s) => s.body)).toEqual(['event-0', 'event-1', 'event-2', 'event-3', 'event-4']);
     expect(seen.map((s) => s.headers['hookline-delivery'])).toEqual(ids);
     expect(seen.every((s) => s.headers['hookline-attempt'] === '1')).toBe(true);
     // Each entry leaves the queue only once its 2xx ack is on disk.
     await until(async () => (await entries(port)).length === 0, 'acks');
+    // The client hears the queue drain (its inspector shows the count).
+    await until(() => back.queue?.pending === 0, 'the drained queue reported');
+    expect(reports.at(-1)).toEqual({ pending: 0, failed: 0 });
   });
 
   it('gives a live caller the real local response, and the webhook was on disk first', async () => {

@@ -134,6 +134,9 @@ function frameArbitraries(maxBody: number): Record<FrameTypeName, fc.Arbitrary<F
     DELIVERY_ACK: fc
       .tuple(dataStream, deliveryAck)
       .map(([stream, ack]): Frame => ({ type: FrameType.DELIVERY_ACK, stream, ack })),
+    QUEUE_STATUS: fc
+      .record({ pending: fc.nat(), failed: fc.nat() })
+      .map((status): Frame => ({ type: FrameType.QUEUE_STATUS, stream: 0, status })),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   type ErrorMessage,
   errorMessageSchema,
   helloSchema,
+  queueStatusSchema,
   readySchema,
   requestHeadSchema,
   resetSchema,
@@ -51,6 +52,8 @@ export function encodePayload(frame: Frame): Buffer {
     }
     case FrameType.DELIVERY_ACK:
       return Buffer.from(JSON.stringify(frame.ack));
+    case FrameType.QUEUE_STATUS:
+      return Buffer.from(JSON.stringify(frame.status));
   }
 }
 
@@ -117,6 +120,8 @@ function decodeFrame(type: number, stream: number, payload: Buffer): Frame | Pro
       return json(payload, resetSchema, (reset) => ({ type: FrameType.RESET, stream, reset: reset as ErrorMessage }));
     case FrameType.DELIVERY_ACK:
       return json(payload, deliveryAckSchema, (ack) => ({ type: FrameType.DELIVERY_ACK, stream, ack }));
+    case FrameType.QUEUE_STATUS:
+      return json(payload, queueStatusSchema, (status) => ({ type: FrameType.QUEUE_STATUS, stream, status }));
     case FrameType.REQUEST_BODY:
     case FrameType.RESPONSE_BODY:
       if (payload.length > MAX_CHUNK_SIZE) return new ProtocolError(`body chunk of ${payload.length} bytes`);

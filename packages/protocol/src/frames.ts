@@ -1,10 +1,20 @@
-import type { DeliveryAck, ErrorMessage, Hello, Ready, RequestHead, Reset, ResponseHead } from './messages.js';
+import type {
+  DeliveryAck,
+  ErrorMessage,
+  Hello,
+  QueueStatus,
+  Ready,
+  RequestHead,
+  Reset,
+  ResponseHead,
+} from './messages.js';
 
 /** Frame type byte. Control frames (HELLO, READY, ERROR) use stream 0. */
 export const FrameType = {
   HELLO: 0x01,
   READY: 0x02,
   ERROR: 0x03,
+  QUEUE_STATUS: 0x04,
   REQUEST_HEAD: 0x10,
   REQUEST_BODY: 0x11,
   REQUEST_END: 0x12,
@@ -24,6 +34,7 @@ type F<T extends FrameTypeName, Extra> = { type: (typeof FrameType)[T]; stream: 
 export type HelloFrame = F<'HELLO', { message: Hello }>;
 export type ReadyFrame = F<'READY', { message: Ready }>;
 export type ErrorFrame = F<'ERROR', { message: ErrorMessage }>;
+export type QueueStatusFrame = F<'QUEUE_STATUS', { status: QueueStatus }>;
 export type RequestHeadFrame = F<'REQUEST_HEAD', { head: RequestHead }>;
 export type RequestBodyFrame = F<'REQUEST_BODY', { chunk: Buffer }>;
 export type RequestEndFrame = F<'REQUEST_END', object>;
@@ -39,6 +50,7 @@ export type Frame =
   | HelloFrame
   | ReadyFrame
   | ErrorFrame
+  | QueueStatusFrame
   | RequestHeadFrame
   | RequestBodyFrame
   | RequestEndFrame
@@ -49,7 +61,12 @@ export type Frame =
   | WindowFrame
   | DeliveryAckFrame;
 
-const CONTROL_TYPES: ReadonlySet<number> = new Set([FrameType.HELLO, FrameType.READY, FrameType.ERROR]);
+const CONTROL_TYPES: ReadonlySet<number> = new Set([
+  FrameType.HELLO,
+  FrameType.READY,
+  FrameType.ERROR,
+  FrameType.QUEUE_STATUS,
+]);
 
 /** Control frames live on stream 0; every other frame on a stream id ≥ 1. */
 export function isControlType(type: number): boolean {

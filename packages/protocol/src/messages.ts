@@ -103,6 +103,12 @@ export const responseHeadSchema = z.object({
 
 export const resetSchema = errorMessageSchema;
 
+/** Relay → client: the tunnel's offline queue, whenever it changes (for the inspector's header). */
+export const queueStatusSchema = z.object({
+  pending: z.number().int().min(0),
+  failed: z.number().int().min(0),
+});
+
 export const deliveryAckSchema = z.object({
   deliveryId: z.string().max(128),
   status: z.number().int().min(0).max(999),
@@ -115,3 +121,4 @@ export type RequestHead = z.infer<typeof requestHeadSchema>;
 export type ResponseHead = z.infer<typeof responseHeadSchema>;
 export type Reset = ErrorMessage;
 export type DeliveryAck = z.infer<typeof deliveryAckSchema>;
+export type QueueStatus = z.infer<typeof queueStatusSchema>;

@@ -163,6 +163,7 @@ export class TunnelSession {
         return;
       case FrameType.HELLO:
       case FrameType.READY:
+      case FrameType.QUEUE_STATUS:
       case FrameType.REQUEST_HEAD:
       case FrameType.REQUEST_BODY:
       case FrameType.REQUEST_END:

@@ -92,6 +92,7 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
     if ('error' in auth) return auth.error;
     const dropped = await auth.tunnel.queue.drop(c.req.param('id'));
     if (!dropped) return refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no delivery ${c.req.param('id')}`);
+    auth.tunnel.dispatcher.kick();
     return c.json({ dropped: c.req.param('id') });
   });
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { FrameType } from '@hookline/protocol';
 import type { RelayLogger } from '../options.js';
 import type { QueueMode } from '../store/reservations.js';
 import type { TunnelSession } from '../tunnel-session.js';
@@ -29,6 +30,8 @@ export class QueueDispatcher {
   readonly #callers = new Map<string, { res: ServerResponse; body: Buffer }>();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** What the client was last told about the queue (QUEUE_STATUS), to send only changes. */
+  #reported: { session: string; status: string } | null = null;
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
@@ -81,6 +84,19 @@ export class QueueDispatcher {
       this.#timer = setTimeout(() => this.kick(), Math.max(0, nextDue - now));
       this.#timer.unref();
     }
+    this.#reportStatus(session);
+  }
+
+  /** Tell the client how many webhooks wait or failed (its inspector shows it), when that changed. */
+  #reportStatus(session: TunnelSession): void {
+    let failed = 0;
+    const entries = this.#deps.queue.entries();
+    for (const entry of entries) if (entry.state === 'failed') failed += 1;
+    const status = { pending: entries.length - failed, failed };
+    const text = `${status.pending}/${status.failed}`;
+    if (this.#reported?.session === session.id && this.#reported.status === text) return;
+    this.#reported = { session: session.id, status: text };
+    session.writer.write({ type: FrameType.QUEUE_STATUS, stream: 0, status });
   }
 
   close(): void {
