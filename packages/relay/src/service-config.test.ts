@@ -32,4 +32,30 @@ describe('relayServiceConfig', () => {
     expect(() => relayServiceConfig({ port: '70000' }, {})).toThrow(/port must be 0-65535/);
     expect(() => relayServiceConfig({ auth: 'maybe' }, {})).toThrow(/auth must be/);
   });
+
+  it('takes env over the config file, and the file over defaults', () => {
+    const file = { port: '5000', domain: 'file.example.com', dataDir: '/srv/file' };
+    const config = relayServiceConfig({}, { HOOKLINE_PORT: '6000' }, file);
+    expect(config.port).toBe(6000);
+    expect(config.options).toMatchObject({ domain: 'file.example.com', dataDir: '/srv/file' });
+    expect(relayServiceConfig({ port: '7000' }, { HOOKLINE_PORT: '6000' }, file).port).toBe(7000);
+  });
+
+  it('treats an empty env value as unset', () => {
+    expect(relayServiceConfig({}, { HOOKLINE_PORT: '' }).port).toBe(4747);
+    expect(relayServiceConfig({}, { HOOKLINE_DOMAIN: '' }, { domain: 'a.example' }).options.domain).toBe('a.example');
+  });
+
+  it('reads the body limit and proxy trust', () => {
+    const config = relayServiceConfig({ maxBodyBytes: '52428800' }, { HOOKLINE_TRUST_PROXY: 'true' });
+    expect(config.options).toMatchObject({ maxBodyBytes: 52428800, trustProxy: true });
+    expect(relayServiceConfig({}, {}).options).not.toHaveProperty('trustProxy');
+    expect(() => relayServiceConfig({ maxBodyBytes: '10MB' }, {})).toThrow(/max body bytes must be/);
+    expect(() => relayServiceConfig({ trustProxy: 'yes' }, {})).toThrow(/trust proxy must be true or false/);
+  });
+
+  it('refuses a port that is not a plain number and a public URL without a scheme', () => {
+    expect(() => relayServiceConfig({ port: '80abc' }, {})).toThrow(/port must be 0-65535, got 80abc/);
+    expect(() => relayServiceConfig({ publicUrl: 'hooks.example.com' }, {})).toThrow(/public URL must start/);
+  });
 });

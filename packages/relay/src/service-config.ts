@@ -1,7 +1,7 @@
 import { HooklineError } from '@hookline/protocol';
 import type { RelayOptions } from './options.js';
 
-/** Settings of a relay run as a service, as given by flags (strings) or env. */
+/** Settings of a relay run as a service, as given by flags, env or a config file (as strings). */
 export interface RelayServiceInput {
   port?: string | undefined;
   host?: string | undefined;
@@ -9,6 +9,10 @@ export interface RelayServiceInput {
   publicUrl?: string | undefined;
   auth?: string | undefined;
   dataDir?: string | undefined;
+  /** Largest request body forwarded, in bytes (413 beyond). */
+  maxBodyBytes?: string | undefined;
+  /** `true`: take `x-forwarded-for` as the caller's address (only behind your own proxy). */
+  trustProxy?: string | undefined;
 }
 
 export interface RelayServiceConfig {
@@ -24,29 +28,56 @@ function invalid(message: string): HooklineError {
   return new HooklineError('E_BAD_REQUEST', message);
 }
 
+/** Env values set to '' (compose's `${X:-}`) count as unset, never as a value. */
+function fromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === '' ? undefined : value;
+}
+
+function parseBoolean(name: string, text: string): boolean {
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw invalid(`${name} must be true or false, not "${text}"`);
+}
+
 /**
- * Flags over `HOOKLINE_*` env over defaults, validated once. Shared by
- * `hookline relay` and the deployable apps/relay so they never disagree.
+ * Flags over `HOOKLINE_*` env over a config file over defaults, validated once.
+ * Shared by `hookline relay` and the deployable apps/relay so they never disagree.
  * Auth is required by default as soon as the relay listens beyond loopback.
  */
-export function relayServiceConfig(input: RelayServiceInput, env: NodeJS.ProcessEnv): RelayServiceConfig {
-  const portText = input.port ?? env.HOOKLINE_PORT ?? '4747';
-  const port = Number(portText);
+export function relayServiceConfig(
+  input: RelayServiceInput,
+  env: NodeJS.ProcessEnv,
+  file: RelayServiceInput = {},
+): RelayServiceConfig {
+  const pick = (key: keyof RelayServiceInput, envName: string): string | undefined =>
+    input[key] ?? fromEnv(env, envName) ?? file[key];
+  const portText = pick('port', 'HOOKLINE_PORT') ?? '4747';
+  const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid(`port must be 0-65535, got ${portText}`);
-  const host = input.host ?? env.HOOKLINE_HOST ?? '127.0.0.1';
-  const auth = input.auth ?? env.HOOKLINE_AUTH ?? (LOOPBACK.has(host) ? 'none' : 'required');
+  const host = pick('host', 'HOOKLINE_HOST') ?? '127.0.0.1';
+  const auth = pick('auth', 'HOOKLINE_AUTH') ?? (LOOPBACK.has(host) ? 'none' : 'required');
   if (auth !== 'none' && auth !== 'required') throw invalid(`auth must be "required" or "none", not "${auth}"`);
   // Accepted tokens: the data dir's token file (`hookline token create`) plus any in the environment.
   const tokens = (env.HOOKLINE_RELAY_TOKENS ?? '')
     .split(',')
     .map((token) => token.trim())
     .filter(Boolean);
-  const dataDir = input.dataDir ?? env.HOOKLINE_DATA_DIR;
+  const dataDir = pick('dataDir', 'HOOKLINE_DATA_DIR');
   if (auth === 'required' && tokens.length === 0 && !dataDir) {
     throw invalid('auth required needs tokens: give a data dir (hookline token create) or HOOKLINE_RELAY_TOKENS');
   }
-  const domain = input.domain ?? env.HOOKLINE_DOMAIN;
-  const publicUrl = input.publicUrl ?? env.HOOKLINE_PUBLIC_URL;
+  const domain = pick('domain', 'HOOKLINE_DOMAIN');
+  const publicUrl = pick('publicUrl', 'HOOKLINE_PUBLIC_URL');
+  if (publicUrl !== undefined && !/^https?:\/\//.test(publicUrl)) {
+    throw invalid(`public URL must start with http:// or https://, got ${publicUrl}`);
+  }
+  const maxBodyText = pick('maxBodyBytes', 'HOOKLINE_MAX_BODY_BYTES');
+  const maxBodyBytes = maxBodyText === undefined ? undefined : Number(maxBodyText);
+  if (maxBodyBytes !== undefined && !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes > 0)) {
+    throw invalid(`max body bytes must be a positive whole number, got ${maxBodyText}`);
+  }
+  const trustProxyText = pick('trustProxy', 'HOOKLINE_TRUST_PROXY');
   return {
     port,
     host,
@@ -59,6 +90,8 @@ export function relayServiceConfig(input: RelayServiceInput, env: NodeJS.Process
       ...(dataDir ? { dataDir } : {}),
       ...(domain ? { domain } : {}),
       ...(publicUrl ? { publicUrl } : {}),
+      ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+      ...(trustProxyText !== undefined ? { trustProxy: parseBoolean('trust proxy', trustProxyText) } : {}),
     },
   };
 }

@@ -1,0 +1,71 @@
+import { ERROR_HEADER, type ExchangeRecord } from '@hookline/relay';
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { mountMetricsRoute } from './metrics-route.js';
+import { createRelayMetrics } from './relay-metrics.js';
+
+const TOKEN = 'metrics-token-0123456789';
+
+const record = (overrides: Partial<ExchangeRecord> = {}): ExchangeRecord => ({
+  requestId: 'r1',
+  tunnel: 'shop',
+  method: 'POST',
+  status: 200,
+  code: null,
+  durationMs: 12,
+  bytesIn: 100,
+  bytesOut: 40,
+  queued: false,
+  ...overrides,
+});
+
+function appWith(token: string | null) {
+  const metrics = createRelayMetrics();
+  const app = new Hono();
+  mountMetricsRoute(app, metrics, token);
+  return { app, metrics };
+}
+
+describe('mountMetricsRoute', () => {
+  it('mounts nothing without a token: the path is as unknown as any other', async () => {
+    const { app } = appWith(null);
+    const response = await app.request('/_hookline/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(response.status).toBe(404);
+  });
+
+  it('answers 401 to a missing or wrong token', async () => {
+    const { app } = appWith(TOKEN);
+    for (const authorization of [undefined, 'Bearer wrong', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`]) {
+      const response = await app.request('/_hookline/metrics', {
+        headers: authorization ? { authorization } : {},
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get(ERROR_HEADER)).toBe('E_UNAUTHORIZED');
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await response.text()).not.toContain('hookline_');
+    }
+  });
+
+  it('serves Prometheus text for the right token, with exchanges counted', async () => {
+    const { app, metrics } = appWith(TOKEN);
+    metrics.countTunnelsWith(() => 3);
+    metrics.exchange(record());
+    metrics.exchange(record({ status: 502, code: 'E_LOCAL_REFUSED', bytesIn: 0, bytesOut: 90 }));
+    metrics.exchange(record({ status: 202, queued: true }));
+    metrics.tunnelOnline();
+    const response = await app.request('/_hookline/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    expect(text).toContain('hookline_tunnels_online 3');
+    expect(text).toContain('hookline_tunnel_sessions_total 1');
+    expect(text).toContain('hookline_requests_total{status="200",code="none"} 1');
+    expect(text).toContain('hookline_requests_total{status="502",code="E_LOCAL_REFUSED"} 1');
+    expect(text).toContain('hookline_queued_requests_total 1');
+    expect(text).toContain('hookline_bytes_in_total 200');
+    expect(text).toContain('hookline_bytes_out_total 170');
+    expect(text).toContain('hookline_request_duration_seconds_count 3');
+    expect(text).toContain('hookline_request_duration_seconds_bucket{le="0.025"} 3');
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+});

@@ -1,0 +1,24 @@
+import { defineConfig } from 'tsup';
+
+/**
+ * The container image runs these two files and nothing else: every dependency,
+ * npm packages included, is bundled, so the runtime stage needs no node_modules.
+ */
+export default defineConfig({
+  entry: { main: 'src/main.ts', healthcheck: 'src/healthcheck.ts' },
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  outDir: 'dist',
+  clean: true,
+  splitting: true,
+  noExternal: [/.*/],
+  // ws loads these optional native speed-ups in a try/catch; they are not installed.
+  external: ['bufferutil', 'utf-8-validate'],
+  // ws, pino and prom-client are CommonJS and call require(); an ESM bundle has no
+  // require of its own, so give it node's (else: "Dynamic require of 'events' is not supported").
+  banner: {
+    js: "import { createRequire as __hooklineCreateRequire } from 'node:module';\nconst require = __hooklineCreateRequire(import.meta.url);",
+  },
+  sourcemap: true,
+});
