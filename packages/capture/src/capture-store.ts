@@ -12,6 +12,11 @@ export type CaptureListener = (record: CaptureRecord) => void;
 /** Write budget: about 4 MB of store file per second. */
 const WRITE_BYTES_PER_MS = 4_000;
 
+/** Duplicate detection key of a record, or null when it carries no provider event id. */
+function eventKey(record: CaptureRecord): string | null {
+  return record.event ? `${record.event.provider}\u0000${record.event.id}` : null;
+}
+
 const emptyData = (): StoreData => ({ version: 1, nextId: 1, captures: [] });
 
 /**
@@ -29,6 +34,8 @@ export class CaptureStore {
   #captures: CaptureRecord[] = [];
   #head = 0;
   readonly #sizes = new WeakMap<CaptureRecord, number>();
+  /** Provider event key → ids of the stored deliveries of that event, oldest first (duplicate marks). */
+  readonly #byEvent = new Map<string, string[]>();
   #nextId = 1;
   #bytes = 0;
   #dirty = false;
@@ -94,7 +101,10 @@ export class CaptureStore {
   add(draft: CaptureDraft): CaptureRecord {
     if (this.#options.readOnly) throw new Error('this capture store was opened read-only');
     if (this.#closed) throw new Error('this capture store is closed');
-    const record: CaptureRecord = { id: String(this.#nextId++), ...draft };
+    const annotated = this.#options.annotate ? this.#options.annotate(draft) : draft;
+    const record: CaptureRecord = { id: String(this.#nextId++), ...annotated };
+    const first = record.origin === 'replay' ? undefined : this.#byEvent.get(eventKey(record) ?? '')?.[0];
+    if (first !== undefined) record.duplicateOf = first;
     this.#insert(record);
     this.#evict();
     this.#markDirty();
@@ -114,6 +124,13 @@ export class CaptureStore {
     this.#sizes.set(record, size);
     this.#byId.set(record.id, record);
     this.#bytes += size;
+    // Replays re-send an event on purpose: only deliveries from the provider count as "seen".
+    const key = record.origin === 'replay' ? null : eventKey(record);
+    if (key !== null) {
+      const ids = this.#byEvent.get(key);
+      if (ids) ids.push(record.id);
+      else this.#byEvent.set(key, [record.id]);
+    }
   }
 
   /**
@@ -128,6 +145,11 @@ export class CaptureStore {
       const old = this.#captures[this.#head] as CaptureRecord;
       this.#bytes -= this.#sizes.get(old) ?? 0;
       this.#byId.delete(old.id);
+      // Eviction is oldest first, so an evicted delivery is at the front of its event's list.
+      const key = eventKey(old);
+      const ids = key === null ? undefined : this.#byEvent.get(key);
+      if (ids?.[0] === old.id) ids.shift();
+      if (key !== null && ids?.length === 0) this.#byEvent.delete(key);
       this.#head += 1;
     }
     return this.#head !== before;

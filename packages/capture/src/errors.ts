@@ -4,7 +4,8 @@ export type CaptureErrorCode =
   | 'E_CAPTURE_TRUNCATED'
   | 'E_BAD_TARGET'
   | 'E_BAD_EDIT'
-  | 'E_STORE_LOCKED';
+  | 'E_STORE_LOCKED'
+  | 'E_CANNOT_RESIGN';
 
 /** A coded capture error; the CLI prints its message as one line and exits 1. */
 export class CaptureError extends Error {

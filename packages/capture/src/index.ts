@@ -9,6 +9,7 @@ export { shellQuote, toCurl } from './curl.js';
 export { parseEditedRequest, renderEditableRequest } from './edit-request.js';
 export { CaptureError, type CaptureErrorCode } from './errors.js';
 export { type CaptureFilter, compileFilter } from './filter.js';
+export { type RequestFixture, toFixture } from './fixture.js';
 export {
   type Har,
   type HarContent,
@@ -26,6 +27,7 @@ export { recordBytes } from './record-size.js';
 export { type CaptureSink, ExchangeRecorder, type RecordedHead, type RecorderOptions } from './recorder.js';
 export { type ReplayOptions, type RequestEdit, replayCapture } from './replay.js';
 export type { ReplayHostHeader } from './replay-headers.js';
+export { signatureAnnotator } from './signature-annotation.js';
 export { acquireStoreLock, type LockAttempt, type LockOwner, readStoreLock, type StoreLock } from './store-lock.js';
 export { CAPTURE_DEFAULTS, type CaptureStoreOptions } from './store-options.js';
 export { bodyText } from './text-body.js';

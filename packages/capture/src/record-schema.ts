@@ -1,3 +1,4 @@
+import { PROVIDERS, type ProviderId } from '@hookline/signatures';
 import { z } from 'zod';
 import type { StoreData } from './types.js';
 
@@ -23,6 +24,16 @@ const record = z.object({
   response: z.object({ status: z.number().int(), statusText: z.string(), headers, body }).nullable(),
   timings: z.object({ waitMs: z.number().nullable(), totalMs: z.number() }),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  signature: z
+    .object({
+      status: z.enum(['valid', 'invalid', 'stale', 'no-secret', 'unsigned']),
+      provider: z.enum(PROVIDERS as [ProviderId, ...ProviderId[]]).nullable(),
+      reason: z.string().nullable(),
+      timestamp: z.number().nullable(),
+    })
+    .exactOptional(),
+  event: z.object({ provider: z.enum(PROVIDERS as [ProviderId, ...ProviderId[]]), id: z.string() }).exactOptional(),
+  duplicateOf: z.string().exactOptional(),
 });
 
 /** What a store file must hold; anything else is treated as corrupt. */

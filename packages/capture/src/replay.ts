@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rawHeadersToObject } from '@hookline/protocol';
+import { resignRequest, type SignatureConfig } from '@hookline/signatures';
 import { BodyCollector, bodyBytes, wholeBody } from './body.js';
 import { CaptureError } from './errors.js';
 import { type ReplayHostHeader, replayHeaders } from './replay-headers.js';
@@ -28,6 +29,13 @@ export interface ReplayOptions {
   maxBodyBytes?: number;
   /** Tunnel name recorded on the new exchange. @default the original's */
   tunnel?: string;
+  /**
+   * Recompute the signature over the exact bytes sent (edited or not) with a fresh
+   * timestamp; a new Standard Webhooks `webhook-id` only with `newId`.
+   */
+  resign?: { config: SignatureConfig; newId?: boolean };
+  /** Clock (epoch ms) for the replay's start and the re-signed timestamp. @default Date.now */
+  now?: () => number;
 }
 
 function targetUrl(target: string | URL): URL {
@@ -65,14 +73,20 @@ export async function replayCapture(original: CaptureRecord, options: ReplayOpti
     );
   }
   const body = edit.body === undefined ? bodyBytes(captured.body) : Buffer.from(edit.body);
+  const startedAt = (options.now ?? Date.now)();
+  const editedHeaders = edit.headers ?? captured.headers;
   const request = {
     ...captured,
     method: edit.method ?? captured.method,
     path: edit.path ?? captured.path,
-    headers: edit.headers ?? captured.headers,
+    headers: options.resign
+      ? resignRequest({ headers: editedHeaders, body }, options.resign.config, {
+          now: startedAt,
+          ...(options.resign.newId ? { newId: true } : {}),
+        }).headers
+      : editedHeaders,
   };
   const headers = replayHeaders(request, body.length, target, options.hostHeader ?? 'passthrough');
-  const startedAt = Date.now();
   const started = performance.now();
   const outcome = await send(target, request.method, request.path, headers, body, options);
   return {

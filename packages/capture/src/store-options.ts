@@ -1,3 +1,5 @@
+import type { CaptureDraft } from './types.js';
+
 /** Defaults shared by the store, the recorder and replay. */
 export const CAPTURE_DEFAULTS = {
   /** Captures kept; the oldest go first. */
@@ -25,6 +27,11 @@ export interface CaptureStoreOptions {
   onWarning?: (message: string) => void;
   /** Clock for the name of a moved-aside file. @default () => new Date() */
   now?: () => Date;
+  /**
+   * Runs on every draft before it is stored (signature verdict, event id). Must
+   * be synchronous and cheap: `add()` runs on the forwarding path. @default none
+   */
+  annotate?: (draft: CaptureDraft) => CaptureDraft;
 }
 
 export interface ResolvedStoreOptions {
@@ -35,6 +42,7 @@ export interface ResolvedStoreOptions {
   readOnly: boolean;
   onWarning: (message: string) => void;
   now: () => Date;
+  annotate: ((draft: CaptureDraft) => CaptureDraft) | null;
 }
 
 /** Merge defaults once and reject nonsense at construction. */
@@ -47,6 +55,7 @@ export function resolveStoreOptions(options: CaptureStoreOptions): ResolvedStore
     readOnly: options.readOnly ?? false,
     onWarning: options.onWarning ?? (() => {}),
     now: options.now ?? (() => new Date()),
+    annotate: options.annotate ?? null,
   };
   if (!Number.isInteger(resolved.maxCount) || resolved.maxCount < 1) {
     throw new TypeError(`maxCount must be a positive integer, got ${resolved.maxCount}`);

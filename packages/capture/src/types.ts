@@ -1,3 +1,5 @@
+import type { EventId, SignatureVerdict } from '@hookline/signatures';
+
 /** Where a captured exchange came from. */
 export type CaptureOrigin = 'live' | 'replay' | 'queued';
 
@@ -62,6 +64,15 @@ export interface CaptureRecord {
   response: CapturedResponse | null;
   timings: CaptureTimings;
   error: ExchangeFailure | null;
+  /**
+   * The request's signature, judged at receipt (`startedAt`) with the secrets the
+   * recording process had. Absent when unsigned (and in records from before signatures).
+   */
+  signature?: SignatureVerdict;
+  /** The provider's event id (Stripe `evt_…`, `X-GitHub-Delivery`, `webhook-id`…), when there is one. */
+  event?: EventId;
+  /** The first capture that delivered the same event: this one is a resend. */
+  duplicateOf?: string;
 }
 
 /** A record before the store gave it an id. */
