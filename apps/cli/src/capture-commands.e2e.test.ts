@@ -230,7 +230,7 @@ describe('hookline requests / replay / export (no hookline http running)', () =>
     await recordOne('/x', Buffer.from('x'));
     for (const [args, message] of [
       [['replay', '42'], /^hookline: no capture with id 42 in /],
-      [['export'], /^hookline: export needs exactly one of --har <file> or --curl <id>$/],
+      [['export'], /^hookline: export needs exactly one of --har <file>, --curl <id> or --fixture <id>$/],
       [['requests', '--limit', 'many'], /^hookline: --limit must be a whole number/],
       [['replay', '1', '--target', 'ftp://x'], /^hookline: target must be http or https/],
     ] as const) {

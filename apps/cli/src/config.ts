@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { GenericHmacConfig } from '@hookline/signatures';
 import { UserError } from './user-error.js';
 
 /** Settings a `hookline.json` may hold. */
@@ -8,6 +9,29 @@ export interface FileConfig {
   relay?: string;
   token?: string;
   name?: string;
+  /** Webhook signing secrets by provider: `{"stripe": "whsec_…", "github": "…"}`. */
+  secrets?: Record<string, string>;
+  /** The generic HMAC scheme (header, algorithm, encoding, prefix, what is signed). */
+  genericSignature?: GenericHmacConfig;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `secrets` and `genericSignature`: checked for shape here, for meaning by the signature config. */
+function readSignatureKeys(path: string, value: Record<string, unknown>, config: FileConfig): void {
+  const { secrets, genericSignature } = value;
+  if (secrets !== undefined) {
+    if (!isObject(secrets) || !Object.values(secrets).every((s) => typeof s === 'string')) {
+      throw new UserError(`config ${path}: "secrets" must map provider names to secret strings`);
+    }
+    config.secrets = secrets as Record<string, string>;
+  }
+  if (genericSignature !== undefined) {
+    if (!isObject(genericSignature)) throw new UserError(`config ${path}: "genericSignature" must be an object`);
+    config.genericSignature = genericSignature as unknown as GenericHmacConfig;
+  }
 }
 
 const KEYS = ['relay', 'token', 'name'] as const;
@@ -26,16 +50,15 @@ function readConfigFile(path: string): FileConfig | null {
   } catch (error) {
     throw new UserError(`config ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UserError(`config ${path} must hold a JSON object`);
-  }
+  if (!isObject(value)) throw new UserError(`config ${path} must hold a JSON object`);
   const config: FileConfig = {};
   for (const key of KEYS) {
-    const setting = (value as Record<string, unknown>)[key];
+    const setting = value[key];
     if (setting === undefined) continue;
     if (typeof setting !== 'string') throw new UserError(`config ${path}: "${key}" must be a string`);
     config[key] = setting;
   }
+  readSignatureKeys(path, value, config);
   return config;
 }
 

@@ -8,6 +8,7 @@ import { type RelayFlags, runRelay } from './commands/relay.js';
 import type { ReplayFlags } from './commands/replay.js';
 import type { RequestsFlags } from './commands/requests.js';
 import type { TokenFlags } from './commands/token.js';
+import { collectSecret } from './signature-config.js';
 import { VERSION } from './version.js';
 
 /** Build the program; `exit` receives the command's exit code. */
@@ -35,6 +36,11 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--allow-cidr <ranges>', 'callers must come from these CIDR ranges, comma-separated')
     .option('--no-capture', 'do not record exchanges (no history for requests/replay/export)')
     .option('--max-captures <n>', 'captures kept, oldest dropped first (also bounded to 100 MiB)', '1000')
+    .option(
+      '--secret <provider=secret>',
+      'webhook signing secret to verify captures with (stripe, github, standard|svix, slack, shopify, generic); repeatable; env HOOKLINE_SECRET_<PROVIDER>',
+      collectSecret,
+    )
     .action(async (target: string, flags: HttpFlags) => exit(await runHttp(target, flags, io)));
 
   program
@@ -95,6 +101,13 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .argument('<id>', 'capture id (see hookline requests)')
     .option('--target <url>', "send it here instead of the capture's local target")
     .option('--edit', 'edit the request in $EDITOR first; untouched parts stay byte-exact')
+    .option('--resign', 'recompute the webhook signature over the bytes sent, with a fresh timestamp')
+    .option('--new-id', 'with --resign: a new webhook-id (Standard Webhooks / Svix) instead of the captured one')
+    .option(
+      '--secret <provider=secret>',
+      'signing secret for --resign; repeatable; env HOOKLINE_SECRET_<PROVIDER>',
+      collectSecret,
+    )
     .option('--data-dir <dir>', 'where captures are kept (env HOOKLINE_DATA_DIR)')
     .action(async (id: string, flags: ReplayFlags) => {
       const { runReplay } = await import('./commands/replay.js');
@@ -103,9 +116,10 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
 
   program
     .command('export')
-    .description('export captures as HAR 1.2, or one capture as a curl command')
+    .description('export captures as HAR 1.2, one capture as a curl command, or one request as a JSON test fixture')
     .option('--har <file>', 'write a HAR file of the captures (all, or those matching --filter)')
     .option('--curl <id>', 'print a curl command that sends capture <id> again')
+    .option('--fixture <id>', 'print capture <id> as a JSON fixture (method, path, headers, body) for your tests')
     .option('--filter <query>', 'with --har: only matching captures')
     .option('--data-dir <dir>', 'where captures are kept (env HOOKLINE_DATA_DIR)')
     .action(async (flags: ExportFlags) => {

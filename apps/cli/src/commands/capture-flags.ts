@@ -1,4 +1,5 @@
 import { CaptureError } from '@hookline/capture';
+import { SignatureError } from '@hookline/signatures';
 import { UserError } from '../user-error.js';
 
 /** `--limit` as a whole number ≥ 0. */
@@ -14,7 +15,8 @@ export async function asUserErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof CaptureError) throw new UserError(`${error.message} (${error.code})`);
+    if (error instanceof CaptureError || error instanceof SignatureError)
+      throw new UserError(`${error.message} (${error.code})`);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { toCurl, toHar } from '@hookline/capture';
+import { toCurl, toFixture, toHar } from '@hookline/capture';
 import { resolveDataDir } from '../data-dir.js';
 import { openCaptureAccess } from '../inspector/capture-access.js';
 import { UserError } from '../user-error.js';
@@ -11,23 +11,26 @@ import type { CliIo } from './io.js';
 export interface ExportFlags {
   har?: string;
   curl?: string;
+  fixture?: string;
   filter?: string;
   dataDir?: string;
 }
 
 /** `hookline export --har <file> [--filter q]` or `hookline export --curl <id>`. */
 export async function runExport(flags: ExportFlags, io: CliIo): Promise<number> {
-  if ((flags.har === undefined) === (flags.curl === undefined)) {
-    throw new UserError('export needs exactly one of --har <file> or --curl <id>');
-  }
+  const chosen = [flags.har, flags.curl, flags.fixture].filter((flag) => flag !== undefined);
+  if (chosen.length !== 1)
+    throw new UserError('export needs exactly one of --har <file>, --curl <id> or --fixture <id>');
   const dataDir = resolveDataDir(flags.dataDir, io.env, io.cwd);
   return asUserErrors(async () => {
     const access = await openCaptureAccess(dataDir, { mode: 'read', warn: (m) => io.stderr.write(`hookline: ${m}\n`) });
     try {
-      if (flags.curl !== undefined) {
-        const record = await access.service.get(flags.curl);
-        if (!record) throw new UserError(`no capture with id ${flags.curl} in ${dataDir} (see hookline requests)`);
-        io.stdout.write(`${toCurl(record)}\n`);
+      const one = flags.curl ?? flags.fixture;
+      if (one !== undefined) {
+        const record = await access.service.get(one);
+        if (!record) throw new UserError(`no capture with id ${one} in ${dataDir} (see hookline requests)`);
+        const text = flags.curl !== undefined ? toCurl(record) : JSON.stringify(toFixture(record), null, 2);
+        io.stdout.write(`${text}\n`);
         return 0;
       }
       // HAR lists entries oldest first, as a browser records them.

@@ -1,4 +1,5 @@
 import type { Tunnel } from '@hookline/client';
+import type { SignatureConfig } from '@hookline/signatures';
 import { resolveDataDir } from '../data-dir.js';
 import type { CaptureSession } from '../inspector/capture-session.js';
 import type { Terminal } from '../terminal.js';
@@ -15,6 +16,8 @@ export interface CaptureSetup {
   /** The inspector will open: it needs captures even with `--no-capture`. */
   inspector: boolean;
   warn: (message: string) => void;
+  /** Secrets to verify captures and re-sign replays with. */
+  signatures: SignatureConfig;
 }
 
 /**
@@ -31,6 +34,7 @@ export async function openCaptures(flags: HttpFlags, io: CliIo, setup: CaptureSe
   const options = {
     hostHeader: setup.hostHeader,
     timeoutMs: setup.timeoutMs,
+    signatures: setup.signatures,
     ...(maxCount === undefined ? {} : { maxCount }),
   };
   let capture: CaptureSession | null = null;

@@ -1,6 +1,7 @@
 import type { ExchangeEvent, Tunnel, TunnelState } from '@hookline/client';
 import { loadFileConfig, pick } from '../config.js';
 import { formatExchangeJson, formatExchangeLine } from '../exchange-log.js';
+import { resolveSignatureConfig } from '../signature-config.js';
 import { interactiveTerminal } from '../terminal.js';
 import type { InspectorHandle } from '../tui/open-inspector.js';
 import { UserError } from '../user-error.js';
@@ -22,6 +23,8 @@ export interface HttpFlags {
   queue?: boolean | string;
   basicAuth?: string;
   allowCidr?: string;
+  /** `--secret provider=value`, repeatable. */
+  secret?: string[];
 }
 
 /** `--queue [serial|parallel:N]`, `--basic-auth user:pass`, `--allow-cidr a,b` as tunnel options. */
@@ -80,6 +83,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   const timeoutSeconds = flags.timeout === undefined ? 30 : Number(flags.timeout);
   if (!(timeoutSeconds > 0)) throw new UserError(`--timeout must be a positive number of seconds`);
   const protection = tunnelProtection(flags, relayUrl === undefined ? undefined : token, name);
+  const signatures = resolveSignatureConfig(flags.secret, io.env, file);
 
   const { Tunnel, parseTarget, connectUrl } = await import('@hookline/client');
   // Validate what the user typed before starting anything.
@@ -102,6 +106,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     target: parseTarget(targetArg).href,
     inspector: terminal !== null,
     warn,
+    signatures,
   });
 
   const { startEmbeddedRelay } = await import('../embedded-relay.js');

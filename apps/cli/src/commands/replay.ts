@@ -1,8 +1,10 @@
 import { parseTarget } from '@hookline/client';
+import { loadFileConfig } from '../config.js';
 import { resolveDataDir } from '../data-dir.js';
 import { formatDuration } from '../format.js';
 import { openCaptureAccess } from '../inspector/capture-access.js';
 import { editRequest } from '../inspector/editor.js';
+import { hasSecrets, resolveSignatureConfig } from '../signature-config.js';
 import { UserError } from '../user-error.js';
 import { asUserErrors } from './capture-flags.js';
 import type { CliIo } from './io.js';
@@ -11,6 +13,9 @@ export interface ReplayFlags {
   target?: string;
   edit?: boolean;
   dataDir?: string;
+  resign?: boolean;
+  newId?: boolean;
+  secret?: string[];
 }
 
 function targetUrl(text: string): string {
@@ -28,10 +33,17 @@ function targetUrl(text: string): string {
 export async function runReplay(id: string, flags: ReplayFlags, io: CliIo): Promise<number> {
   const target = flags.target === undefined ? undefined : targetUrl(flags.target);
   const dataDir = resolveDataDir(flags.dataDir, io.env, io.cwd);
+  if (flags.newId && !flags.resign) throw new UserError('--new-id needs --resign');
+  const signatures = resolveSignatureConfig(flags.secret, io.env, loadFileConfig(io.cwd, io.env));
+  // A running `hookline http` re-signs with its own secrets plus any given here.
+  const resign = flags.resign
+    ? { ...(flags.newId ? { newId: true } : {}), ...(hasSecrets(signatures) ? { config: signatures } : {}) }
+    : undefined;
   return asUserErrors(async () => {
     const access = await openCaptureAccess(dataDir, {
       mode: 'write',
       warn: (m) => io.stderr.write(`hookline: ${m}\n`),
+      signatures,
     });
     try {
       const original = await access.service.get(id);
@@ -40,6 +52,7 @@ export async function runReplay(id: string, flags: ReplayFlags, io: CliIo): Prom
       const replayed = await access.service.replay(id, {
         ...(target === undefined ? {} : { target }),
         ...(edit === undefined ? {} : { edit }),
+        ...(resign === undefined ? {} : { resign }),
       });
       const took = formatDuration(replayed.timings.totalMs);
       if (replayed.error) {
@@ -49,7 +62,8 @@ export async function runReplay(id: string, flags: ReplayFlags, io: CliIo): Prom
         return 1;
       }
       const status = `${replayed.response?.status} ${replayed.response?.statusText ?? ''}`.trim();
-      io.stdout.write(`replayed ${id} as ${replayed.id}: ${status} in ${took}\n`);
+      const signed = flags.resign && replayed.signature ? ` (re-signed for ${replayed.signature.provider})` : '';
+      io.stdout.write(`replayed ${id} as ${replayed.id}${signed}: ${status} in ${took}\n`);
       return 0;
     } finally {
       await access.close();

@@ -1,6 +1,15 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { acquireStoreLock, CaptureError, CaptureStore, LOCK_FILE, readStoreLock, STORE_FILE } from '@hookline/capture';
+import {
+  acquireStoreLock,
+  CaptureError,
+  CaptureStore,
+  LOCK_FILE,
+  readStoreLock,
+  STORE_FILE,
+  signatureAnnotator,
+} from '@hookline/capture';
+import type { SignatureConfig } from '@hookline/signatures';
 import { type CaptureService, localCaptureService } from './capture-service.js';
 import { pingOwner, remoteCaptureService } from './control-client.js';
 
@@ -17,6 +26,8 @@ export interface AccessOptions {
   warn: (message: string) => void;
   /** How long to wait for another short command holding the lock. @default 5_000 */
   waitMs?: number;
+  /** With `write`, when this process opens the file itself: verify replays and re-sign with these. */
+  signatures?: SignatureConfig;
 }
 
 async function viaOwner(dataDir: string): Promise<CaptureAccess | null> {
@@ -43,7 +54,12 @@ export async function openCaptureAccess(dataDir: string, options: AccessOptions)
     }
     const attempt = await acquireStoreLock(dataDir);
     if (attempt.acquired) {
-      const store = await CaptureStore.open({ file, onWarning: options.warn }).catch(async (error: unknown) => {
+      const signatures = options.signatures ?? { secrets: {} };
+      const store = await CaptureStore.open({
+        file,
+        onWarning: options.warn,
+        annotate: signatureAnnotator(signatures),
+      }).catch(async (error: unknown) => {
         await attempt.lock.release();
         throw error;
       });
@@ -51,7 +67,7 @@ export async function openCaptureAccess(dataDir: string, options: AccessOptions)
         await store.close();
         await attempt.lock.release();
       };
-      return { service: localCaptureService(store), via: 'file', close };
+      return { service: localCaptureService(store, { signatures }), via: 'file', close };
     }
     if (Date.now() > deadline) {
       const pid = attempt.owner ? `process ${attempt.owner.pid}` : 'another process';

@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { acquireStoreLock, CaptureStore, type ReplayHostHeader, STORE_FILE, type StoreLock } from '@hookline/capture';
+import {
+  acquireStoreLock,
+  CaptureStore,
+  type ReplayHostHeader,
+  STORE_FILE,
+  type StoreLock,
+  signatureAnnotator,
+} from '@hookline/capture';
+import type { SignatureConfig } from '@hookline/signatures';
 import { type CaptureService, localCaptureService } from './capture-service.js';
 import { pingOwner } from './control-client.js';
 import { type ControlServer, startControlServer } from './control-server.js';
@@ -24,7 +32,11 @@ export interface CaptureSessionOptions {
   waitMs?: number;
   /** Captures kept. @default 1000 */
   maxCount?: number;
+  /** Secrets to verify captures and re-sign replays with. @default none (providers still detected) */
+  signatures?: SignatureConfig;
 }
+
+const NO_SECRETS: SignatureConfig = { secrets: {} };
 
 /**
  * Own the data dir's store for the life of `hookline http`: take the lock (with
@@ -33,7 +45,8 @@ export interface CaptureSessionOptions {
  * two writers on one lowdb file would lose each other's records.
  */
 export async function startCaptureSession(options: CaptureSessionOptions): Promise<CaptureSession> {
-  const serviceOptions = { hostHeader: options.hostHeader, timeoutMs: options.timeoutMs };
+  const signatures = options.signatures ?? NO_SECRETS;
+  const serviceOptions = { hostHeader: options.hostHeader, timeoutMs: options.timeoutMs, signatures };
   let resolveService: (service: CaptureService) => void = () => {};
   const ready = new Promise<CaptureService>((resolve) => {
     resolveService = resolve;
@@ -71,6 +84,7 @@ export async function startCaptureSession(options: CaptureSessionOptions): Promi
   const store = await CaptureStore.open({
     file: join(options.dataDir, STORE_FILE),
     onWarning: options.warn,
+    annotate: signatureAnnotator(signatures),
     ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
   }).catch(async (error: unknown) => {
     await control.close();
@@ -93,12 +107,18 @@ export async function startCaptureSession(options: CaptureSessionOptions): Promi
 
 /** Captures kept in this process only (another owner, or `--no-capture` with the inspector open). */
 export async function memoryCaptureSession(
-  options: Pick<CaptureSessionOptions, 'hostHeader' | 'timeoutMs' | 'maxCount'>,
+  options: Pick<CaptureSessionOptions, 'hostHeader' | 'timeoutMs' | 'maxCount' | 'signatures'>,
 ): Promise<CaptureSession> {
+  const signatures = options.signatures ?? NO_SECRETS;
   const store = await CaptureStore.open({
     file: null,
+    annotate: signatureAnnotator(signatures),
     ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
   });
-  const service = localCaptureService(store, { hostHeader: options.hostHeader, timeoutMs: options.timeoutMs });
+  const service = localCaptureService(store, {
+    hostHeader: options.hostHeader,
+    timeoutMs: options.timeoutMs,
+    signatures,
+  });
   return { store, service, persistent: false, close: () => store.close() };
 }

@@ -1,4 +1,5 @@
 import type { CaptureRecord } from '@hookline/capture';
+import type { EventId, SignatureVerdict } from '@hookline/signatures';
 import { fit, formatClock, formatDuration, formatSize } from '../format.js';
 
 /** One capture as `hookline requests --json` prints it (no bodies). */
@@ -16,6 +17,12 @@ export interface CaptureSummary {
   responseBytes: number;
   truncated: boolean;
   error: CaptureRecord['error'];
+  /** The signature verdict at receipt; null when the request is not signed. */
+  signature: SignatureVerdict | null;
+  /** The provider's event id, when the request carries one. */
+  event: EventId | null;
+  /** Id of the first capture of the same event: this one is a resend. */
+  duplicateOf: string | null;
 }
 
 export function summarize(record: CaptureRecord): CaptureSummary {
@@ -33,7 +40,26 @@ export function summarize(record: CaptureRecord): CaptureSummary {
     responseBytes: record.response?.body.size ?? 0,
     truncated: record.request.body.truncated || (record.response?.body.truncated ?? false),
     error: record.error,
+    signature: record.signature ?? null,
+    event: record.event ?? null,
+    duplicateOf: record.duplicateOf ?? null,
   };
+}
+
+/** ✓ / ✗ / stale / ? (no secret), or '' for unsigned requests. */
+export function signatureMark(signature: SignatureVerdict | null | undefined): string {
+  switch (signature?.status) {
+    case 'valid':
+      return '✓';
+    case 'invalid':
+      return '✗';
+    case 'stale':
+      return 'stale';
+    case 'no-secret':
+      return '?';
+    default:
+      return '';
+  }
 }
 
 export const SUMMARY_HEADER = `${fit('ID', 6)} ${fit('TIME', 8)}  ${fit('METHOD', 7)} ${fit('PATH', 32)} ${fit('STATUS', 16)} ${fit('DURATION', 9)} SIZE`;
@@ -41,7 +67,9 @@ export const SUMMARY_HEADER = `${fit('ID', 6)} ${fit('TIME', 8)}  ${fit('METHOD'
 /** One table line for `hookline requests`. */
 export function summaryLine(summary: CaptureSummary): string {
   const status = summary.error ? `${summary.status ?? '---'} ${summary.error.code}` : String(summary.status ?? '---');
-  const mark =
+  const origin =
     summary.origin === 'replay' ? ` (replay of ${summary.replayOf})` : summary.origin === 'queued' ? ' (queued)' : '';
+  const sig = summary.signature ? ` [${summary.signature.provider} ${signatureMark(summary.signature)}]` : '';
+  const mark = `${origin}${sig}${summary.duplicateOf ? ` (duplicate of ${summary.duplicateOf})` : ''}`;
   return `${fit(summary.id, 6)} ${formatClock(Date.parse(summary.time))}  ${fit(summary.method, 7)} ${fit(summary.path, 32)} ${fit(status, 16)} ${fit(formatDuration(summary.durationMs), 9)} ${formatSize(summary.responseBytes)}${mark}`;
 }

@@ -2,7 +2,13 @@ import { CaptureError, type CaptureErrorCode, type CaptureRecord, type LockOwner
 import type { CaptureService, ListQuery } from './capture-service.js';
 import { encodeReplayRequest } from './control-wire.js';
 
-const CAPTURE_CODES = new Set<string>(['E_CAPTURE_NOT_FOUND', 'E_CAPTURE_TRUNCATED', 'E_BAD_TARGET', 'E_BAD_EDIT']);
+const CAPTURE_CODES = new Set<string>([
+  'E_CAPTURE_NOT_FOUND',
+  'E_CAPTURE_TRUNCATED',
+  'E_BAD_TARGET',
+  'E_BAD_EDIT',
+  'E_CANNOT_RESIGN',
+]);
 
 async function call<T>(owner: LockOwner, path: string, init: RequestInit = {}, timeoutMs = 35_000): Promise<T> {
   const response = await fetch(`http://127.0.0.1:${owner.port}${path}`, {

@@ -1,10 +1,13 @@
 import { CaptureError, type RequestEdit } from '@hookline/capture';
+import type { GenericHmacConfig, ProviderId } from '@hookline/signatures';
 import type { ReplayRequest } from './capture-service.js';
 
 /** A replay request as JSON: an edited body travels as base64. */
 export interface ReplayRequestJson {
   target?: string;
   edit?: { method?: string; path?: string; headers?: string[]; body?: string };
+  /** Secrets travel only over the owner's loopback endpoint (bearer token, 0600 lock file); never stored. */
+  resign?: { newId?: boolean; secrets?: Record<string, string>; generic?: GenericHmacConfig };
 }
 
 export function encodeReplayRequest(request: ReplayRequest): ReplayRequestJson {
@@ -17,6 +20,14 @@ export function encodeReplayRequest(request: ReplayRequest): ReplayRequestJson {
       ...(edit.path === undefined ? {} : { path: edit.path }),
       ...(edit.headers === undefined ? {} : { headers: edit.headers }),
       ...(edit.body === undefined ? {} : { body: Buffer.from(edit.body).toString('base64') }),
+    };
+  }
+  if (request.resign) {
+    const config = request.resign.config;
+    json.resign = {
+      ...(request.resign.newId ? { newId: true } : {}),
+      ...(config ? { secrets: config.secrets as Record<string, string> } : {}),
+      ...(config?.generic ? { generic: config.generic } : {}),
     };
   }
   return json;
@@ -40,6 +51,17 @@ export function decodeReplayRequest(value: unknown): ReplayRequest {
       out.headers = edit.headers;
     if (isString(edit.body)) out.body = Buffer.from(edit.body, 'base64');
     request.edit = out;
+  }
+  const resign = json.resign;
+  if (resign !== undefined && typeof resign === 'object' && resign !== null) {
+    const secrets: Partial<Record<ProviderId, string>> = {};
+    for (const [name, value] of Object.entries(resign.secrets ?? {})) {
+      if (isString(value)) secrets[name as ProviderId] = value;
+    }
+    request.resign = {
+      ...(resign.newId === true ? { newId: true } : {}),
+      config: { secrets, ...(resign.generic ? { generic: resign.generic } : {}) },
+    };
   }
   return request;
 }

@@ -23,10 +23,10 @@ export function inspectorActions(deps: InspectorActionDeps): Omit<InspectorActio
     return record;
   };
   return {
-    replay: (id) => deps.service.replay(id, {}),
-    async editAndReplay(id) {
+    replay: (id, mode = {}) => deps.service.replay(id, mode.resign ? { resign: mode.resign } : {}),
+    async editAndReplay(id, mode = {}) {
       const edit = await editRequest((await find(id)).request, deps.env);
-      return deps.service.replay(id, { edit });
+      return deps.service.replay(id, { edit, ...(mode.resign ? { resign: mode.resign } : {}) });
     },
     async curl(id) {
       const text = toCurl(await find(id));

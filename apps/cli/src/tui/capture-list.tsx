@@ -1,7 +1,7 @@
 import type { CaptureRecord } from '@hookline/capture';
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { formatRow, listHeader, statusColor } from './format-row.js';
+import { formatRow, listHeader, signatureColor, statusColor } from './format-row.js';
 
 const Row = memo(function Row({
   record,
@@ -17,6 +17,7 @@ const Row = memo(function Row({
     <Text wrap="truncate-end" inverse={selected}>
       {selected ? '▸' : ' '}
       {parts.left}
+      <Text color={signatureColor(record)}>{parts.signature}</Text>
       <Text color={statusColor(record)}>{parts.status}</Text>
       {parts.right}
     </Text>

@@ -7,14 +7,25 @@ const HINTS: Record<InspectorState['mode']['kind'], string> = {
   filter: '⏎ apply  esc cancel  e.g. status:5xx method:post path:/hooks header:x body:y',
   help: 'any key: back',
   text: '↑↓ scroll  esc back  q quit',
+  'replay-choice': 'a/⏎ as captured  s re-signed  e edit + re-sign  esc cancel',
 };
+
+/** The question `r` asks about a signed capture. */
+function replayPrompt(mode: Extract<InspectorState['mode'], { kind: 'replay-choice' }>): string {
+  const newId = mode.provider === 'standard' ? '  [n] re-signed with a new webhook-id' : '';
+  return `replay #${mode.id} (${mode.provider}): [a] as captured  [s] re-signed (fresh timestamp)${newId}`;
+}
 
 /** Two lines: the filter prompt or the last message, then the key hints. */
 export function Footer({ state }: { state: InspectorState }) {
   const mode = state.mode;
   return (
     <Box flexDirection="column">
-      {mode.kind === 'filter' ? (
+      {mode.kind === 'replay-choice' ? (
+        <Text wrap="truncate-end" color="yellow">
+          {replayPrompt(mode)}
+        </Text>
+      ) : mode.kind === 'filter' ? (
         <Text wrap="truncate-end">
           <Text color="cyan">/</Text>
           {mode.draft}

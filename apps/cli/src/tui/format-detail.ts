@@ -1,8 +1,9 @@
 import { bodyBytes, type CapturedBody, type CaptureRecord } from '@hookline/capture';
 import { getRawHeader } from '@hookline/protocol';
 import { formatDuration, formatSize } from '../format.js';
+import { signatureMark } from '../inspector/capture-summary.js';
 import { formatBody } from './format-body.js';
-import { statusColor } from './format-row.js';
+import { signatureColor, statusColor } from './format-row.js';
 import { type Line, wrapLine } from './segments.js';
 
 function section(title: string): Line {
@@ -56,6 +57,29 @@ function summary(record: CaptureRecord): Line[] {
     ],
   ];
   if (record.error) lines.push([{ text: `error   ${record.error.code}: ${record.error.message}`, color: 'red' }]);
+  return [...lines, ...signatureLines(record)];
+}
+
+/** The verdict and why, the event id, and the first delivery when this is a resend. */
+function signatureLines(record: CaptureRecord): Line[] {
+  const lines: Line[] = [];
+  const sig = record.signature;
+  if (sig) {
+    const signedAt = sig.timestamp === null ? '' : ` · signed ${new Date(sig.timestamp * 1000).toISOString()}`;
+    lines.push([
+      { text: 'sig     ', color: 'cyan' },
+      { text: `${sig.provider} ${signatureMark(sig)} ${sig.status}`, color: signatureColor(record), bold: true },
+      { text: `${sig.reason ? `: ${sig.reason}` : ''}${signedAt}`, dim: sig.status === 'valid' },
+    ]);
+  }
+  if (record.event) {
+    const first = record.duplicateOf === undefined ? '' : ` — duplicate: first delivered as #${record.duplicateOf}`;
+    lines.push([
+      { text: 'event   ', color: 'cyan' },
+      { text: `${record.event.provider} ${record.event.id}` },
+      { text: first, color: 'yellow', bold: true },
+    ]);
+  }
   return lines;
 }
 

@@ -1,5 +1,6 @@
 import type { CaptureRecord } from '@hookline/capture';
 import { fit, formatClock, formatDuration, formatSize } from '../format.js';
+import { signatureMark } from '../inspector/capture-summary.js';
 import type { Color } from './segments.js';
 
 /** Short labels for exchanges that got no response. */
@@ -32,24 +33,43 @@ const METHOD = 7;
 const STATUS = 7;
 const DURATION = 8;
 const SIZE = 9;
-/** Cursor mark + separating spaces + origin mark. */
-const FIXED = TIME + METHOD + STATUS + DURATION + SIZE + 2 + 6;
+/** ✓, ✗, `stale` or `?` (signed, but no secret). */
+const SIG = 5;
+/** Cursor mark + separating spaces + origin mark + signature column. */
+const FIXED = TIME + METHOD + STATUS + DURATION + SIZE + 2 + 6 + SIG + 1;
 
+/** Replay ↻, queued Q, or ≡ for a provider resend of an event seen before. */
 function mark(record: CaptureRecord): string {
   if (record.origin === 'replay') return '↻';
   if (record.origin === 'queued') return 'Q';
+  if (record.duplicateOf !== undefined) return '≡';
   return ' ';
+}
+
+/** Green ✓, red ✗, yellow stale, grey ? (no secret). */
+export function signatureColor(record: CaptureRecord): Color {
+  switch (record.signature?.status) {
+    case 'valid':
+      return 'green';
+    case 'invalid':
+      return 'red';
+    case 'stale':
+      return 'yellow';
+    default:
+      return 'gray';
+  }
 }
 
 /** The column header line of the list, for a terminal `width` wide. */
 export function listHeader(width: number): string {
   const path = Math.max(8, width - FIXED);
-  return ` ${fit('TIME', TIME)} ${fit('METHOD', METHOD)}  ${fit('PATH', path)} ${fit('STATUS', STATUS)} ${'DURATION'.padStart(DURATION)} ${'SIZE'.padStart(SIZE)}`;
+  return ` ${fit('TIME', TIME)} ${fit('METHOD', METHOD)}  ${fit('PATH', path)} ${fit('SIG', SIG)} ${fit('STATUS', STATUS)} ${'DURATION'.padStart(DURATION)} ${'SIZE'.padStart(SIZE)}`;
 }
 
-/** One list row in three parts, so the status can have its own colour. */
+/** One list row in parts, so the signature mark and the status can have their own colours. */
 export interface RowParts {
   left: string;
+  signature: string;
   status: string;
   right: string;
 }
@@ -60,6 +80,7 @@ export function formatRow(record: CaptureRecord, width: number): RowParts {
   const size = formatSize(record.response?.body.size ?? 0);
   return {
     left: `${formatClock(record.startedAt)} ${fit(record.request.method, METHOD)} ${mark(record)}${fit(record.request.path, path)} `,
+    signature: `${fit(signatureMark(record.signature), SIG)} `,
     status: fit(statusLabel(record), STATUS),
     right: ` ${formatDuration(record.timings.totalMs).padStart(DURATION)} ${size.padStart(SIZE)}`,
   };

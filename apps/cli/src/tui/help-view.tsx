@@ -5,7 +5,7 @@ export const KEYS: ReadonlyArray<readonly [string, string]> = [
   ['↑/↓  j/k', 'move (scroll in detail); PgUp/PgDn, g/G: page, first, last'],
   ['Enter', 'show the selected exchange (headers, bodies, timing)'],
   ['Esc', 'back to the list; in the list, clear the filter'],
-  ['r', 'replay the selected request to the local target (byte-exact)'],
+  ['r', 'replay to the local target (byte-exact); signed: as captured or re-signed'],
   ['e', 'edit the request in $EDITOR, then replay it'],
   ['/', 'filter: text, method:post, status:5xx, path:/x, header:…, body:…'],
   ['c', 'copy as curl (clipboard when available, else shown)'],

@@ -38,6 +38,10 @@ export type Intent =
   | 'har'
   | 'erase'
   | 'apply'
+  | 'replay-captured'
+  | 'replay-resigned'
+  | 'replay-new-id'
+  | 'edit-resigned'
   | { type: 'type'; text: string };
 
 /** Keys shared by the list and the detail view. */
@@ -73,6 +77,13 @@ export function intentFor(mode: Mode['kind'], input: string, key: KeyLike): Inte
       return { type: 'type', text: input };
     case 'help':
       return input === 'q' ? 'quit' : 'back';
+    case 'replay-choice':
+      if (key.escape || input === 'q') return 'back';
+      if (input === 'a' || key.return) return 'replay-captured';
+      if (input === 's') return 'replay-resigned';
+      if (input === 'n') return 'replay-new-id';
+      if (input === 'e') return 'edit-resigned';
+      return null;
     case 'text':
       if (key.escape || key.return || key.leftArrow) return 'back';
       return input === 'q' ? 'quit' : movement(input, key);

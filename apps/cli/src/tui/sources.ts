@@ -24,11 +24,16 @@ export interface StatusSource {
   subscribe(listener: () => void): () => void;
 }
 
+/** How to replay: as captured (the default), or re-signed with a fresh timestamp (and maybe a new webhook-id). */
+export interface ReplayMode {
+  resign?: { newId?: boolean };
+}
+
 /** Side effects the inspector asks for; the http command implements them. */
 export interface InspectorActions {
-  replay(id: string): Promise<CaptureRecord>;
+  replay(id: string, mode?: ReplayMode): Promise<CaptureRecord>;
   /** Edit in $EDITOR (the terminal is lent meanwhile), then replay. */
-  editAndReplay(id: string): Promise<CaptureRecord>;
+  editAndReplay(id: string, mode?: ReplayMode): Promise<CaptureRecord>;
   /** A curl command for the capture, copied to the clipboard when there is one. */
   curl(id: string): Promise<{ text: string; copied: boolean }>;
   /** Write a HAR file of these captures; returns its path. */

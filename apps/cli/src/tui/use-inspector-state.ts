@@ -6,7 +6,12 @@ export type Mode =
   | { kind: 'detail'; id: string; scroll: number }
   | { kind: 'filter'; draft: string }
   | { kind: 'help' }
-  | { kind: 'text'; title: string; lines: string[]; scroll: number };
+  | { kind: 'text'; title: string; lines: string[]; scroll: number }
+  /** `r` on a signed capture: as captured, or re-signed? Drawn over the view it came from. */
+  | { kind: 'replay-choice'; id: string; provider: string; under: ListOrDetail };
+
+/** The views a replay choice can open over. */
+export type ListOrDetail = { kind: 'list' } | { kind: 'detail'; id: string; scroll: number };
 
 export interface InspectorState {
   mode: Mode;
@@ -40,7 +45,9 @@ export type InspectorAction =
   | { type: 'pause' }
   | { type: 'suspend'; on: boolean }
   | { type: 'message'; text: string; tone: 'info' | 'error' }
-  | { type: 'show-text'; title: string; lines: string[] };
+  | { type: 'show-text'; title: string; lines: string[] }
+  | { type: 'replay-choice'; id: string; provider: string }
+  | { type: 'replay-choice-done' };
 
 export const initialState: InspectorState = {
   mode: { kind: 'list' },
@@ -129,6 +136,13 @@ export function reduce(state: InspectorState, action: InspectorAction): Inspecto
       return { ...state, message: { text: action.text, tone: action.tone } };
     case 'show-text':
       return { ...state, mode: { kind: 'text', title: action.title, lines: action.lines, scroll: 0 } };
+    case 'replay-choice': {
+      const under = state.mode;
+      if (under.kind !== 'list' && under.kind !== 'detail') return state;
+      return { ...state, mode: { kind: 'replay-choice', id: action.id, provider: action.provider, under } };
+    }
+    case 'replay-choice-done':
+      return state.mode.kind === 'replay-choice' ? { ...state, mode: state.mode.under } : state;
   }
 }
 

@@ -1,8 +1,9 @@
 import type { CaptureRecord } from '@hookline/capture';
 import { useApp, useInput, useStdin } from 'ink';
 import { type Dispatch, useEffect, useRef } from 'react';
+import { signatureMark } from '../inspector/capture-summary.js';
 import { type Intent, intentFor, splitKeys } from './key-map.js';
-import type { InspectorActions } from './sources.js';
+import type { InspectorActions, ReplayMode } from './sources.js';
 import type { VisibleCaptures } from './use-captures.js';
 import { type InspectorAction, type InspectorState, reduce } from './use-inspector-state.js';
 
@@ -20,8 +21,11 @@ export interface UseInspectorOptions {
 
 function describe(record: CaptureRecord, original: string): string {
   if (record.error) return `replay of #${original} (as #${record.id}) failed: ${record.error.code}`;
-  return `replayed #${original} as #${record.id}: ${record.response?.status} ${record.response?.statusText ?? ''}`.trim();
+  const sig = record.signature ? ` (${record.signature.provider} ${signatureMark(record.signature)})` : '';
+  return `replayed #${original} as #${record.id}${sig}: ${record.response?.status} ${record.response?.statusText ?? ''}`.trim();
 }
+
+const RESIGN: ReplayMode = { resign: {} };
 
 const failure = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -30,7 +34,7 @@ export function useInspector(options: UseInspectorOptions): void {
   const { state, dispatch, captures, actions, listHeight, pageHeight, pageLines } = options;
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
-  const pendingEdit = useRef<string | null>(null);
+  const pendingEdit = useRef<{ id: string; mode: ReplayMode } | null>(null);
   // Several keys can arrive in one chunk ("jjj", a pasted filter + Enter): each
   // must see the state the previous one left, so keys run against a local copy.
   let shadow = state;
@@ -43,7 +47,18 @@ export function useInspector(options: UseInspectorOptions): void {
   const run = (intent: Intent): void => {
     const state = shadow;
     const dispatch = apply;
-    const id = state.mode.kind === 'detail' ? state.mode.id : state.selectedId;
+    const id = state.mode.kind === 'detail' || state.mode.kind === 'replay-choice' ? state.mode.id : state.selectedId;
+    const replay = (id: string, mode: ReplayMode) => {
+      say(`replaying #${id}${mode.resign ? ' re-signed' : ''}…`);
+      actions.replay(id, mode).then(
+        (record) => say(describe(record, id), record.error ? 'error' : 'info'),
+        (error) => say(`replay of #${id} failed: ${failure(error)}`, 'error'),
+      );
+    };
+    const edit = (id: string, mode: ReplayMode) => {
+      pendingEdit.current = { id, mode };
+      dispatch({ type: 'suspend', on: true });
+    };
     const ids = captures.ids;
     const paging = state.mode.kind === 'detail' || state.mode.kind === 'text';
     const max = pageLines - pageHeight;
@@ -66,7 +81,7 @@ export function useInspector(options: UseInspectorOptions): void {
       case 'open':
         return dispatch({ type: 'open' });
       case 'back':
-        return dispatch({ type: 'back' });
+        return dispatch(state.mode.kind === 'replay-choice' ? { type: 'replay-choice-done' } : { type: 'back' });
       case 'clear-filter':
         return state.filter ? dispatch({ type: 'filter-clear' }) : undefined;
       case 'quit':
@@ -91,16 +106,26 @@ export function useInspector(options: UseInspectorOptions): void {
     }
     if (id === null) return say('no capture selected', 'error');
     switch (intent) {
-      case 'replay':
-        say(`replaying #${id}…`);
-        actions.replay(id).then(
-          (record) => say(describe(record, id), record.error ? 'error' : 'info'),
-          (error) => say(`replay of #${id} failed: ${failure(error)}`, 'error'),
-        );
-        return;
+      case 'replay': {
+        // A signed capture asks first: as captured (the app may reject it as stale) or re-signed.
+        const provider = captures.visible.find((record) => record.id === id)?.signature?.provider;
+        if (provider) return dispatch({ type: 'replay-choice', id, provider });
+        return replay(id, {});
+      }
+      case 'replay-captured':
+        dispatch({ type: 'replay-choice-done' });
+        return replay(id, {});
+      case 'replay-resigned':
+        dispatch({ type: 'replay-choice-done' });
+        return replay(id, RESIGN);
+      case 'replay-new-id':
+        dispatch({ type: 'replay-choice-done' });
+        return replay(id, { resign: { newId: true } });
+      case 'edit-resigned':
+        dispatch({ type: 'replay-choice-done' });
+        return edit(id, RESIGN);
       case 'edit':
-        pendingEdit.current = id;
-        return dispatch({ type: 'suspend', on: true });
+        return edit(id, {});
       case 'curl':
         actions.curl(id).then(
           ({ text, copied }) =>
@@ -130,11 +155,12 @@ export function useInspector(options: UseInspectorOptions): void {
   );
 
   useEffect(() => {
-    const id = pendingEdit.current;
-    if (!state.suspended || id === null) return;
+    const pending = pendingEdit.current;
+    if (!state.suspended || pending === null) return;
     pendingEdit.current = null;
+    const { id, mode } = pending;
     actions
-      .lendTerminal(() => actions.editAndReplay(id))
+      .lendTerminal(() => actions.editAndReplay(id, mode))
       .then(
         (record) => say(describe(record, id), record.error ? 'error' : 'info'),
         (error) => say(`edit of #${id}: ${failure(error)}`, 'error'),
