@@ -19,11 +19,20 @@ function view(state: TunnelState, url: string, target: string, now: number): Tun
 /** The tunnel's state as the inspector's header shows it. */
 export function tunnelStatusSource(tunnel: Tunnel, now: () => number = Date.now): StatusSource {
   const target = tunnel.target.origin;
-  let current = view(tunnel.state, tunnel.url, target, now());
+  // The relay's queue counts (queued tunnels only) ride along with the connection state.
+  const withQueue = (base: TunnelView): TunnelView => (tunnel.queue ? { ...base, queue: tunnel.queue } : base);
+  let current = withQueue(view(tunnel.state, tunnel.url, target, now()));
   const listeners = new Set<() => void>();
-  tunnel.on('state', (state) => {
-    current = view(state, tunnel.url, target, now());
+  const changed = () => {
     for (const listener of listeners) listener();
+  };
+  tunnel.on('state', (state) => {
+    current = withQueue(view(state, tunnel.url, target, now()));
+    changed();
+  });
+  tunnel.on('queue', () => {
+    current = withQueue(current);
+    changed();
   });
   return {
     get: () => current,

@@ -40,6 +40,11 @@ export function Header({ tunnel, now, total, shown, filter, paused, waiting }: H
       </Text>
       <Text wrap="truncate-end">
         <Text dimColor>{counts}</Text>
+        {tunnel.queue ? (
+          <Text color={tunnel.queue.failed > 0 ? 'red' : 'cyan'}>
+            {` · queue: ${tunnel.queue.pending} waiting${tunnel.queue.failed > 0 ? `, ${tunnel.queue.failed} failed` : ''}`}
+          </Text>
+        ) : null}
         {paused ? <Text color="yellow"> · paused{waiting > 0 ? ` (${waiting} new)` : ''}</Text> : null}
         {tunnel.reason && tunnel.state !== 'online' ? <Text color="yellow"> · {tunnel.reason}</Text> : null}
       </Text>

@@ -94,6 +94,12 @@ describe('Inspector', () => {
     expect(ui.lastFrame()).toContain('waiting for requests');
   });
 
+  it("shows a queued tunnel's queue count, failures in the header", async () => {
+    const ui = mount({}, { queue: { pending: 3, failed: 1 } });
+    await tick();
+    expect(ui.lastFrame()).toContain('queue: 3 waiting, 1 failed');
+  });
+
   it('moves with j/k and arrows, opens the detail with Enter and goes back with Esc', async () => {
     seed();
     const ui = mount();

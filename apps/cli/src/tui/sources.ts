@@ -17,6 +17,8 @@ export interface TunnelView {
   retryAt?: number;
   /** Why it is reconnecting or offline. */
   reason?: string;
+  /** The relay's offline queue for this tunnel (queued tunnels only). */
+  queue?: { pending: number; failed: number };
 }
 
 export interface StatusSource {
