@@ -23,7 +23,10 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .command('http')
     .description('forward a public URL to a local port or URL (starts an embedded relay when none is set)')
     .argument('<target>', 'local port (3000) or URL (http://127.0.0.1:3000)')
-    .option('--relay <url>', 'relay to use (env HOOKLINE_RELAY); default: an embedded relay on 127.0.0.1')
+    .option(
+      '--relay <url>',
+      'relay to use, or cluster nodes a,b,c (env HOOKLINE_RELAY); default: an embedded relay on 127.0.0.1',
+    )
     .option('--token <token>', 'token for the relay (env HOOKLINE_TOKEN)')
     .option('--name <name>', 'tunnel name to claim (env HOOKLINE_NAME); default: a random one')
     .addOption(new Option('--host-header <mode>', 'Host header sent to the target').choices(['passthrough', 'rewrite']))
@@ -52,6 +55,9 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--public-url <url>', 'URL the relay is reached at from outside, for printed tunnel URLs')
     .addOption(new Option('--auth <mode>', 'require tokens for tunnels').choices(['required', 'none']))
     .option('--data-dir <dir>', 'tokens, name reservations, offline queues (env HOOKLINE_DATA_DIR)')
+    .option('--redis <url>', 'cluster mode: share names, tokens and routes through this Redis (env HOOKLINE_REDIS_URL)')
+    .option('--node-url <url>', 'cluster mode: this node as the other nodes reach it (env HOOKLINE_NODE_URL)')
+    .option('--cluster-secret <secret>', 'cluster mode: shared by every node (env HOOKLINE_CLUSTER_SECRET)')
     .action(async (flags: RelayFlags) => exit(await runRelay(flags, io)));
 
   program
@@ -61,6 +67,7 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .argument('[id]', 'token id, for revoke')
     .option('--label <text>', 'with create: a note to recognise the token by')
     .option('--data-dir <dir>', "the relay's data dir (env HOOKLINE_DATA_DIR)")
+    .option('--redis <url>', "a relay cluster's Redis instead of a data dir (env HOOKLINE_REDIS_URL)")
     .option('--json', 'print JSON (create prints {"token": …} once)')
     .action(async (action: string, id: string | undefined, flags: TokenFlags) => {
       const { runToken } = await import('./commands/token.js');

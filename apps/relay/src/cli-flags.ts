@@ -17,6 +17,9 @@ export interface ServiceFlags {
   tlsCert?: string;
   tlsKey?: string;
   logLevel?: string;
+  redis?: string;
+  nodeUrl?: string;
+  clusterSecret?: string;
   help?: boolean;
   version?: boolean;
 }
@@ -35,6 +38,9 @@ const STRING_FLAGS = {
   'tls-cert': 'tlsCert',
   'tls-key': 'tlsKey',
   'log-level': 'logLevel',
+  redis: 'redis',
+  'node-url': 'nodeUrl',
+  'cluster-secret': 'clusterSecret',
 } as const;
 
 export const USAGE = `Usage: hookline-relay [options]
@@ -55,6 +61,9 @@ Settings: flags > HOOKLINE_* env > --config file (JSON) > defaults.
   --tls-cert <file>        PEM certificate chain: serve HTTPS + WSS (HOOKLINE_TLS_CERT)
   --tls-key <file>         PEM private key (HOOKLINE_TLS_KEY)
   --log-level <level>      fatal|error|warn|info|debug|trace|silent (HOOKLINE_LOG_LEVEL, info)
+  --redis <url>            cluster mode: names, tokens, routes in Redis (HOOKLINE_REDIS_URL)
+  --node-url <url>         cluster mode: this node as the others reach it (HOOKLINE_NODE_URL)
+  --cluster-secret <s>     cluster mode: shared by every node (HOOKLINE_CLUSTER_SECRET)
   --help, --version
 `;
 

@@ -22,6 +22,9 @@ const FILE_KEYS = {
   tlsCert: 'path',
   tlsKey: 'path',
   logLevel: 'string',
+  redis: 'string',
+  nodeUrl: 'string',
+  clusterSecret: 'string',
 } as const;
 
 function isFileKey(key: string): key is FileKey {

@@ -27,13 +27,16 @@ export function handleShutdownSignals(deps: ShutdownDeps): void {
       return deps.exit(128 + (constants.signals[signal] ?? 0));
     }
     stopping = true;
+    // stop() closes the listeners before its first await: start it before saying so, so
+    // that whoever reads this line (an orchestrator, a test) finds new connections refused.
+    const stopped = deps.stop(graceMs);
     logger.info({ signal, graceMs }, 'relay stopping: no new connections, exchanges in flight may finish');
     // If closing hangs (a socket nobody ends), leave anyway rather than outlive the orchestrator's patience.
     const watchdog = setTimeout(() => {
       logger.error({ graceMs }, 'relay did not close in time; exiting');
       deps.exit(1);
     }, graceMs + CLOSE_SLACK_MS);
-    deps.stop(graceMs).then(
+    stopped.then(
       () => {
         clearTimeout(watchdog);
         logger.info({}, 'relay stopped');

@@ -3,6 +3,9 @@
  * tunnel names, routes public requests to the client holding them, and streams
  * both ways over the client's WebSocket.
  */
+
+export type { ClusterOptions } from './cluster/cluster-options.js';
+export { openClusterTokens } from './cluster/cluster-tokens.js';
 export { randomTunnelName, tunnelNameProblem } from './names.js';
 export type { RelayLogger, RelayOptions } from './options.js';
 export { ERROR_HEADER } from './public-error.js';

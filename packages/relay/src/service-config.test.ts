@@ -59,3 +59,35 @@ describe('relayServiceConfig', () => {
     expect(() => relayServiceConfig({ publicUrl: 'hooks.example.com' }, {})).toThrow(/public URL must start/);
   });
 });
+
+describe('relayServiceConfig: cluster mode', () => {
+  const complete = { redis: 'redis://127.0.0.1:6390', nodeUrl: 'http://10.0.0.1:4747', clusterSecret: 's'.repeat(16) };
+
+  it('takes all three cluster settings, and lets a cluster carry the tokens', () => {
+    const config = relayServiceConfig({ ...complete, host: '0.0.0.0' }, {});
+    expect(config.options.cluster).toEqual({
+      redisUrl: complete.redis,
+      nodeUrl: complete.nodeUrl,
+      secret: complete.clusterSecret,
+    });
+    expect(config.auth).toBe('required');
+  });
+
+  it('reads them from the environment too', () => {
+    const env = {
+      HOOKLINE_REDIS_URL: complete.redis,
+      HOOKLINE_NODE_URL: complete.nodeUrl,
+      HOOKLINE_CLUSTER_SECRET: complete.clusterSecret,
+    };
+    expect(relayServiceConfig({}, env).options.cluster?.nodeUrl).toBe(complete.nodeUrl);
+  });
+
+  it.each([
+    [{ nodeUrl: complete.nodeUrl, clusterSecret: complete.clusterSecret }, /needs --redis/],
+    [{ ...complete, redis: 'http://x' }, /redis URL must start/],
+    [{ redis: complete.redis, clusterSecret: complete.clusterSecret }, /needs --node-url/],
+    [{ redis: complete.redis, nodeUrl: complete.nodeUrl, clusterSecret: 'short' }, /at least 16 characters/],
+  ])('refuses a half-configured node: %j', (input, message) => {
+    expect(() => relayServiceConfig(input, {})).toThrow(message);
+  });
+});

@@ -13,6 +13,12 @@ export interface RelayServiceInput {
   maxBodyBytes?: string | undefined;
   /** `true`: take `x-forwarded-for` as the caller's address (only behind your own proxy). */
   trustProxy?: string | undefined;
+  /** Cluster mode: the shared Redis (`redis://…`). */
+  redis?: string | undefined;
+  /** Cluster mode: this node's URL as the other nodes reach it. */
+  nodeUrl?: string | undefined;
+  /** Cluster mode: the secret every node shares (≥ 16 characters). */
+  clusterSecret?: string | undefined;
 }
 
 export interface RelayServiceConfig {
@@ -64,7 +70,12 @@ export function relayServiceConfig(
     .map((token) => token.trim())
     .filter(Boolean);
   const dataDir = pick('dataDir', 'HOOKLINE_DATA_DIR');
-  if (auth === 'required' && tokens.length === 0 && !dataDir) {
+  const cluster = clusterSettings(
+    pick('redis', 'HOOKLINE_REDIS_URL'),
+    pick('nodeUrl', 'HOOKLINE_NODE_URL'),
+    pick('clusterSecret', 'HOOKLINE_CLUSTER_SECRET'),
+  );
+  if (auth === 'required' && tokens.length === 0 && !dataDir && !cluster) {
     throw invalid('auth required needs tokens: give a data dir (hookline token create) or HOOKLINE_RELAY_TOKENS');
   }
   const domain = pick('domain', 'HOOKLINE_DOMAIN');
@@ -92,8 +103,23 @@ export function relayServiceConfig(
       ...(publicUrl ? { publicUrl } : {}),
       ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
       ...(trustProxyText !== undefined ? { trustProxy: parseBoolean('trust proxy', trustProxyText) } : {}),
+      ...(cluster ? { cluster } : {}),
     },
   };
+}
+
+/** Cluster mode is all three settings or none; a half-configured node must not start. */
+function clusterSettings(redis: string | undefined, nodeUrl: string | undefined, secret: string | undefined) {
+  if (redis === undefined && nodeUrl === undefined && secret === undefined) return undefined;
+  if (redis === undefined) throw invalid('cluster mode needs --redis <url> (HOOKLINE_REDIS_URL)');
+  if (!/^rediss?:\/\//.test(redis)) throw invalid(`redis URL must start with redis:// or rediss://, got ${redis}`);
+  if (nodeUrl === undefined || !/^https?:\/\//.test(nodeUrl)) {
+    throw invalid('cluster mode needs --node-url http(s)://<this node as the others reach it> (HOOKLINE_NODE_URL)');
+  }
+  if (secret === undefined || secret.length < 16) {
+    throw invalid('cluster mode needs a shared secret of at least 16 characters (HOOKLINE_CLUSTER_SECRET)');
+  }
+  return { redisUrl: redis, nodeUrl, secret };
 }
 
 /** A logger writing one JSON object per line (the service's log format). */

@@ -74,6 +74,11 @@ function describeState(state: TunnelState): string | null {
 export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): Promise<number> {
   const file = loadFileConfig(io.cwd, io.env);
   const relayUrl = pick(flags.relay, io.env.HOOKLINE_RELAY, file.relay);
+  // Several nodes of one relay cluster, comma-separated: the client moves on to the next when one drops.
+  const relayList = relayUrl
+    ?.split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
   const token = pick(flags.token, io.env.HOOKLINE_TOKEN, file.token);
   const name = pick(flags.name, io.env.HOOKLINE_NAME, file.name);
   const hostHeader = flags.hostHeader ?? 'passthrough';
@@ -89,7 +94,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   // Validate what the user typed before starting anything.
   try {
     parseTarget(targetArg);
-    if (relayUrl !== undefined) connectUrl(relayUrl, {});
+    for (const url of relayList ?? []) connectUrl(url, {});
   } catch (error) {
     throw new UserError((error as Error).message);
   }
@@ -118,7 +123,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
         })
       : null;
   const tunnel: Tunnel = new Tunnel({
-    relay: relay ? relay.url : (relayUrl as string),
+    relay: relay ? relay.url : (relayList as string[]),
     target: targetArg,
     hostHeader,
     localTimeoutMs: timeoutSeconds * 1000,

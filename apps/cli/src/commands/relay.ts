@@ -8,6 +8,9 @@ export interface RelayFlags {
   publicUrl?: string;
   auth?: string;
   dataDir?: string;
+  redis?: string;
+  nodeUrl?: string;
+  clusterSecret?: string;
 }
 
 /** `hookline relay`: run a relay in the foreground until SIGINT/SIGTERM. */
