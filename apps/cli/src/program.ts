@@ -55,6 +55,8 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--public-url <url>', 'URL the relay is reached at from outside, for printed tunnel URLs')
     .addOption(new Option('--auth <mode>', 'require tokens for tunnels').choices(['required', 'none']))
     .option('--data-dir <dir>', 'tokens, name reservations, offline queues (env HOOKLINE_DATA_DIR)')
+    .option('--trust-proxy', 'take x-forwarded-for from the proxy in front of the relay as the caller address')
+    .option('--name-ttl-days <days>', 'free reserved names unused this long (default: never)')
     .option('--redis <url>', 'cluster mode: share names, tokens and routes through this Redis (env HOOKLINE_REDIS_URL)')
     .option('--node-url <url>', 'cluster mode: this node as the other nodes reach it (env HOOKLINE_NODE_URL)')
     .option('--cluster-secret <secret>', 'cluster mode: shared by every node (env HOOKLINE_CLUSTER_SECRET)')
@@ -72,6 +74,18 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .action(async (action: string, id: string | undefined, flags: TokenFlags) => {
       const { runToken } = await import('./commands/token.js');
       exit(await runToken(action, id, flags, io));
+    });
+
+  program
+    .command('name')
+    .description('free a name your token reserved on the relay: name release <name>')
+    .argument('<action>', 'release')
+    .argument('<name>', 'the tunnel name')
+    .option('--relay <url>', 'relay (env HOOKLINE_RELAY)')
+    .option('--token <token>', 'token that owns the name (env HOOKLINE_TOKEN)')
+    .action(async (action: string, name: string, flags: { relay?: string; token?: string }) => {
+      const { runName } = await import('./commands/name.js');
+      exit(await runName(action, name, flags, io));
     });
 
   program

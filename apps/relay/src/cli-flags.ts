@@ -17,6 +17,7 @@ export interface ServiceFlags {
   tlsCert?: string;
   tlsKey?: string;
   logLevel?: string;
+  nameTtlDays?: string;
   redis?: string;
   nodeUrl?: string;
   clusterSecret?: string;
@@ -38,6 +39,7 @@ const STRING_FLAGS = {
   'tls-cert': 'tlsCert',
   'tls-key': 'tlsKey',
   'log-level': 'logLevel',
+  'name-ttl-days': 'nameTtlDays',
   redis: 'redis',
   'node-url': 'nodeUrl',
   'cluster-secret': 'clusterSecret',
@@ -61,6 +63,7 @@ Settings: flags > HOOKLINE_* env > --config file (JSON) > defaults.
   --tls-cert <file>        PEM certificate chain: serve HTTPS + WSS (HOOKLINE_TLS_CERT)
   --tls-key <file>         PEM private key (HOOKLINE_TLS_KEY)
   --log-level <level>      fatal|error|warn|info|debug|trace|silent (HOOKLINE_LOG_LEVEL, info)
+  --name-ttl-days <n>      free names unused this long (HOOKLINE_NAME_TTL_DAYS, never)
   --redis <url>            cluster mode: names, tokens, routes in Redis (HOOKLINE_REDIS_URL)
   --node-url <url>         cluster mode: this node as the others reach it (HOOKLINE_NODE_URL)
   --cluster-secret <s>     cluster mode: shared by every node (HOOKLINE_CLUSTER_SECRET)

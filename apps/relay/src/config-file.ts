@@ -22,6 +22,7 @@ const FILE_KEYS = {
   tlsCert: 'path',
   tlsKey: 'path',
   logLevel: 'string',
+  nameTtlDays: 'number',
   redis: 'string',
   nodeUrl: 'string',
   clusterSecret: 'string',

@@ -219,6 +219,39 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
     expect(forbidden.status).toBe(404);
   });
 
+  it('lets only the owner release a name, never while webhooks wait, and expires unused names', async () => {
+    const { relay, port } = await relayOn(0, { nameTtlMs: 60 * 60 * 1000 });
+    const local = await origin();
+    await (await open(relay, local.port)).close();
+    expect((await post(port, 'waiting')).status).toBe(202);
+    const release = (who: string) =>
+      fetch(`http://127.0.0.1:${port}/_hookline/api/names/shop`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${who}` },
+      });
+    const other = (await createToken(dataDir, 'other')).token;
+    expect((await release(other)).status).toBe(404);
+    expect((await release(token)).status).toBe(409);
+    const [entry] = await entries(port);
+    await api(port, `shop/entries/${entry?.id}`, { method: 'DELETE' });
+    expect((await release(token)).status).toBe(200);
+    // Now anyone's token may claim it.
+    const taken = await connectTunnel({ relay: relay.url, target: local.port, token: other, name: 'shop' });
+    tunnels.push(taken);
+    expect(taken.name).toBe('shop');
+  });
+
+  it('frees a reserved name the operator let expire, at the next start', async () => {
+    const first = await relayOn();
+    const local = await origin();
+    await (await connectTunnel({ relay: first.relay.url, target: local.port, token, name: 'stale' })).close();
+    await first.relay.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { port } = await relayOn(first.port, { nameTtlMs: 20 });
+    expect(logs).toContain('unused name reservations expired');
+    expect((await post(port, 'x', 'stale')).status).toBe(404);
+  });
+
   it('answers 503 E_TUNNEL_OFFLINE for a reserved name without a queue while its client is away', async () => {
     const { relay, port } = await relayOn();
     const local = await origin();

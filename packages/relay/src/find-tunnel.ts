@@ -58,9 +58,10 @@ export function createTunnelFinder({ options, sessions, reservations, queues }: 
             kind: 'error',
             code: 'E_TUNNEL_AUTH',
             message: access.message,
+            name,
             headers: { 'www-authenticate': 'Basic realm="hookline tunnel", charset="UTF-8"' },
           }
-        : { kind: 'error', code: 'E_FORBIDDEN', message: access.message };
+        : { kind: 'error', code: 'E_FORBIDDEN', message: access.message, name };
     }
     const wait = tunnelRate.take(name);
     if (wait > 0) {
@@ -68,6 +69,7 @@ export function createTunnelFinder({ options, sessions, reservations, queues }: 
         kind: 'error',
         code: 'E_RATE_LIMITED',
         message: `tunnel "${name}" gets too many requests; retry in ${wait} s`,
+        name,
         headers: { 'retry-after': String(wait) },
       };
     }

@@ -71,6 +71,11 @@ export interface RelayOptions {
   trustProxy?: boolean;
   /** Tunnels without a token may ask for a name (else random names only). @default true */
   allowAnonymousNames?: boolean;
+  /**
+   * Operator expiry: a reserved name unused this long (no client, no queued
+   * webhooks) is freed. @default never
+   */
+  nameTtlMs?: number;
   /** @default a logger that writes nothing */
   logger?: RelayLogger;
   /** Hooks for logs, metrics and extra service routes. @default none */
@@ -84,9 +89,9 @@ export interface RelayOptions {
 }
 
 export type ResolvedRelayOptions = Required<
-  Omit<RelayOptions, 'domain' | 'publicUrl' | 'dataDir' | 'queue' | 'cluster'>
+  Omit<RelayOptions, 'domain' | 'publicUrl' | 'dataDir' | 'queue' | 'cluster' | 'nameTtlMs'>
 > &
-  Pick<RelayOptions, 'domain' | 'publicUrl' | 'dataDir' | 'cluster'> & { queue: QueueLimits };
+  Pick<RelayOptions, 'domain' | 'publicUrl' | 'dataDir' | 'cluster' | 'nameTtlMs'> & { queue: QueueLimits };
 
 const silent: RelayLogger = { info() {}, warn() {}, error() {} };
 
@@ -130,6 +135,7 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
   for (const [key, value] of Object.entries(resolved.queue)) positive(`queue.${key}`, value);
   if (options.dataDir !== undefined) resolved.dataDir = options.dataDir;
   if (options.cluster !== undefined) resolved.cluster = options.cluster;
+  if (options.nameTtlMs !== undefined) resolved.nameTtlMs = positive('nameTtlMs', options.nameTtlMs);
   if (options.domain !== undefined) resolved.domain = options.domain.toLowerCase();
   if (options.publicUrl !== undefined) resolved.publicUrl = options.publicUrl.replace(/\/+$/, '');
   return resolved;

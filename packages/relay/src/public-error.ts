@@ -29,9 +29,10 @@ export function sendPublicError(
   }
   const wantsJson = /application\/json/.test(res.req?.headers.accept ?? '');
   const { type, body } = errorBody(code, message, wantsJson);
+  // setHeader, not writeHead's argument: logs and metrics read the code back with getHeader.
+  res.setHeader(ERROR_HEADER, code);
   res.writeHead(ERROR_STATUS[code], {
     ...extraHeaders,
-    [ERROR_HEADER]: code,
     'content-type': type,
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',

@@ -34,7 +34,12 @@ export function observeExchange(
     const code = res.getHeader(ERROR_HEADER);
     report({
       requestId,
-      tunnel: found.kind === 'tunnel' || found.kind === 'queued' ? found.route.name : '',
+      tunnel:
+        found.kind === 'tunnel' || found.kind === 'queued'
+          ? found.route.name
+          : found.kind === 'error'
+            ? (found.name ?? '')
+            : '',
       method: req.method ?? '',
       status: res.statusCode,
       code: typeof code === 'string' ? code : null,

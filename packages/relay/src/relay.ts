@@ -65,6 +65,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
         reserve: cluster.reservations.reserve.bind(cluster.reservations),
         release: cluster.reservations.release.bind(cluster.reservations),
         list: (owner?: string) => cluster.reservations.list(owner),
+        expire: cluster.reservations.expire.bind(cluster.reservations),
         // Loading shared state means joining the cluster.
         load: () => cluster.start(),
       }
@@ -177,6 +178,18 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   });
   applyServerLimits(server, options);
 
+  // Operator expiry of unused names: checked at start and then every quarter TTL (at most hourly).
+  const sweepNames = async (): Promise<void> => {
+    if (!options.nameTtlMs) return;
+    const keep = (name: string) => sessions.get(name) !== undefined || queues.hasBacklog(name);
+    const expired = await reservations.expire(Date.now() - options.nameTtlMs, keep).catch(() => []);
+    if (expired.length > 0) options.logger.info({ names: expired }, 'unused name reservations expired');
+  };
+  const nameSweep = options.nameTtlMs
+    ? setInterval(() => void sweepNames(), Math.min(options.nameTtlMs / 4, 60 * 60 * 1000))
+    : undefined;
+  nameSweep?.unref();
+
   const heartbeat = setInterval(() => {
     for (const session of sessions.values()) {
       if (!session.alive) session.terminate();
@@ -197,6 +210,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     async listen(port = 0, host = '127.0.0.1') {
       await reservations.load();
       await queues.openExisting();
+      await sweepNames();
       return new Promise<AddressInfo>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -213,6 +227,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     ready: () => (cluster ? cluster.ready() : readiness(options.dataDir)),
     async close({ graceMs = 0 } = {}) {
       clearInterval(heartbeat);
+      clearInterval(nameSweep);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = Date.now() + graceMs;

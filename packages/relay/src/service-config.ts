@@ -13,6 +13,8 @@ export interface RelayServiceInput {
   maxBodyBytes?: string | undefined;
   /** `true`: take `x-forwarded-for` as the caller's address (only behind your own proxy). */
   trustProxy?: string | undefined;
+  /** Free reserved names unused this many days (no client, no queued webhooks). */
+  nameTtlDays?: string | undefined;
   /** Cluster mode: the shared Redis (`redis://…`). */
   redis?: string | undefined;
   /** Cluster mode: this node's URL as the other nodes reach it. */
@@ -89,6 +91,10 @@ export function relayServiceConfig(
     throw invalid(`max body bytes must be a positive whole number, got ${maxBodyText}`);
   }
   const trustProxyText = pick('trustProxy', 'HOOKLINE_TRUST_PROXY');
+  const ttlText = pick('nameTtlDays', 'HOOKLINE_NAME_TTL_DAYS');
+  const nameTtlDays = ttlText === undefined ? undefined : Number(ttlText);
+  if (nameTtlDays !== undefined && !(nameTtlDays > 0))
+    throw invalid(`name TTL must be a positive number of days, got ${ttlText}`);
   return {
     port,
     host,
@@ -104,6 +110,7 @@ export function relayServiceConfig(
       ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
       ...(trustProxyText !== undefined ? { trustProxy: parseBoolean('trust proxy', trustProxyText) } : {}),
       ...(cluster ? { cluster } : {}),
+      ...(nameTtlDays !== undefined ? { nameTtlMs: nameTtlDays * 24 * 60 * 60 * 1000 } : {}),
     },
   };
 }

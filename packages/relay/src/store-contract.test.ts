@@ -102,6 +102,19 @@ describe.each([
     expect(store.get('shop')).toBeUndefined();
   });
 
+  it('expires names unused since a cut-off, except those it is told to keep', async () => {
+    const store = await makeBackend().reservations();
+    await store.reserve('old', 'tok-a', null);
+    await store.reserve('kept', 'tok-a', null);
+    await store.reserve('fresh', 'tok-a', null);
+    const future = Date.now() + 1_000;
+    const expired = await store.expire(future, (name) => name === 'kept');
+    expect(expired.sort()).toEqual(['fresh', 'old']);
+    expect(store.get('old')).toBeUndefined();
+    expect(store.get('kept')?.owner).toBe('tok-a');
+    expect(await store.expire(Date.now() - 60_000, () => false)).toEqual([]);
+  });
+
   it('keeps reservations across a reopen (a relay restart)', async () => {
     const backend = makeBackend();
     await (await backend.reservations()).reserve('kept', 'tok-a', null);

@@ -11,6 +11,8 @@ export interface RelayFlags {
   redis?: string;
   nodeUrl?: string;
   clusterSecret?: string;
+  nameTtlDays?: string;
+  trustProxy?: boolean;
 }
 
 /** `hookline relay`: run a relay in the foreground until SIGINT/SIGTERM. */
@@ -20,7 +22,15 @@ export async function runRelay(flags: RelayFlags, io: CliIo): Promise<number> {
   let relay: ReturnType<typeof createRelay>;
   let config: ReturnType<typeof relayServiceConfig>;
   try {
-    config = relayServiceConfig({ ...flags, dataDir: resolveRelayDataDir(flags.dataDir, io.env, io.cwd) }, io.env);
+    const { trustProxy, ...rest } = flags;
+    config = relayServiceConfig(
+      {
+        ...rest,
+        ...(trustProxy ? { trustProxy: 'true' } : {}),
+        dataDir: resolveRelayDataDir(flags.dataDir, io.env, io.cwd),
+      },
+      io.env,
+    );
     relay = createRelay({ ...config.options, logger: jsonLineLogger((line) => io.stderr.write(line)) });
   } catch (error) {
     throw new UserError((error as Error).message);

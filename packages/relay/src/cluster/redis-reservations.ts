@@ -1,5 +1,12 @@
 import type { Redis } from 'ioredis';
-import type { QueueMode, Reservation, ReservationStore, ReserveResult } from '../store/reservations.js';
+import {
+  lastUsed,
+  type QueueMode,
+  type Reservation,
+  type ReservationStore,
+  type ReserveResult,
+  TOUCH_INTERVAL_MS,
+} from '../store/reservations.js';
 import type { AccessPolicy } from '../tunnel-access.js';
 
 const RESERVE = `
@@ -13,6 +20,15 @@ end
 local value = cjson.encode(new)
 redis.call('HSET', KEYS[1], ARGV[1], value)
 return {1, value}
+`;
+// Expire only if it is still as old as when we looked (a node may have just touched it).
+const EXPIRE = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if not cur then return 0 end
+local c = cjson.decode(cur)
+if (c.lastUsedAt or c.reservedAt) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 1
 `;
 const RELEASE = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
@@ -54,13 +70,15 @@ export class RedisReservations implements ReservationStore {
   }
 
   async reserve(name: string, owner: string, queue: QueueMode | null, access?: AccessPolicy): Promise<ReserveResult> {
-    const wanted: Reservation = {
-      name,
-      owner,
-      queue,
-      ...(access ? { access } : {}),
-      reservedAt: new Date().toISOString(),
-    };
+    const current = this.#cache.get(name);
+    const unchanged =
+      current?.owner === owner && current.queue === queue && JSON.stringify(current.access) === JSON.stringify(access);
+    // Touching lastUsedAt on every connect would write each time: once an hour is enough.
+    if (current && unchanged && Date.now() - lastUsed(current) < TOUCH_INTERVAL_MS) {
+      return { ok: true, reservation: current };
+    }
+    const now = new Date().toISOString();
+    const wanted: Reservation = { name, owner, queue, ...(access ? { access } : {}), reservedAt: now, lastUsedAt: now };
     const [ok, value] = (await this.#redis.eval(RESERVE, 1, this.#key, name, owner, JSON.stringify(wanted))) as [
       number,
       string,
@@ -79,6 +97,21 @@ export class RedisReservations implements ReservationStore {
       await this.#announce(name);
     }
     return released;
+  }
+
+  async expire(before: number, keep: (name: string) => boolean): Promise<string[]> {
+    await this.load();
+    const expired: string[] = [];
+    for (const reservation of this.#cache.values()) {
+      if (lastUsed(reservation) >= before || keep(reservation.name)) continue;
+      const stamp = reservation.lastUsedAt ?? reservation.reservedAt;
+      if ((await this.#redis.eval(EXPIRE, 1, this.#key, reservation.name, stamp)) === 1) {
+        expired.push(reservation.name);
+        this.#cache.delete(reservation.name);
+        await this.#announce(reservation.name);
+      }
+    }
+    return expired;
   }
 
   list(owner?: string): Reservation[] {

@@ -50,6 +50,25 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
     return { tunnel: await deps.queues.get(name), mode: reservation.queue } as const;
   };
 
+  // The owner frees a name it no longer wants (nobody else can).
+  app.delete('/_hookline/api/names/:name', async (c) => {
+    const owner = deps.verifier.verify(bearerToken(c.req.header('authorization')));
+    if (owner === null) return refuse(c, 401, 'E_UNAUTHORIZED', 'missing or invalid token');
+    const name = c.req.param('name');
+    if (deps.reservations.get(name)?.owner !== owner) {
+      return refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no name of yours is "${name}"`);
+    }
+    if (deps.queues.hasBacklog(name)) {
+      c.header(ERROR_HEADER, 'E_BAD_REQUEST');
+      return c.json(
+        { error: { code: 'E_BAD_REQUEST', message: `"${name}" still has queued webhooks: drop them first` } },
+        409,
+      );
+    }
+    await deps.reservations.release(name, owner);
+    return c.json({ released: name });
+  });
+
   app.get('/_hookline/api/queues/:name', async (c) => {
     const auth = await authorize(c);
     if ('error' in auth) return auth.error;

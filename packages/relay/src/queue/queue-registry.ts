@@ -28,6 +28,7 @@ export interface QueueRegistryDeps {
 export class QueueRegistry {
   readonly #deps: QueueRegistryDeps;
   readonly #open = new Map<string, Promise<TunnelQueue>>();
+  readonly #ready = new Map<string, TunnelQueue>();
 
   constructor(deps: QueueRegistryDeps) {
     this.#deps = deps;
@@ -60,6 +61,11 @@ export class QueueRegistry {
   /** The queue of `name` if it is open already (no I/O). */
   peek(name: string): Promise<TunnelQueue> | undefined {
     return this.#open.get(name);
+  }
+
+  /** Whether `name` has webhooks waiting or failed (its reservation must not expire). */
+  hasBacklog(name: string): boolean {
+    return (this.#ready.get(name)?.queue.size ?? 0) > 0;
   }
 
   /** The client of `name` came online (or its mode changed): start delivering. */
@@ -101,6 +107,8 @@ export class QueueRegistry {
     });
     if (queue.size > 0) logger.info({ tunnel: name, entries: queue.size }, 'queue opened with a backlog');
     dispatcher.kick();
-    return { queue, dispatcher };
+    const tunnel = { queue, dispatcher };
+    this.#ready.set(name, tunnel);
+    return tunnel;
   }
 }

@@ -18,6 +18,8 @@ export interface Reservation {
   /** Public URL protection, kept so that it also guards the queue while the client is away. */
   access?: AccessPolicy;
   reservedAt: string;
+  /** Last time a client of the owner used the name (updated at most hourly). */
+  lastUsedAt?: string;
 }
 
 export type ReserveResult = { ok: true; reservation: Reservation } | { ok: false; owner: string };
@@ -30,7 +32,17 @@ export interface ReservationStore {
   /** Free `name` if `owner` holds it. */
   release(name: string, owner: string): Promise<boolean>;
   list(owner?: string): Reservation[];
+  /** Operator expiry: free names unused since `before` (epoch ms) unless `keep(name)`; returns them. */
+  expire(before: number, keep: (name: string) => boolean): Promise<string[]>;
 }
+
+/** A reservation's last use, for expiry (older records only have `reservedAt`). */
+export function lastUsed(reservation: Reservation): number {
+  return Date.parse(reservation.lastUsedAt ?? reservation.reservedAt);
+}
+
+/** Touching `lastUsedAt` on every connect would write the file each time: once an hour is enough. */
+export const TOUCH_INTERVAL_MS = 60 * 60 * 1000;
 
 interface ReservationFile {
   names: Record<string, Reservation>;
@@ -42,15 +54,16 @@ function reservationsOver(db: { data: ReservationFile; write(): Promise<void> })
     async reserve(name, owner, queue, access) {
       const current = db.data.names[name];
       if (current && current.owner !== owner) return { ok: false, owner: current.owner };
-      if (current && current.queue === queue && JSON.stringify(current.access) === JSON.stringify(access)) {
-        return { ok: true, reservation: current };
-      }
+      const unchanged = current && current.queue === queue && JSON.stringify(current.access) === JSON.stringify(access);
+      if (unchanged && Date.now() - lastUsed(current) < TOUCH_INTERVAL_MS) return { ok: true, reservation: current };
+      const now = new Date().toISOString();
       const reservation: Reservation = {
         name,
         owner,
         queue,
         ...(access ? { access } : {}),
-        reservedAt: current?.reservedAt ?? new Date().toISOString(),
+        reservedAt: current?.reservedAt ?? now,
+        lastUsedAt: now,
       };
       db.data.names[name] = reservation;
       await db.write();
@@ -63,6 +76,14 @@ function reservationsOver(db: { data: ReservationFile; write(): Promise<void> })
       return true;
     },
     list: (owner) => Object.values(db.data.names).filter((r) => owner === undefined || r.owner === owner),
+    async expire(before, keep) {
+      const expired = Object.values(db.data.names)
+        .filter((r) => lastUsed(r) < before && !keep(r.name))
+        .map((r) => r.name);
+      for (const name of expired) delete db.data.names[name];
+      if (expired.length > 0) await db.write();
+      return expired;
+    },
   };
 }
 
