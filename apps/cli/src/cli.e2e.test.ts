@@ -83,7 +83,8 @@ describe('hookline (usage)', () => {
     const result = await run(args);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
-    expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+    // The error, at most a "did you mean …?" suggestion, and the --help hint.
+    expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(3);
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect(result.stdout).toBe('');
   });
