@@ -95,6 +95,15 @@ describe('hookline token, relay --data-dir, http --queue and queue (real process
     expect(origin.requests[0]?.body.toString()).toBe('{"id":"evt_1"}');
     const human = await run(['queue', 'list', '--relay', url, '--token', token, '--name', 'shop'], dir);
     expect(human.stderr).toMatch(/queue of shop is empty/);
+
+    // The owner frees the name; asking again is a clear refusal.
+    await second.stop();
+    const released = await run(['name', 'release', 'shop', '--relay', url, '--token', token], dir);
+    expect(released.code).toBe(0);
+    expect(released.stdout).toBe('released shop\n');
+    const again = await run(['name', 'release', 'shop', '--relay', url, '--token', token], dir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/E_TUNNEL_NOT_FOUND/);
   });
 
   it('refuses --queue without a token and name, in one clear line', async () => {

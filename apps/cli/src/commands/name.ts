@@ -1,4 +1,5 @@
 import { loadFileConfig, pick } from '../config.js';
+import { callRelayApi } from '../relay-api.js';
 import { UserError } from '../user-error.js';
 import type { CliIo } from './io.js';
 
@@ -15,20 +16,7 @@ export async function runName(
   const token = pick(flags.token, io.env.HOOKLINE_TOKEN, file.token);
   if (!relay) throw new UserError('name release needs a relay: --relay <url> (or HOOKLINE_RELAY)');
   if (!token) throw new UserError('name release needs the token that owns the name: --token <t> (or HOOKLINE_TOKEN)');
-  let res: Response;
-  try {
-    res = await fetch(`${relay.replace(/\/+$/, '')}/_hookline/api/names/${encodeURIComponent(name)}`, {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${token}` },
-    });
-  } catch (error) {
-    throw new UserError(`cannot reach the relay at ${relay}: ${(error as Error).cause ?? (error as Error).message}`);
-  }
-  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-  if (!res.ok)
-    throw new UserError(
-      `${body?.error?.message ?? `relay answered ${res.status}`} (${body?.error?.code ?? res.status})`,
-    );
+  await callRelayApi(relay, token, `names/${encodeURIComponent(name)}`, { method: 'DELETE' });
   io.stdout.write(`released ${name}\n`);
   return 0;
 }

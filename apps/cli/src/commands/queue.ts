@@ -1,4 +1,5 @@
 import { loadFileConfig, pick } from '../config.js';
+import { callRelayApi } from '../relay-api.js';
 import { UserError } from '../user-error.js';
 import type { CliIo } from './io.js';
 
@@ -35,24 +36,8 @@ export async function runQueue(action: string, id: string | undefined, flags: Qu
   if (!relay) throw new UserError('queue needs a relay: --relay <url> (or HOOKLINE_RELAY)');
   if (!token) throw new UserError('queue needs the token that owns the tunnel: --token <t> (or HOOKLINE_TOKEN)');
   if (!name) throw new UserError('queue needs the tunnel name: --name <n> (or HOOKLINE_NAME)');
-  const base = `${relay.replace(/\/+$/, '')}/_hookline/api/queues/${encodeURIComponent(name)}`;
-  const call = async (path: string, init: RequestInit = {}): Promise<unknown> => {
-    let res: Response;
-    try {
-      res = await fetch(`${base}${path}`, {
-        ...init,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      });
-    } catch (error) {
-      throw new UserError(`cannot reach the relay at ${relay}: ${(error as Error).cause ?? (error as Error).message}`);
-    }
-    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-    if (!res.ok)
-      throw new UserError(
-        `${body?.error?.message ?? `relay answered ${res.status}`} (${body?.error?.code ?? res.status})`,
-      );
-    return body;
-  };
+  const queuePath = `queues/${encodeURIComponent(name)}`;
+  const call = (path: string, init: RequestInit = {}) => callRelayApi(relay, token, `${queuePath}${path}`, init);
   const out = (text: string) => io.stdout.write(`${text}\n`);
   switch (action) {
     case 'list': {
