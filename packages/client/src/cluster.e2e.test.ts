@@ -26,6 +26,7 @@ describe('relay cluster: three nodes on one Redis (real processes, private redis
   const nodes: Array<NodeChild<RelayReady> | null> = [null, null, null];
   let client: NodeChild<{ url: string; name: string }> | null = null;
   let uploaded = 0;
+  const queuedArrivals: string[] = [];
 
   const startNode = async (i: number) => {
     const port = ports[i] as number;
@@ -48,6 +49,7 @@ describe('relay cluster: three nodes on one Redis (real processes, private redis
     local = await startOrigin(async (req, res) => {
       const body = await readBody(req).catch(() => Buffer.alloc(0));
       if (req.url?.startsWith('/upload')) uploaded = body.length;
+      if (req.url?.startsWith('/queued')) queuedArrivals.push(body.toString());
       res.end(`local ${req.method} ${req.url} ${body.length}`);
     });
     for (let i = 0; i < 3; i++) ports.push(await freePort());
@@ -143,6 +145,63 @@ describe('relay cluster: three nodes on one Redis (real processes, private redis
       async () => (await call(`${node(2)}/t/shop/after-redis`)).status === 200,
       'routing after Redis restart',
     );
+  });
+
+  it('queues webhooks sent to any node while the client is away, and delivers them all in order when it is back', async () => {
+    const live = () => [0, 1, 2].filter((i) => nodes[i]);
+    const options = {
+      relay: [node(0), node(1), node(2)],
+      target: local.port,
+      token,
+      name: 'queued-shop',
+      queue: 'serial',
+      reconnect: { initialDelayMs: 50, maxDelayMs: 300 },
+      retryInitialConnect: true,
+    };
+    const first = await spawnClient(options);
+    await first.kill();
+    const sent: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const via = live()[i % live().length] as number;
+      const body = `webhook-${i}`;
+      let status = 0;
+      // Like a provider: retry until a node accepts it (the client's old session may still be closing).
+      for (let tries = 0; tries < 50 && status !== 202 && status !== 200; tries++) {
+        status = (await call(`${node(via)}/t/queued-shop/queued`, { method: 'POST', body })).status;
+        if (status !== 202 && status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect([200, 202]).toContain(status);
+      sent.push(body);
+    }
+    const back = await spawnClient(options);
+    try {
+      await until(async () => new Set(queuedArrivals).size === 30, 'all 30 queued webhooks delivered');
+      // Now kill -9 the node holding the tunnel: the client moves on, and what is sent meanwhile is kept.
+      const { Redis } = await import('ioredis');
+      const redisClient = new Redis(redis.url);
+      const route = JSON.parse((await redisClient.get('hookline:route:queued-shop')) ?? '{}') as { node?: string };
+      redisClient.disconnect();
+      const holder = ports.findIndex((port) => route.node === `http://127.0.0.1:${port}`);
+      await nodes[holder]?.kill();
+      nodes[holder] = null;
+      for (let i = 30; i < 50; i++) {
+        const body = `webhook-${i}`;
+        let status = 0;
+        for (let tries = 0; tries < 100 && status !== 202 && status !== 200; tries++) {
+          const via = live()[tries % live().length] as number;
+          status = (await call(`${node(via)}/t/queued-shop/queued`, { method: 'POST', body })).status;
+          if (status !== 202 && status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect([200, 202]).toContain(status);
+        sent.push(body);
+      }
+      await until(async () => new Set(queuedArrivals).size === 50, 'all 50 webhooks delivered after the failover');
+      const firsts = queuedArrivals.filter((body, i) => queuedArrivals.indexOf(body) === i);
+      expect(firsts).toEqual(sent);
+      await startNode(holder);
+    } finally {
+      await back.kill();
+    }
   });
 
   it('SIGTERM during a 50 MiB upload: that upload completes, new requests go to other nodes', async () => {

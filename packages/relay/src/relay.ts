@@ -73,8 +73,9 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       ? createFileReservations(options.dataDir, options.logger)
       : { ...createMemoryReservations(), load: async () => {} };
   const queues = new QueueRegistry({
-    // Queues are files of this node; in a cluster they would strand webhooks on one node.
+    // In a cluster the queues are Redis streams every node shares, not files of one node.
     dataDir: cluster ? null : (options.dataDir ?? null),
+    shared: cluster?.sharedQueues,
     limits: options.queue,
     reservations,
     session: (name) => sessions.get(name),
@@ -104,6 +105,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     },
   });
 
+  if (cluster) cluster.onQueued = (name) => void queues.refresh(name).catch(() => {});
   const findTunnel = createTunnelFinder({ options, sessions, reservations, queues });
   let inFlight = 0;
   const { observer } = options;
@@ -137,13 +139,26 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     }
     if (found.kind === 'queued') {
       const { name } = found.route;
-      return void queues
-        .get(name)
-        .then((tunnel) => acceptQueued(tunnel, req, res, found.route, options.maxBodyBytes))
-        .catch((error: unknown) => {
-          options.logger.error({ tunnel: name, err: String(error) }, 'queue unavailable');
-          sendPublicError(res, 'E_INTERNAL', 'the relay could not open the queue; nothing was stored');
-        });
+      const acceptHere = () =>
+        queues
+          .get(name)
+          .then((tunnel) => acceptQueued(tunnel, req, res, found.route, options.maxBodyBytes))
+          .catch((error: unknown) => {
+            options.logger.error({ tunnel: name, err: String(error) }, 'queue unavailable');
+            sendPublicError(res, 'E_INTERNAL', 'the relay could not store the webhook; nothing was stored');
+          });
+      const local = sessions.get(name);
+      const heldHere = local && !local.closed && local.leaseValidUntil > Date.now();
+      // In a cluster the node holding the tunnel takes the webhook (in order, live when it can).
+      if (cluster && !internal && !heldHere) {
+        return void cluster
+          .proxyIfElsewhere(name, req, res)
+          .then(async (proxied) => {
+            if (!proxied) await acceptHere();
+          })
+          .catch(() => acceptHere());
+      }
+      return void acceptHere();
     }
     forwardHttpExchange(found.session, req, res, found.route, limits);
   };

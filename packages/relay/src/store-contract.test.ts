@@ -1,12 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RequestHead } from '@hookline/protocol';
 import { startRedis, type TestRedis } from '@hookline/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisDeliveryQueue } from './cluster/redis-delivery-queue.js';
 import { RedisRegistry } from './cluster/redis-registry.js';
 import { RedisReservations } from './cluster/redis-reservations.js';
 import { createRedisToken, RedisTokenVerifier, revokeRedisToken } from './cluster/redis-tokens.js';
+import { DeliveryQueue, type QueueEntry } from './queue/delivery-queue.js';
+import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue/queue-limits.js';
+import type { QueueStore } from './queue/queue-store.js';
 import { createMemoryRegistry, type TunnelRegistry } from './registry.js';
 import { createFileReservations, type ReservationStore } from './store/reservations.js';
 import { createToken, createTokenVerifier, revokeToken, type TokenVerifier } from './store/token-store.js';
@@ -16,6 +21,8 @@ import { createToken, createTokenVerifier, revokeToken, type TokenVerifier } fro
  * the cluster stores (Redis). Whatever a relay relies on must hold for both.
  */
 interface Backend {
+  /** Open (or reopen: same storage) a tunnel's queue. */
+  queue(limits?: Partial<QueueLimits>): Promise<QueueStore>;
   reservations(): Promise<ReservationStore>;
   registry(): TunnelRegistry;
   /** Create a token; returns it with a verifier that sees it, and a way to revoke it. */
@@ -43,6 +50,8 @@ const embedded = (): Backend => {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-contract-'));
   dirs.push(dir);
   return {
+    queue: (limits = {}) =>
+      DeliveryQueue.open('shop', join(dir, 'queues', 'shop.log'), { ...DEFAULT_QUEUE_LIMITS, ...limits }),
     async reservations() {
       const store = createFileReservations(dir, silent);
       await store.load();
@@ -63,6 +72,18 @@ const embedded = (): Backend => {
 const clustered = (): Backend => {
   const prefix = `contract${++prefixSeq}:`;
   return {
+    async queue(limits = {}) {
+      const queue = await RedisDeliveryQueue.open({
+        redis: client,
+        prefix,
+        name: 'shop',
+        limits: { ...DEFAULT_QUEUE_LIMITS, ...limits },
+        consumer: 'node-a',
+        announce: async () => {},
+      });
+      await queue.sync({ claim: true });
+      return queue;
+    },
     async reservations() {
       const store = new RedisReservations(client, prefix, async () => {});
       await store.load();
@@ -113,6 +134,62 @@ describe.each([
     expect(store.get('old')).toBeUndefined();
     expect(store.get('kept')?.owner).toBe('tok-a');
     expect(await store.expire(Date.now() - 60_000, () => false)).toEqual([]);
+  });
+
+  const head = (target: string): RequestHead => ({
+    method: 'POST',
+    target,
+    headers: ['content-type', 'application/json'],
+    remoteAddress: '127.0.0.1',
+    protocol: 'http',
+    host: 'relay',
+    upgrade: false,
+    hasBody: true,
+    receivedAt: Date.now(),
+  });
+
+  it('queues in arrival order, gives bodies back byte-exact, and removes an entry only on a 2xx', async () => {
+    const queue = await makeBackend().queue();
+    const bodies = [Buffer.from([0, 255, 1]), Buffer.from('second'), Buffer.alloc(0)];
+    for (const [i, body] of bodies.entries()) await queue.enqueue(head(`/n${i}`), body);
+    expect(queue.entries().map((e) => e.head.target)).toEqual(['/n0', '/n1', '/n2']);
+    const [first] = queue.entries();
+    if (!first) throw new Error('empty queue');
+    expect((await queue.body(first)).equals(bodies[0] as Buffer)).toBe(true);
+    await queue.settle(first, { status: 500, error: null });
+    expect(queue.get(first.id)).toMatchObject({ state: 'pending', attempts: 1, lastError: 'HTTP 500' });
+    await queue.settle(first, { status: 204, error: null });
+    expect(queue.get(first.id)).toBeUndefined();
+    expect(queue.size).toBe(2);
+  });
+
+  it('keeps an entry as failed after its last try, retries it, drops it', async () => {
+    const queue = await makeBackend().queue({ maxAttempts: 2 });
+    const entry = await queue.enqueue(head('/doomed'), Buffer.from('x'));
+    await queue.settle(entry, { status: null, error: 'E_LOCAL_REFUSED: refused' });
+    await queue.settle(entry, { status: 503, error: null });
+    expect(queue.get(entry.id)).toMatchObject({ state: 'failed', attempts: 2 });
+    expect(await queue.retry(entry.id)).toBe(true);
+    expect(queue.get(entry.id)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(await queue.drop(entry.id)).toBe(true);
+    expect(queue.size).toBe(0);
+  });
+
+  it('refuses a webhook past the count cap with E_QUEUE_FULL', async () => {
+    const queue = await makeBackend().queue({ maxEntries: 1 });
+    await queue.enqueue(head('/a'), Buffer.from('a'));
+    await expect(queue.enqueue(head('/b'), Buffer.from('b'))).rejects.toMatchObject({ code: 'E_QUEUE_FULL' });
+  });
+
+  it('keeps the queue and its attempts across a reopen (a relay restart)', async () => {
+    const backend = makeBackend();
+    const before = await backend.queue();
+    const kept = await before.enqueue(head('/kept'), Buffer.from('kept'));
+    await before.settle(kept, { status: 502, error: null });
+    await before.close();
+    const after = await backend.queue();
+    expect(after.entries().map((e) => [e.head.target, e.attempts])).toEqual([['/kept', 1]]);
+    expect((await after.body(after.entries()[0] as QueueEntry)).toString()).toBe('kept');
   });
 
   it('keeps reservations across a reopen (a relay restart)', async () => {

@@ -137,8 +137,9 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
   });
   options.logger.info({ tunnel: name, session: session.id, remote: context.remoteAddress }, 'tunnel online');
   options.observer.tunnelOnline?.({ tunnel: name, session: session.id, owner, remote: context.remoteAddress });
-  if (context.reservations.get(name)?.queue) await context.queues.get(name);
-  context.queues.kick(name);
+  if (context.reservations.get(name)?.queue && context.queues.enabled) await context.queues.get(name);
+  // Catch up with what was stored meanwhile (other nodes too), then deliver.
+  await context.queues.refresh(name);
 }
 
 /**
@@ -194,7 +195,7 @@ async function checkReservation(
   if (queue && !queues.enabled) {
     return {
       code: 'E_BAD_REQUEST',
-      message: 'this relay cannot queue webhooks (it keeps no data directory, or runs as a cluster node)',
+      message: 'this relay cannot queue webhooks: it keeps no data directory',
     };
   }
   if (requested === undefined) return null;

@@ -2,11 +2,13 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { RelayLogger } from '../options.js';
+import type { SharedQueues } from '../queue/queue-registry.js';
 import type { SessionTable } from '../session-table.js';
 import type { TunnelSession } from '../tunnel-session.js';
 import type { ResolvedClusterOptions } from './cluster-options.js';
 import { CLUSTER_FROM_HEADER, CLUSTER_SECRET_HEADER, proxyToNode } from './node-proxy.js';
 import { createRedis } from './redis-clients.js';
+import { RedisDeliveryQueue } from './redis-delivery-queue.js';
 import { RedisRegistry, type RouteRecord } from './redis-registry.js';
 import { RedisReservations } from './redis-reservations.js';
 import { RedisTokenVerifier } from './redis-tokens.js';
@@ -14,7 +16,8 @@ import { RedisTokenVerifier } from './redis-tokens.js';
 type ClusterEvent =
   | { type: 'names'; name: string }
   | { type: 'tokens' }
-  | { type: 'moved'; name: string; sessionId: string };
+  | { type: 'moved'; name: string; sessionId: string }
+  | { type: 'queued'; name: string };
 
 /**
  * This node's membership of a relay cluster: shared names, tokens and routes in
@@ -31,6 +34,22 @@ export class Cluster {
   readonly #logger: RelayLogger;
   readonly #sessions: SessionTable;
   #timers: NodeJS.Timeout[] = [];
+  /** Set by the relay: a node stored a webhook for `name` (the holder should deliver it). */
+  onQueued: (name: string) => void = () => {};
+
+  /** Offline queues as Redis streams shared by the nodes (see RedisDeliveryQueue). */
+  readonly sharedQueues: SharedQueues = {
+    open: (name, limits) =>
+      RedisDeliveryQueue.open({
+        redis: this.#redis,
+        prefix: this.options.keyPrefix,
+        name,
+        limits,
+        consumer: this.options.nodeUrl,
+        announce: () => this.#publish({ type: 'queued', name }),
+      }),
+    changed: (name) => this.#publish({ type: 'queued', name }),
+  };
 
   constructor(
     options: ResolvedClusterOptions,
@@ -125,6 +144,8 @@ export class Cluster {
         return this.reservations.refresh(event.name).catch(() => {});
       case 'tokens':
         return this.verifier.refresh().catch(() => {});
+      case 'queued':
+        return this.onQueued(event.name);
       case 'moved': {
         const session = this.#sessions.get(event.name);
         if (session?.id === event.sessionId) this.#fence(session, 'the tunnel moved to another relay node');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HooklineError, type RequestHead } from '@hookline/protocol';
 import { AppendLog, type RecordRef } from '../store/append-log.js';
 import { type QueueLimits, retryDelay } from './queue-limits.js';
+import type { QueueStore } from './queue-store.js';
 
 /** `storing`: accepted but not yet on disk; it may not be delivered (or acknowledged) before it is. */
 export type EntryState = 'storing' | 'pending' | 'inflight' | 'failed';
@@ -45,7 +46,7 @@ export type AttemptResult = { status: number; error: null } | { status: number |
  * means the webhook is on disk, and an entry leaves only after a 2xx ack or an
  * explicit drop. Memory holds the index; bodies are read back when delivered.
  */
-export class DeliveryQueue {
+export class DeliveryQueue implements QueueStore {
   readonly name: string;
   readonly #log: AppendLog;
   readonly #limits: QueueLimits;
@@ -191,6 +192,9 @@ export class DeliveryQueue {
       this.#saveState(entry).catch(() => {});
     }
   }
+
+  /** A file has one writer, this process: nothing to catch up with. */
+  async sync(_options?: { claim?: boolean }): Promise<void> {}
 
   close(): Promise<void> {
     return this.#log.close();

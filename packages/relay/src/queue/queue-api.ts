@@ -72,6 +72,8 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
   app.get('/_hookline/api/queues/:name', async (c) => {
     const auth = await authorize(c);
     if ('error' in auth) return auth.error;
+    // In a cluster another node may have stored or delivered meanwhile.
+    await auth.tunnel.queue.sync();
     const entries = auth.tunnel.queue.entries().map(entryView);
     return c.json({ name: c.req.param('name'), mode: auth.mode, entries });
   });
@@ -81,6 +83,7 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
     if ('error' in auth) return auth.error;
     const body = (await c.req.json().catch(() => ({}))) as { id?: unknown; failed?: unknown };
     const { queue, dispatcher } = auth.tunnel;
+    await queue.sync();
     const ids =
       body.failed === true
         ? queue
@@ -103,15 +106,18 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
       return refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no retryable delivery ${body.id}`);
     }
     dispatcher.kick();
+    await deps.queues.changed(c.req.param('name') ?? '');
     return c.json({ retried });
   });
 
   app.delete('/_hookline/api/queues/:name/entries/:id', async (c) => {
     const auth = await authorize(c);
     if ('error' in auth) return auth.error;
+    await auth.tunnel.queue.sync();
     const dropped = await auth.tunnel.queue.drop(c.req.param('id'));
     if (!dropped) return refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no delivery ${c.req.param('id')}`);
     auth.tunnel.dispatcher.kick();
+    await deps.queues.changed(c.req.param('name'));
     return c.json({ dropped: c.req.param('id') });
   });
 }

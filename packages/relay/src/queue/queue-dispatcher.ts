@@ -4,10 +4,11 @@ import type { RelayLogger } from '../options.js';
 import type { QueueMode } from '../store/reservations.js';
 import type { TunnelSession } from '../tunnel-session.js';
 import { deliverEntry } from './deliver-entry.js';
-import type { DeliveryQueue, QueueEntry } from './delivery-queue.js';
+import type { QueueEntry } from './delivery-queue.js';
+import type { QueueStore } from './queue-store.js';
 
 export interface DispatcherDeps {
-  queue: DeliveryQueue;
+  queue: QueueStore;
   /** The live session holding the tunnel, if any. */
   session(): TunnelSession | undefined;
   mode(): QueueMode;

@@ -8,15 +8,25 @@ import type { TunnelSession } from '../tunnel-session.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { QueueDispatcher } from './queue-dispatcher.js';
 import type { QueueLimits } from './queue-limits.js';
+import type { QueueStore } from './queue-store.js';
+
+/** Cluster queues: opens a tunnel's shared queue (a Redis stream). */
+export interface SharedQueues {
+  open(name: string, limits: QueueLimits): Promise<QueueStore>;
+  /** Tell the other nodes that `name`'s queue changed (so its holder catches up). */
+  changed(name: string): Promise<void>;
+}
 
 export interface TunnelQueue {
-  queue: DeliveryQueue;
+  queue: QueueStore;
   dispatcher: QueueDispatcher;
 }
 
 export interface QueueRegistryDeps {
-  /** `<dataDir>/queues/<name>.log`; null: queues are not available (no data dir). */
+  /** `<dataDir>/queues/<name>.log`; null: no file queues (no data dir, or a cluster). */
   dataDir: string | null;
+  /** Cluster mode: queues are Redis streams shared by the nodes. */
+  shared?: SharedQueues | undefined;
   limits: QueueLimits;
   reservations: ReservationStore;
   session(name: string): TunnelSession | undefined;
@@ -35,7 +45,20 @@ export class QueueRegistry {
   }
 
   get enabled(): boolean {
-    return this.#deps.dataDir !== null;
+    return this.#deps.dataDir !== null || this.#deps.shared !== undefined;
+  }
+
+  /**
+   * Another node stored a webhook for `name`, or this node just became its holder:
+   * catch up (claiming the entries when the tunnel is held here) and deliver.
+   */
+  async refresh(name: string): Promise<void> {
+    const opening = this.#open.get(name);
+    if (!opening) return;
+    const { queue, dispatcher } = await opening;
+    const session = this.#deps.session(name);
+    await queue.sync({ claim: session !== undefined && !session.closed });
+    dispatcher.kick();
   }
 
   /** Open every queue that has a file, so a backlog from before a restart is delivered. */
@@ -63,6 +86,12 @@ export class QueueRegistry {
     return this.#open.get(name);
   }
 
+  /** After a change through the API: tell the other nodes (cluster), then deliver if held here. */
+  async changed(name: string): Promise<void> {
+    await this.#deps.shared?.changed(name);
+    await this.refresh(name);
+  }
+
   /** Whether `name` has webhooks waiting or failed (its reservation must not expire). */
   hasBacklog(name: string): boolean {
     return (this.#ready.get(name)?.queue.size ?? 0) > 0;
@@ -82,10 +111,11 @@ export class QueueRegistry {
   }
 
   async #openQueue(name: string): Promise<TunnelQueue> {
-    const { dataDir, limits, logger } = this.#deps;
+    const { dataDir, limits, logger, shared } = this.#deps;
+    if (shared) return this.#start(name, await shared.open(name, limits));
     if (!dataDir) throw new Error('queues need a data dir');
     const path = join(dataDir, 'queues', `${name}.log`);
-    let queue: DeliveryQueue;
+    let queue: QueueStore;
     try {
       queue = await DeliveryQueue.open(name, path, limits);
     } catch (error) {
@@ -97,6 +127,11 @@ export class QueueRegistry {
       );
       queue = await DeliveryQueue.open(name, path, limits);
     }
+    return this.#start(name, queue);
+  }
+
+  #start(name: string, queue: QueueStore): TunnelQueue {
+    const { logger } = this.#deps;
     const mode = (): QueueMode => this.#deps.reservations.get(name)?.queue ?? 'serial';
     const dispatcher = new QueueDispatcher({
       queue,
