@@ -14,6 +14,7 @@ import {
   type TestRedis,
 } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import { call } from './test-support/http-call.js';
 
 const token = `hl_${randomBytes(16).toString('hex')}`;
@@ -52,6 +53,11 @@ describe('relay cluster: three nodes on one Redis (real processes, private redis
       if (req.url?.startsWith('/queued')) queuedArrivals.push(body.toString());
       res.end(`local ${req.method} ${req.url} ${body.length}`);
     });
+    // A WebSocket echo on the local server, for passthrough via a node that does not hold the tunnel.
+    const echo = new WebSocketServer({ server: local.server, path: '/ws' });
+    echo.on('connection', (socket) =>
+      socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })),
+    );
     for (let i = 0; i < 3; i++) ports.push(await freePort());
     for (let i = 0; i < 3; i++) await startNode(i);
     client = await spawnClient({
@@ -92,6 +98,22 @@ describe('relay cluster: three nodes on one Redis (real processes, private redis
     }
     // An unknown name is still a 404 everywhere, not a proxy loop.
     expect((await call(`${node(2)}/t/nobody/`)).status).toBe(404);
+  });
+
+  it('passes a WebSocket through a node that does not hold the tunnel', async () => {
+    for (const i of [0, 1, 2]) {
+      const socket = new WebSocket(`ws://127.0.0.1:${ports[i]}/t/shop/ws`);
+      try {
+        await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+        const reply = new Promise<string>((resolve) =>
+          socket.once('message', (data: Buffer) => resolve(data.toString())),
+        );
+        socket.send(`hello via node ${i}`);
+        expect(await reply).toBe(`hello via node ${i}`);
+      } finally {
+        socket.terminate();
+      }
+    }
   });
 
   it('every node reports its store (Redis) ready', async () => {

@@ -180,14 +180,25 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   >;
   server.removeAllListeners('upgrade');
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const found = findTunnel(req, true);
+    const internal = cluster?.isInternal(req) ?? false;
+    const found = findTunnel(req, true, internal);
     if (found.kind === 'service') {
       if (serviceUpgrade) serviceUpgrade(req, socket, head);
       else writeSocketError(socket, 'E_TUNNEL_NOT_FOUND', 'no upgrade here');
       return;
     }
     socket.on('error', () => {});
-    if (found.kind === 'error') return writeSocketError(socket, found.code, found.message);
+    if (found.kind === 'error') {
+      const { name } = found;
+      if (cluster && !internal && name && (found.code === 'E_TUNNEL_NOT_FOUND' || found.code === 'E_TUNNEL_OFFLINE')) {
+        // Held by another node: hand the raw connection over (a dev server's HMR socket, say).
+        return void cluster
+          .proxyUpgradeIfElsewhere(name, req, socket, head)
+          .then((proxied) => proxied || writeSocketError(socket, found.code, found.message))
+          .catch(() => writeSocketError(socket, 'E_TUNNEL_OFFLINE', 'the cluster routing table is unreachable'));
+      }
+      return writeSocketError(socket, found.code, found.message);
+    }
     if (found.kind === 'queued') return writeSocketError(socket, 'E_TUNNEL_OFFLINE', 'tunnel is offline');
     forwardUpgrade(found.session, req, socket, head, found.route, limits);
   });

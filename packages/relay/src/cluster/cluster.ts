@@ -1,12 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
 import type { RelayLogger } from '../options.js';
 import type { SharedQueues } from '../queue/queue-registry.js';
 import type { SessionTable } from '../session-table.js';
 import type { TunnelSession } from '../tunnel-session.js';
 import type { ResolvedClusterOptions } from './cluster-options.js';
-import { CLUSTER_FROM_HEADER, CLUSTER_SECRET_HEADER, proxyToNode } from './node-proxy.js';
+import { CLUSTER_FROM_HEADER, CLUSTER_SECRET_HEADER, proxyToNode, proxyUpgradeToNode } from './node-proxy.js';
 import { createRedis } from './redis-clients.js';
 import { RedisDeliveryQueue } from './redis-delivery-queue.js';
 import { RedisRegistry, type RouteRecord } from './redis-registry.js';
@@ -110,6 +111,14 @@ export class Cluster {
     const route = await this.registry.holderOf(name);
     if (!route || route.node === this.options.nodeUrl) return false;
     proxyToNode(route.node, this.options.nodeUrl, this.options.secret, req, res);
+    return true;
+  }
+
+  /** Same for an upgrade request: hand the raw connection to the holding node. */
+  async proxyUpgradeIfElsewhere(name: string, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean> {
+    const route = await this.registry.holderOf(name);
+    if (!route || route.node === this.options.nodeUrl) return false;
+    proxyUpgradeToNode(route.node, this.options.nodeUrl, this.options.secret, req, socket, head);
     return true;
   }
 

@@ -1,4 +1,7 @@
 import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import { stripHopByHop } from '@hookline/protocol';
 import { sendPublicError } from '../public-error.js';
 
@@ -58,4 +61,53 @@ export function proxyToNode(
     if (!res.writableFinished) upstream.destroy();
   });
   req.pipe(upstream);
+}
+
+/**
+ * Hand an upgrade request (WebSocket and friends) to the node holding its tunnel:
+ * replay the request head on a fresh connection with the cluster secret, then
+ * pipe raw bytes both ways. The other node answers the upgrade itself.
+ */
+export function proxyUpgradeToNode(
+  target: string,
+  self: string,
+  secret: string,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  const url = new URL(target);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const upstream =
+    url.protocol === 'https:'
+      ? tlsConnect({ host: url.hostname, port, servername: url.hostname })
+      : netConnect({ host: url.hostname, port });
+  const caller = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  let text = `${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/1.1\r\n`;
+  let forwardedFor = '';
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] as string;
+    const lower = name.toLowerCase();
+    if (lower === CLUSTER_SECRET_HEADER || lower === CLUSTER_FROM_HEADER) continue;
+    if (lower === 'x-forwarded-for') {
+      forwardedFor = req.rawHeaders[i + 1] as string;
+      continue;
+    }
+    text += `${name}: ${req.rawHeaders[i + 1]}\r\n`;
+  }
+  text += `x-forwarded-for: ${forwardedFor ? `${forwardedFor}, ${caller}` : caller}\r\n`;
+  text += `${CLUSTER_SECRET_HEADER}: ${secret}\r\n${CLUSTER_FROM_HEADER}: ${self}\r\n\r\n`;
+  const fail = () => {
+    upstream.destroy();
+    socket.destroy();
+  };
+  upstream.on('error', fail);
+  socket.on('error', fail);
+  upstream.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+    upstream.setNoDelay(true);
+    upstream.write(text);
+    if (head.length > 0) upstream.write(head);
+    upstream.pipe(socket);
+    socket.pipe(upstream);
+  });
 }
