@@ -81,9 +81,8 @@ export interface RelayOptions {
   /** Hooks for logs, metrics and extra service routes. @default none */
   observer?: RelayObserver;
   /**
-   * Run as one node of a cluster: names, tokens and routes in Redis, requests for
-   * tunnels held by other nodes proxied to them. (The offline queue is not
-   * available in cluster mode yet.)
+   * Run as one node of a cluster: names, tokens, routes and offline queues in
+   * Redis, requests for tunnels held by other nodes proxied to them.
    */
   cluster?: ClusterOptions;
 }
