@@ -49,6 +49,10 @@ describe('mountMetricsRoute', () => {
   it('serves Prometheus text for the right token, with exchanges counted', async () => {
     const { app, metrics } = appWith(TOKEN);
     metrics.countTunnelsWith(() => 3);
+    metrics.readQueueWith(
+      () => ({ pending: 4, failed: 1 }),
+      () => 2,
+    );
     metrics.exchange(record());
     metrics.exchange(record({ status: 502, code: 'E_LOCAL_REFUSED', bytesIn: 0, bytesOut: 90 }));
     metrics.exchange(record({ status: 202, queued: true }));
@@ -58,6 +62,9 @@ describe('mountMetricsRoute', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
     expect(text).toContain('hookline_tunnels_online 3');
+    expect(text).toContain('hookline_queue_depth{state="pending"} 4');
+    expect(text).toContain('hookline_queue_depth{state="failed"} 1');
+    expect(text).toContain('hookline_requests_in_flight 2');
     expect(text).toContain('hookline_tunnel_sessions_total 1');
     expect(text).toContain('hookline_requests_total{status="200",code="none"} 1');
     expect(text).toContain('hookline_requests_total{status="502",code="E_LOCAL_REFUSED"} 1');

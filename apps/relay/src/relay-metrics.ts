@@ -9,6 +9,8 @@ export interface RelayMetrics {
   tunnelOnline(): void;
   /** Where the tunnels-online gauge reads its value at scrape time. */
   countTunnelsWith(count: () => number): void;
+  /** Where the queue-depth and in-flight gauges read their values at scrape time. */
+  readQueueWith(depth: () => { pending: number; failed: number }, inFlight: () => number): void;
 }
 
 /**
@@ -21,6 +23,28 @@ export function createRelayMetrics(): RelayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let tunnelCount = () => 0;
+  let queueDepth = () => ({ pending: 0, failed: 0 });
+  let inFlightCount = () => 0;
+
+  new Gauge({
+    name: 'hookline_queue_depth',
+    help: 'Webhooks in the offline queues this node has open, by state (pending or failed).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const { pending, failed } = queueDepth();
+      this.set({ state: 'pending' }, pending);
+      this.set({ state: 'failed' }, failed);
+    },
+  });
+  new Gauge({
+    name: 'hookline_requests_in_flight',
+    help: 'Public requests being answered right now.',
+    registers: [registry],
+    collect() {
+      this.set(inFlightCount());
+    },
+  });
 
   new Gauge({
     name: 'hookline_tunnels_online',
@@ -77,6 +101,10 @@ export function createRelayMetrics(): RelayMetrics {
     },
     countTunnelsWith(count) {
       tunnelCount = count;
+    },
+    readQueueWith(depth, inFlight) {
+      queueDepth = depth;
+      inFlightCount = inFlight;
     },
   };
 }

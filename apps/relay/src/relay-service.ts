@@ -62,6 +62,10 @@ export async function startRelayService(settings: ServiceSettings, logger: Servi
     throw error;
   }
   metrics.countTunnelsWith(() => relay.tunnelCount);
+  metrics.readQueueWith(
+    () => relay.queueDepth(),
+    () => relay.inFlight,
+  );
   let boundPort: number;
   if (front) {
     await relay.listen(0, '127.0.0.1');

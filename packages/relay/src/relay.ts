@@ -32,6 +32,10 @@ export interface Relay {
   urlsFor(name: string): string[];
   /** Number of tunnel sessions connected to this relay. */
   readonly tunnelCount: number;
+  /** Webhooks waiting or failed in the offline queues this node has open (metrics). */
+  queueDepth(): { pending: number; failed: number };
+  /** Public requests being answered right now (metrics, graceful stop). */
+  readonly inFlight: number;
   /** Whether the store is usable (what `/_hookline/readyz` answers). */
   ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
   /**
@@ -251,6 +255,10 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       });
     },
     ready: () => (cluster ? cluster.ready() : readiness(options.dataDir)),
+    queueDepth: () => queues.depth(),
+    get inFlight() {
+      return inFlight;
+    },
     async close({ graceMs = 0 } = {}) {
       clearInterval(heartbeat);
       clearInterval(nameSweep);

@@ -92,6 +92,19 @@ export class QueueRegistry {
     await this.refresh(name);
   }
 
+  /** Webhooks waiting or failed in the queues this node has open (for metrics). */
+  depth(): { pending: number; failed: number } {
+    let pending = 0;
+    let failed = 0;
+    for (const { queue } of this.#ready.values()) {
+      for (const entry of queue.entries()) {
+        if (entry.state === 'failed') failed += 1;
+        else pending += 1;
+      }
+    }
+    return { pending, failed };
+  }
+
   /** Whether `name` has webhooks waiting or failed (its reservation must not expire). */
   hasBacklog(name: string): boolean {
     return (this.#ready.get(name)?.queue.size ?? 0) > 0;
