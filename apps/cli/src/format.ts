@@ -19,7 +19,7 @@ export function formatClock(epochMs: number): string {
 }
 
 /** Cut to `width` columns with an ellipsis, or pad to it. */
-export function fit(text: string, width: number): string {
+export function fitTo(text: string, width: number): string {
   if (width <= 0) return '';
   if (text.length > width) return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
   return text.padEnd(width);

@@ -1,6 +1,6 @@
 import type { CaptureRecord } from '@hookline/capture';
 import type { EventId, SignatureVerdict } from '@hookline/signatures';
-import { fit, formatClock, formatDuration, formatSize } from '../format.js';
+import { fitTo, formatClock, formatDuration, formatSize } from '../format.js';
 
 /** One capture as `hookline requests --json` prints it (no bodies). */
 export interface CaptureSummary {
@@ -62,7 +62,7 @@ export function signatureMark(signature: SignatureVerdict | null | undefined): s
   }
 }
 
-export const SUMMARY_HEADER = `${fit('ID', 6)} ${fit('TIME', 8)}  ${fit('METHOD', 7)} ${fit('PATH', 32)} ${fit('STATUS', 16)} ${fit('DURATION', 9)} SIZE`;
+export const SUMMARY_HEADER = `${fitTo('ID', 6)} ${fitTo('TIME', 8)}  ${fitTo('METHOD', 7)} ${fitTo('PATH', 32)} ${fitTo('STATUS', 16)} ${fitTo('DURATION', 9)} SIZE`;
 
 /** One table line for `hookline requests`. */
 export function summaryLine(summary: CaptureSummary): string {
@@ -71,5 +71,5 @@ export function summaryLine(summary: CaptureSummary): string {
     summary.origin === 'replay' ? ` (replay of ${summary.replayOf})` : summary.origin === 'queued' ? ' (queued)' : '';
   const sig = summary.signature ? ` [${summary.signature.provider} ${signatureMark(summary.signature)}]` : '';
   const mark = `${origin}${sig}${summary.duplicateOf ? ` (duplicate of ${summary.duplicateOf})` : ''}`;
-  return `${fit(summary.id, 6)} ${formatClock(Date.parse(summary.time))}  ${fit(summary.method, 7)} ${fit(summary.path, 32)} ${fit(status, 16)} ${fit(formatDuration(summary.durationMs), 9)} ${formatSize(summary.responseBytes)}${mark}`;
+  return `${fitTo(summary.id, 6)} ${formatClock(Date.parse(summary.time))}  ${fitTo(summary.method, 7)} ${fitTo(summary.path, 32)} ${fitTo(status, 16)} ${fitTo(formatDuration(summary.durationMs), 9)} ${formatSize(summary.responseBytes)}${mark}`;
 }

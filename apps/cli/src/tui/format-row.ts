@@ -1,5 +1,5 @@
 import type { CaptureRecord } from '@hookline/capture';
-import { fit, formatClock, formatDuration, formatSize } from '../format.js';
+import { fitTo, formatClock, formatDuration, formatSize } from '../format.js';
 import { signatureMark } from '../inspector/capture-summary.js';
 import type { Color } from './segments.js';
 
@@ -63,7 +63,7 @@ export function signatureColor(record: CaptureRecord): Color {
 /** The column header line of the list, for a terminal `width` wide. */
 export function listHeader(width: number): string {
   const path = Math.max(8, width - FIXED);
-  return ` ${fit('TIME', TIME)} ${fit('METHOD', METHOD)}  ${fit('PATH', path)} ${fit('SIG', SIG)} ${fit('STATUS', STATUS)} ${'DURATION'.padStart(DURATION)} ${'SIZE'.padStart(SIZE)}`;
+  return ` ${fitTo('TIME', TIME)} ${fitTo('METHOD', METHOD)}  ${fitTo('PATH', path)} ${fitTo('SIG', SIG)} ${fitTo('STATUS', STATUS)} ${'DURATION'.padStart(DURATION)} ${'SIZE'.padStart(SIZE)}`;
 }
 
 /** One list row in parts, so the signature mark and the status can have their own colours. */
@@ -79,9 +79,9 @@ export function formatRow(record: CaptureRecord, width: number): RowParts {
   const path = Math.max(8, width - FIXED);
   const size = formatSize(record.response?.body.size ?? 0);
   return {
-    left: `${formatClock(record.startedAt)} ${fit(record.request.method, METHOD)} ${mark(record)}${fit(record.request.path, path)} `,
-    signature: `${fit(signatureMark(record.signature), SIG)} `,
-    status: fit(statusLabel(record), STATUS),
+    left: `${formatClock(record.startedAt)} ${fitTo(record.request.method, METHOD)} ${mark(record)}${fitTo(record.request.path, path)} `,
+    signature: `${fitTo(signatureMark(record.signature), SIG)} `,
+    status: fitTo(statusLabel(record), STATUS),
     right: ` ${formatDuration(record.timings.totalMs).padStart(DURATION)} ${size.padStart(SIZE)}`,
   };
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { HooklineError, type RequestHead } from '@hookline/protocol';
 import type { Redis } from 'ioredis';
 import type { AttemptResult, QueueEntry } from '../queue/delivery-queue.js';
-import { type QueueLimits, retryDelay } from '../queue/queue-limits.js';
+import { expireIfOld, recordAttempt, releaseAttempt, resetForRetry } from '../queue/entry-state.js';
+import type { QueueLimits } from '../queue/queue-limits.js';
 import type { QueueStore } from '../queue/queue-store.js';
 
 interface StoredState {
@@ -196,31 +197,17 @@ export class RedisDeliveryQueue implements QueueStore {
 
   async settle(entry: QueueEntry, result: AttemptResult, now = Date.now()): Promise<void> {
     if (!this.#index.has(entry.id)) return;
-    entry.attempts += 1;
-    entry.lastStatus = result.status;
-    entry.lastError = result.error ?? (result.status >= 200 && result.status < 300 ? null : `HTTP ${result.status}`);
-    if (result.error === null && result.status >= 200 && result.status < 300) {
-      await this.#remove(entry);
-      return;
-    }
-    const exhausted = entry.attempts >= this.#limits.maxAttempts;
-    entry.state = exhausted ? 'failed' : 'pending';
-    entry.nextAttemptAt = exhausted ? Number.POSITIVE_INFINITY : now + retryDelay(entry.attempts, this.#limits);
-    await this.#saveState(entry);
+    if (recordAttempt(entry, result, this.#limits, now) === 'acked') await this.#remove(entry);
+    else await this.#saveState(entry);
   }
 
   release(entry: QueueEntry, delayMs = 0): void {
-    if (entry.state !== 'inflight') return;
-    entry.state = 'pending';
-    if (delayMs > 0) entry.nextAttemptAt = Date.now() + delayMs;
+    releaseAttempt(entry, delayMs, Date.now());
   }
 
   async retry(id: string, now = Date.now()): Promise<boolean> {
     const entry = this.#index.get(id);
-    if (!entry || entry.state === 'inflight' || entry.state === 'storing') return false;
-    entry.state = 'pending';
-    entry.attempts = 0;
-    entry.nextAttemptAt = now;
+    if (!entry || !resetForRetry(entry, now)) return false;
     await this.#saveState(entry);
     return true;
   }
@@ -234,11 +221,7 @@ export class RedisDeliveryQueue implements QueueStore {
 
   expire(now: number): void {
     for (const entry of this.#index.values()) {
-      if (entry.state !== 'pending' || now - entry.receivedAt <= this.#limits.maxAgeMs) continue;
-      entry.state = 'failed';
-      entry.lastError = 'expired: older than the queue age limit';
-      entry.nextAttemptAt = Number.POSITIVE_INFINITY;
-      this.#saveState(entry).catch(() => {});
+      if (expireIfOld(entry, this.#limits, now)) this.#saveState(entry).catch(() => {});
     }
   }
 

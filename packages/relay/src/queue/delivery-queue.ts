@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { HooklineError, type RequestHead } from '@hookline/protocol';
 import { AppendLog, type RecordRef } from '../store/append-log.js';
-import { type QueueLimits, retryDelay } from './queue-limits.js';
+import { expireIfOld, recordAttempt, releaseAttempt, resetForRetry } from './entry-state.js';
+import type { QueueLimits } from './queue-limits.js';
 import type { QueueStore } from './queue-store.js';
 
 /** `storing`: accepted but not yet on disk; it may not be delivered (or acknowledged) before it is. */
@@ -133,23 +134,14 @@ export class DeliveryQueue implements QueueStore {
   /** Record a finished attempt: 2xx removes the entry, otherwise retry later or fail for good. */
   async settle(entry: QueueEntry, result: AttemptResult, now = Date.now()): Promise<void> {
     if (!this.#entries.has(entry.id)) return;
-    entry.attempts += 1;
-    entry.lastStatus = result.status;
-    entry.lastError = result.error ?? (result.status >= 200 && result.status < 300 ? null : `HTTP ${result.status}`);
-    if (result.error === null && result.status >= 200 && result.status < 300) {
-      this.#remove(entry);
-      // Not awaited: the next delivery need not wait for this fsync. Losing an ack
-      // in a crash means one redelivery (at-least-once), never a lost webhook.
-      this.#log
-        .append({ op: 'done', id: entry.id, status: result.status, reason: 'acked' })
-        .then(() => this.#maybeCompact())
-        .catch(() => {});
-      return;
-    }
-    const exhausted = entry.attempts >= this.#limits.maxAttempts;
-    entry.state = exhausted ? 'failed' : 'pending';
-    entry.nextAttemptAt = exhausted ? Number.POSITIVE_INFINITY : now + retryDelay(entry.attempts, this.#limits);
-    await this.#saveState(entry);
+    if (recordAttempt(entry, result, this.#limits, now) === 'kept') return this.#saveState(entry);
+    this.#remove(entry);
+    // Not awaited: the next delivery need not wait for this fsync. Losing an ack
+    // in a crash means one redelivery (at-least-once), never a lost webhook.
+    this.#log
+      .append({ op: 'done', id: entry.id, status: result.status, reason: 'acked' })
+      .then(() => this.#maybeCompact())
+      .catch(() => {});
   }
 
   /**
@@ -157,18 +149,13 @@ export class DeliveryQueue implements QueueStore {
    * used up. `delayMs` keeps a broken entry from being picked again at once.
    */
   release(entry: QueueEntry, delayMs = 0): void {
-    if (entry.state !== 'inflight') return;
-    entry.state = 'pending';
-    if (delayMs > 0) entry.nextAttemptAt = Date.now() + delayMs;
+    releaseAttempt(entry, delayMs, Date.now());
   }
 
   /** Give a failed (or waiting) entry a fresh set of tries, starting now. */
   async retry(id: string, now = Date.now()): Promise<boolean> {
     const entry = this.#entries.get(id);
-    if (!entry || entry.state === 'inflight' || entry.state === 'storing') return false;
-    entry.state = 'pending';
-    entry.attempts = 0;
-    entry.nextAttemptAt = now;
+    if (!entry || !resetForRetry(entry, now)) return false;
     await this.#saveState(entry);
     return true;
   }
@@ -185,11 +172,7 @@ export class DeliveryQueue implements QueueStore {
   /** Entries older than the age cap stop being retried: failed, visible, never silently gone. */
   expire(now: number): void {
     for (const entry of this.#entries.values()) {
-      if (entry.state !== 'pending' || now - entry.receivedAt <= this.#limits.maxAgeMs) continue;
-      entry.state = 'failed';
-      entry.lastError = 'expired: older than the queue age limit';
-      entry.nextAttemptAt = Number.POSITIVE_INFINITY;
-      this.#saveState(entry).catch(() => {});
+      if (expireIfOld(entry, this.#limits, now)) this.#saveState(entry).catch(() => {});
     }
   }
 

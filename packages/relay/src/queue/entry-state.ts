@@ -1,0 +1,50 @@
+import type { AttemptResult, QueueEntry } from './delivery-queue.js';
+import { type QueueLimits, retryDelay } from './queue-limits.js';
+
+/**
+ * The state rules every queue store shares (file log or Redis stream), as pure
+ * updates of an entry; each store only persists what they decided.
+ */
+
+/** Count one finished attempt: `acked` (2xx: remove it), else retry later or fail for good. */
+export function recordAttempt(
+  entry: QueueEntry,
+  result: AttemptResult,
+  limits: QueueLimits,
+  now: number,
+): 'acked' | 'kept' {
+  entry.attempts += 1;
+  entry.lastStatus = result.status;
+  const ok = result.error === null && result.status >= 200 && result.status < 300;
+  entry.lastError = result.error ?? (ok ? null : `HTTP ${result.status}`);
+  if (ok) return 'acked';
+  const exhausted = entry.attempts >= limits.maxAttempts;
+  entry.state = exhausted ? 'failed' : 'pending';
+  entry.nextAttemptAt = exhausted ? Number.POSITIVE_INFINITY : now + retryDelay(entry.attempts, limits);
+  return 'kept';
+}
+
+/** Give an entry a fresh set of tries, starting now; false while it is in flight or not yet stored. */
+export function resetForRetry(entry: QueueEntry, now: number): boolean {
+  if (entry.state === 'inflight' || entry.state === 'storing') return false;
+  entry.state = 'pending';
+  entry.attempts = 0;
+  entry.nextAttemptAt = now;
+  return true;
+}
+
+/** An attempt that never reached the local server: no try used; `delayMs` avoids a hot loop. */
+export function releaseAttempt(entry: QueueEntry, delayMs: number, now: number): void {
+  if (entry.state !== 'inflight') return;
+  entry.state = 'pending';
+  if (delayMs > 0) entry.nextAttemptAt = now + delayMs;
+}
+
+/** Past the age cap a pending entry stops being retried and is kept as failed; true when it changed. */
+export function expireIfOld(entry: QueueEntry, limits: QueueLimits, now: number): boolean {
+  if (entry.state !== 'pending' || now - entry.receivedAt <= limits.maxAgeMs) return false;
+  entry.state = 'failed';
+  entry.lastError = 'expired: older than the queue age limit';
+  entry.nextAttemptAt = Number.POSITIVE_INFINITY;
+  return true;
+}
