@@ -8,6 +8,7 @@ export { BodySink, type BodySinkOptions } from './body-sink.js';
 export { type DecodeResult, decodeMessage, encodeFrame, encodeFrameHeader, encodePayload } from './codec.js';
 export * from './constants.js';
 export { createError, ERROR_STATUS, type ErrorCode, HooklineError, isErrorCode, ProtocolError } from './errors.js';
+export { type ForwardedFrom, forwardedHeaders, type HostHeaderMode } from './forwarded-headers.js';
 export { FrameWriter, type FrameWriterOptions, type MessageSink } from './frame-writer.js';
 export * from './frames.js';
 export { getRawHeader, rawHeadersToObject, stripHopByHop } from './headers.js';
