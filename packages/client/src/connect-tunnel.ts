@@ -9,17 +9,17 @@ import {
   FrameType,
   FrameWriter,
   HooklineError,
-  isErrorCode,
   MAX_MESSAGE_SIZE,
   PROTOCOL_VERSION,
   type Ready,
 } from '@hookline/protocol';
 import { WebSocket } from 'ws';
-import { type BackoffOptions, reconnectDelay } from './backoff.js';
+import { type BackoffOptions, nodeRoundDelay } from './backoff.js';
 import { ClientSession } from './client-session.js';
 import type { ExchangeObserver, TunnelEvents, TunnelState } from './events.js';
 import type { HostHeaderMode } from './forward-headers.js';
 import { startLocalExchange } from './local-exchange.js';
+import { NO_RETRY, refusalOf } from './refusal.js';
 import { connectUrl, parseTarget } from './target.js';
 
 export interface TunnelOptions {
@@ -58,16 +58,6 @@ export interface TunnelOptions {
   /** Body taps for captures (request and response bytes of every exchange). */
   observer?: ExchangeObserver;
 }
-
-/** Codes after which retrying cannot succeed. */
-const NO_RETRY: ReadonlySet<ErrorCode> = new Set([
-  'E_UNAUTHORIZED',
-  'E_NAME_TAKEN',
-  'E_NAME_INVALID',
-  'E_VERSION',
-  'E_BAD_REQUEST',
-  'E_TOO_MANY_TUNNELS',
-]);
 
 /** ws client option: an all-zero mask makes ws skip masking (and copying) every frame. */
 function zeroMask(mask: Uint8Array): void {
@@ -194,10 +184,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     }, options.handshakeTimeoutMs ?? 10_000);
 
     socket.on('unexpected-response', (_req, res) => {
-      const header = res.headers['hookline-error'];
-      const code: ErrorCode = isErrorCode(header) ? header : 'E_RELAY_UNREACHABLE';
-      const raw = res.headers['hookline-error-message'];
-      const message = typeof raw === 'string' ? safeDecode(raw) : `relay answered HTTP ${res.statusCode}`;
+      const { code, message } = refusalOf(res);
       res.resume();
       this.#lastProblem = message;
       if (NO_RETRY.has(code)) this.#fatal = new HooklineError(code, message);
@@ -322,15 +309,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     }
     this.#attempt += 1;
     this.#relayIndex += 1;
-    // With several nodes, each goes straight on to the next; backoff applies per full round.
-    const nodes = this.#relays.length;
-    const round = (this.#attempt - 1) / nodes;
-    const delayMs =
-      nodes === 1
-        ? reconnectDelay(this.#attempt, reconnect || {})
-        : Number.isInteger(round) && round > 0
-          ? reconnectDelay(round, reconnect || {})
-          : 0;
+    const delayMs = nodeRoundDelay(this.#attempt, this.#relays.length, reconnect || {});
     this.#setState({ state: 'reconnecting', attempt: this.#attempt, delayMs, reason: this.#lastProblem });
     this.#retryTimer = setTimeout(() => this.#connect(), delayMs);
   }
@@ -342,14 +321,6 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     this.#emitError(error.code, error.message);
     this.#firstResult?.reject(error);
     this.#firstResult = null;
-  }
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
   }
 }
 
