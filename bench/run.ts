@@ -11,6 +11,7 @@ import { memoryOf, spawnClient, spawnRelay, spawnTs } from '@hookline/testing';
 import { load, median } from './load.js';
 import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
 import { benchQueue } from './queue.js';
+import { startBundledRelay } from './relay-service.js';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 1 : 3;
@@ -104,14 +105,16 @@ try {
   record(`${uploadMiB} MiB upload: client peak RSS`, 'MiB', null, upload.peakRss[1]! / MiB);
   record(`${uploadMiB} MiB upload throughput`, 'MiB/s', null, upload.bytesPerSecond / MiB);
 
-  // Idle tunnels on a fresh relay process: the one above carries the heap of the load it just served.
+  // Idle tunnels on a fresh relay as deployed (the bundled relay service, no tsx in
+  // memory): the relay above carries the heap of the load it just served.
   const idle = quick ? 200 : 1000;
-  const fresh = await spawnRelay({ options: { maxTunnelsPerToken: 10_000 } });
+  const fresh = await startBundledRelay();
   const tunnels: Tunnel[] = [];
   try {
     const before = memoryOf(fresh.pid).rss;
+    record('bundled relay RSS at start', 'MiB', null, before / MiB);
     for (let i = 0; i < idle; i++) {
-      tunnels.push(await connectTunnel({ relay: fresh.ready.url, target: origin.ready.port }));
+      tunnels.push(await connectTunnel({ relay: fresh.url, target: origin.ready.port }));
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
     const after = memoryOf(fresh.pid).rss;
