@@ -13,6 +13,8 @@ export interface FileConfig {
   secrets?: Record<string, string>;
   /** The generic HMAC scheme (header, algorithm, encoding, prefix, what is signed). */
   genericSignature?: GenericHmacConfig;
+  /** Offline queue, as `--queue`: `"serial"` or `"parallel:<n>"`. */
+  queue?: string;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -34,7 +36,7 @@ function readSignatureKeys(path: string, value: Record<string, unknown>, config:
   }
 }
 
-const KEYS = ['relay', 'token', 'name'] as const;
+const KEYS = ['relay', 'token', 'name', 'queue'] as const;
 
 function readConfigFile(path: string): FileConfig | null {
   let text: string;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -104,6 +104,19 @@ describe('hookline token, relay --data-dir, http --queue and queue (real process
     const again = await run(['name', 'release', 'shop', '--relay', url, '--token', token], dir);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/E_TUNNEL_NOT_FOUND/);
+  });
+
+  it('takes the queue setting from hookline.json too', async () => {
+    const data = join(dir, 'relay-data');
+    const { token } = JSON.parse((await run(['token', 'create', '--data-dir', data, '--json'], dir)).stdout);
+    const relay = start(['relay', '--port', '0', '--data-dir', data, '--auth', 'required']);
+    const url = (await relay.waitForLine('stdout', /listening on (http:\/\/\S+)/))[1] as string;
+    writeFileSync(join(dir, 'hookline.json'), JSON.stringify({ relay: url, token, name: 'cfg', queue: 'serial' }));
+    const http = start(['http', String(origin.port), '--no-tui']);
+    await http.waitForLine('stdout', /^Forwarding /);
+    await http.stop();
+    const queued = await send(`${url}/t/cfg/hook`, { method: 'POST', body: 'x' });
+    expect(queued.status).toBe(202);
   });
 
   it('refuses --queue without a token and name, in one clear line', async () => {

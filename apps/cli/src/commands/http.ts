@@ -87,7 +87,13 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   }
   const timeoutSeconds = flags.timeout === undefined ? 30 : Number(flags.timeout);
   if (!(timeoutSeconds > 0)) throw new UserError(`--timeout must be a positive number of seconds`);
-  const protection = tunnelProtection(flags, relayUrl === undefined ? undefined : token, name);
+  // `--queue` > HOOKLINE_QUEUE > "queue" in hookline.json.
+  const queue = flags.queue ?? (io.env.HOOKLINE_QUEUE || file.queue);
+  const protection = tunnelProtection(
+    queue === undefined ? flags : { ...flags, queue },
+    relayUrl === undefined ? undefined : token,
+    name,
+  );
   const signatures = resolveSignatureConfig(flags.secret, io.env, file);
 
   const { Tunnel, parseTarget, connectUrl } = await import('@hookline/client');
