@@ -1,19 +1,9 @@
+import type { RelayServiceInput } from '@hookline/relay';
 import { UserError } from '../user-error.js';
 import type { CliIo } from './io.js';
 
-export interface RelayFlags {
-  port?: string;
-  host?: string;
-  domain?: string;
-  publicUrl?: string;
-  auth?: string;
-  dataDir?: string;
-  redis?: string;
-  nodeUrl?: string;
-  clusterSecret?: string;
-  nameTtlDays?: string;
-  trustProxy?: boolean;
-}
+/** The relay's shared service settings as flags; `--trust-proxy` is a switch here. */
+export type RelayFlags = Omit<RelayServiceInput, 'trustProxy' | 'maxBodyBytes'> & { trustProxy?: boolean };
 
 /** `hookline relay`: run a relay in the foreground until SIGINT/SIGTERM. */
 export async function runRelay(flags: RelayFlags, io: CliIo): Promise<number> {

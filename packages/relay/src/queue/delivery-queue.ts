@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HooklineError, type RequestHead } from '@hookline/protocol';
 import { AppendLog, type RecordRef } from '../store/append-log.js';
-import { expireIfOld, recordAttempt, releaseAttempt, resetForRetry } from './entry-state.js';
+import { expireIfOld, newEntry, recordAttempt, releaseAttempt, resetForRetry } from './entry-state.js';
 import type { QueueLimits } from './queue-limits.js';
 import type { QueueStore } from './queue-store.js';
 
@@ -197,20 +197,10 @@ export class DeliveryQueue implements QueueStore {
   }
 
   #index(record: Extract<QueueRecord, { op: 'enqueue' }>, ref: RecordRef, bodySize: number): QueueEntry {
-    const entry: QueueEntry = {
-      id: record.id,
-      seq: record.seq,
-      receivedAt: record.receivedAt,
-      head: record.head,
-      bodySize,
-      state: 'pending',
-      attempts: 0,
-      nextAttemptAt: 0,
-      lastStatus: null,
-      lastError: null,
+    const entry = newEntry(
+      { id: record.id, seq: record.seq, receivedAt: record.receivedAt, head: record.head, bodySize },
       ref,
-      stateRef: null,
-    };
+    );
     this.#entries.set(entry.id, entry);
     this.#bytes += bodySize;
     this.#seq = Math.max(this.#seq, record.seq);

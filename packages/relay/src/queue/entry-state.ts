@@ -6,6 +6,23 @@ import { type QueueLimits, retryDelay } from './queue-limits.js';
  * updates of an entry; each store only persists what they decided.
  */
 
+/** A freshly stored entry: pending, due now, no attempts yet. */
+export function newEntry(
+  fields: Pick<QueueEntry, 'id' | 'seq' | 'receivedAt' | 'head' | 'bodySize'>,
+  ref: QueueEntry['ref'] = { offset: 0, length: 0 },
+): QueueEntry {
+  return {
+    ...fields,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: 0,
+    lastStatus: null,
+    lastError: null,
+    ref,
+    stateRef: null,
+  };
+}
+
 /** Count one finished attempt: `acked` (2xx: remove it), else retry later or fail for good. */
 export function recordAttempt(
   entry: QueueEntry,
