@@ -110,6 +110,9 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   });
 
   if (cluster) cluster.onQueued = (name) => void queues.refresh(name).catch(() => {});
+  // Pub/sub notices are lost while Redis restarts: every node also catches up every few seconds.
+  const queueResync = cluster ? setInterval(() => void queues.refreshAll(), 5_000) : undefined;
+  queueResync?.unref();
   const findTunnel = createTunnelFinder({ options, sessions, reservations, queues });
   let inFlight = 0;
   const { observer } = options;
@@ -262,6 +265,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     async close({ graceMs = 0 } = {}) {
       clearInterval(heartbeat);
       clearInterval(nameSweep);
+      clearInterval(queueResync);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = Date.now() + graceMs;

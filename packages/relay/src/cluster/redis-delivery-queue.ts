@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HooklineError, type RequestHead } from '@hookline/protocol';
 import type { Redis } from 'ioredis';
 import type { AttemptResult, QueueEntry } from '../queue/delivery-queue.js';
-import { expireIfOld, recordAttempt, releaseAttempt, resetForRetry } from '../queue/entry-state.js';
+import { expireIfOld, newEntry, recordAttempt, releaseAttempt, resetForRetry } from '../queue/entry-state.js';
 import type { QueueLimits } from '../queue/queue-limits.js';
 import type { QueueStore } from '../queue/queue-store.js';
 
@@ -14,7 +14,6 @@ interface StoredState {
 }
 
 const GROUP = 'delivery';
-const NO_REF = { offset: 0, length: 0 };
 
 /** Stream ids (`<ms>-<n>`) compare by time, then sequence. */
 function streamOrder(id: string): number {
@@ -46,6 +45,7 @@ export class RedisDeliveryQueue implements QueueStore {
   readonly #bytesKey: string;
   readonly #announce: () => Promise<void>;
   #index = new Map<string, QueueEntry>();
+  #syncs: Promise<void> = Promise.resolve();
   /** Delivery id → stream id. */
   readonly #streamIds = new Map<string, string>();
 
@@ -93,7 +93,15 @@ export class RedisDeliveryQueue implements QueueStore {
    * flight here. With `claim` (the node holding the tunnel), take every entry for
    * this node's consumer first: new ones, and a dead holder's pending ones.
    */
-  async sync(options: { claim?: boolean } = {}): Promise<void> {
+  sync(options: { claim?: boolean } = {}): Promise<void> {
+    // One at a time: an older read finishing last would put back a stale index
+    // (and lose an entry another node just added until the next notice).
+    const run = this.#syncs.then(() => this.#sync(options));
+    this.#syncs = run.catch(() => {});
+    return run;
+  }
+
+  async #sync(options: { claim?: boolean }): Promise<void> {
     if (options.claim) {
       await this.#redis.xautoclaim(this.#stream, GROUP, this.#consumer, 0, '0-0', 'COUNT', 10_000);
       await this.#redis.xreadgroup('GROUP', GROUP, this.#consumer, 'COUNT', 10_000, 'STREAMS', this.#stream, '>');
@@ -108,20 +116,15 @@ export class RedisDeliveryQueue implements QueueStore {
       const id = fields.id as string;
       const previous = this.#index.get(id);
       const stored = states[id] ? (JSON.parse(states[id]) as StoredState) : null;
-      const entry: QueueEntry = previous ?? {
-        id,
-        seq: streamOrder(streamId),
-        receivedAt: Number(fields.receivedAt),
-        head: JSON.parse(fields.head as string) as RequestHead,
-        bodySize: Number(fields.bodySize),
-        state: 'pending',
-        attempts: 0,
-        nextAttemptAt: 0,
-        lastStatus: null,
-        lastError: null,
-        ref: NO_REF,
-        stateRef: null,
-      };
+      const entry =
+        previous ??
+        newEntry({
+          id,
+          seq: streamOrder(streamId),
+          receivedAt: Number(fields.receivedAt),
+          head: JSON.parse(fields.head as string) as RequestHead,
+          bodySize: Number(fields.bodySize),
+        });
       if (stored && entry.state !== 'inflight') {
         entry.attempts = stored.attempts;
         entry.lastStatus = stored.status;
@@ -164,20 +167,9 @@ export class RedisDeliveryQueue implements QueueStore {
     )) as string;
     await this.#redis.incrby(this.#bytesKey, body.length);
     // A sync may have indexed it already, between the XADD and here: keep that object.
-    const entry: QueueEntry = this.#index.get(id) ?? {
-      id,
-      seq: streamOrder(streamId),
-      receivedAt: head.receivedAt,
-      head,
-      bodySize: body.length,
-      state: 'pending',
-      attempts: 0,
-      nextAttemptAt: 0,
-      lastStatus: null,
-      lastError: null,
-      ref: NO_REF,
-      stateRef: null,
-    };
+    const entry =
+      this.#index.get(id) ??
+      newEntry({ id, seq: streamOrder(streamId), receivedAt: head.receivedAt, head, bodySize: body.length });
     this.#streamIds.set(id, streamId);
     // Keep the index in stream order even when two enqueues on this node finish out of order.
     const ordered: Array<[string, QueueEntry]> = [...this.#index, [id, entry]];

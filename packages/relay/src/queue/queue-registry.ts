@@ -86,6 +86,11 @@ export class QueueRegistry {
     return this.#open.get(name);
   }
 
+  /** Catch up every open queue (a backstop for change notices lost while Redis was away). */
+  async refreshAll(): Promise<void> {
+    for (const name of this.#open.keys()) await this.refresh(name).catch(() => {});
+  }
+
   /** After a change through the API: tell the other nodes (cluster), then deliver if held here. */
   async changed(name: string): Promise<void> {
     await this.#deps.shared?.changed(name);
