@@ -1,6 +1,7 @@
 /**
- * `node --import tsx bench/cpu-per-req.ts [connections]`: CPU time each process
- * (relay, client, origin) spends per tunnelled 1 KB POST, from /proc counters.
+ * `node --import tsx bench/cpu-per-req.ts [connections] [bodyBytes]`: CPU time each
+ * process (relay, client, origin) spends per tunnelled POST (1 KiB unless told), from
+ * /proc counters.
  * Unlike req/s it barely depends on what else the machine is doing, so it is the
  * figure to compare before and after a hot-path change. Set
  * HOOKLINE_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them.
@@ -23,7 +24,7 @@ const relay = await spawnRelay({
 });
 const client = await spawnClient({ relay: relay.ready.url, target: origin.ready.port, name: 'cpu' });
 try {
-  const body = Buffer.alloc(1024, 'x');
+  const body = Buffer.alloc(Number(process.argv[3] ?? 1024), 'x');
   const url = `http://127.0.0.1:${relay.ready.port}/t/cpu/hook`;
   await autocannon({ url, method: 'POST', body, connections, duration: 2 }); // warm-up
   const pids = [relay.pid, client.pid, origin.pid];
@@ -31,7 +32,7 @@ try {
   const result = await autocannon({ url, method: 'POST', body, connections, duration: 5 });
   const after = pids.map(cpuMs);
   const perRequest = (i: number) => ((((after[i] ?? 0) - (before[i] ?? 0)) * 1000) / result.requests.total).toFixed(1);
-  console.log(`c=${connections}: ${result.requests.average} req/s, ${result.errors} errors, ${result.non2xx} non-2xx`);
+  console.log(`c=${connections}, ${body.length} B: ${result.requests.average} req/s, ${(result.requests.average * body.length / 2 ** 20).toFixed(0)} MiB/s, ${result.errors} errors, ${result.non2xx} non-2xx`);
   console.log(`CPU per request: relay ${perRequest(0)} µs, client ${perRequest(1)} µs, origin ${perRequest(2)} µs`);
 } finally {
   await client.stop();

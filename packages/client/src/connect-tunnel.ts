@@ -13,6 +13,7 @@ import {
   PROTOCOL_VERSION,
   type Ready,
 } from '@hookline/protocol';
+import { Pool } from 'undici';
 import { WebSocket } from 'ws';
 import { type BackoffOptions, nodeRoundDelay } from './backoff.js';
 import { ClientSession } from './client-session.js';
@@ -73,6 +74,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   readonly #options: TunnelOptions;
   readonly #clientId = randomBytes(16).toString('base64url');
   readonly #agent: HttpAgent;
+  readonly #pool: Pool;
   #state: TunnelState = { state: 'connecting' };
   #ready: Ready | null = null;
   #socket: WebSocket | null = null;
@@ -96,7 +98,14 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     this.#options = options;
     this.target = parseTarget(options.target);
     const AgentClass = this.target.protocol === 'https:' ? HttpsAgent : HttpAgent;
-    this.#agent = new AgentClass({ keepAlive: true, maxSockets: options.maxLocalSockets ?? 256, maxFreeSockets: 64 });
+    const maxSockets = options.maxLocalSockets ?? 256;
+    // Upgrades (WebSockets) only: plain requests go through the undici pool below.
+    this.#agent = new AgentClass({ keepAlive: true, maxSockets, maxFreeSockets: 8 });
+    this.#pool = new Pool(this.target.origin, {
+      connections: maxSockets,
+      // Local dev servers commonly use self-signed certificates.
+      connect: { rejectUnauthorized: false },
+    });
     this.#relays = typeof options.relay === 'string' ? [options.relay] : [...options.relay];
     if (this.#relays.length === 0) throw new HooklineError('E_BAD_REQUEST', 'no relay URL given');
     for (const relay of this.#relays) connectUrl(relay, {}); // validate early: a bad relay URL is a usage error
@@ -148,10 +157,15 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
       await closed;
       clearTimeout(timeout);
     }
-    this.#agent.destroy();
+    this.#releaseLocalSockets();
     this.#setState({ state: 'closed' });
     this.#firstResult?.reject(new HooklineError('E_TUNNEL_CLOSED', 'the tunnel was closed before it came online'));
     this.#firstResult = null;
+  }
+
+  #releaseLocalSockets(): void {
+    this.#agent.destroy();
+    this.#pool.destroy().catch(() => {});
   }
 
   #setState(state: TunnelState): void {
@@ -259,24 +273,27 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     const id = String(++this.#exchangeSeq);
     const session = this.#session;
     this.emit('request', { id, head, startedAt: Date.now() });
-    return startLocalExchange({
-      id,
-      stream,
-      head,
-      writer,
-      target: this.target,
-      agent: this.#agent,
-      hostHeader: this.#options.hostHeader ?? 'passthrough',
-      timeoutMs: this.#options.localTimeoutMs ?? 30_000,
-      window: this.#ready?.window ?? DEFAULT_STREAM_WINDOW,
-      observer: this.#options.observer,
-      onResponse: (event) => this.emit('response', event),
-      onDone: (event) => {
-        session?.release(stream);
-        if (event.error) this.#emitError(event.error.code, event.error.message, id);
-        this.emit('exchange', event);
+    const transport = { dispatcher: this.#pool, upgradeAgent: this.#agent };
+    return startLocalExchange(
+      {
+        id,
+        stream,
+        head,
+        writer,
+        target: this.target,
+        hostHeader: this.#options.hostHeader ?? 'passthrough',
+        timeoutMs: this.#options.localTimeoutMs ?? 30_000,
+        window: this.#ready?.window ?? DEFAULT_STREAM_WINDOW,
+        observer: this.#options.observer,
+        onResponse: (event) => this.emit('response', event),
+        onDone: (event) => {
+          session?.release(stream);
+          if (event.error) this.#emitError(event.error.code, event.error.message, id);
+          this.emit('exchange', event);
+        },
       },
-    });
+      transport,
+    );
   }
 
   /** No ping or message from the relay for 2.5 heartbeats: the link is dead. */
@@ -316,7 +333,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
 
   #fail(error: HooklineError): void {
     this.#closed = true;
-    this.#agent.destroy();
+    this.#releaseLocalSockets();
     this.#setState({ state: 'failed', code: error.code, message: error.message });
     this.#emitError(error.code, error.message);
     this.#firstResult?.reject(error);

@@ -1,10 +1,19 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { DEFAULT_STREAM_WINDOW, MAX_CHUNK_SIZE } from './constants.js';
 import type { FrameWriter } from './frame-writer.js';
 import { FrameType } from './frames.js';
 
+/**
+ * What a pump can throttle. A Readable is wired up by the pump itself; any other
+ * source (an HTTP client's body callbacks) feeds the pump with `push` and `end`.
+ */
+export interface PumpSource {
+  pause(): unknown;
+  resume(): unknown;
+}
+
 export interface BodyPumpOptions {
-  source: Readable;
+  source: Readable | PumpSource;
   writer: FrameWriter;
   stream: number;
   /** REQUEST_* on the relay side, RESPONSE_* on the client side. */
@@ -18,12 +27,13 @@ export interface BodyPumpOptions {
 }
 
 /**
- * Moves a readable body onto the tunnel as ≤ 64 KiB frames without ever holding
- * more than one source chunk: it pauses the source when the stream's credit runs
+ * Moves a body onto the tunnel as ≤ 64 KiB frames without ever holding more
+ * than one source chunk: it pauses the source when the stream's credit runs
  * out (flow control) or the WebSocket is congested, and resumes on WINDOW/drain.
  */
 export class BodyPump {
-  readonly #source: Readable;
+  readonly #source: PumpSource;
+  readonly #readable: Readable | null;
   readonly #writer: FrameWriter;
   readonly #stream: number;
   readonly #bodyType: typeof FrameType.REQUEST_BODY | typeof FrameType.RESPONSE_BODY;
@@ -34,6 +44,7 @@ export class BodyPump {
   #ended = false;
   #stopped = false;
   #waitingDrain = false;
+  #sourcePaused = false;
   /** Bytes sent so far, for logs and captures. */
   bytes = 0;
 
@@ -46,10 +57,18 @@ export class BodyPump {
     this.#endType = request ? FrameType.REQUEST_END : FrameType.RESPONSE_END;
     this.#credit = options.window ?? DEFAULT_STREAM_WINDOW;
     this.#onEnd = options.onEnd;
+    const readable = options.source instanceof Readable ? options.source : null;
+    this.#readable = readable;
+    if (!readable) return;
     const onError = options.onError;
-    this.#source.on('data', this.#onData);
-    this.#source.once('end', this.#onSourceEnd);
-    if (onError) this.#source.once('error', (error) => this.#stopped || onError(error));
+    readable.on('data', this.push);
+    readable.once('end', this.end);
+    if (onError) readable.once('error', (error) => this.#stopped || onError(error));
+  }
+
+  /** True while the pump has asked its source to pause. */
+  get paused(): boolean {
+    return this.#sourcePaused;
   }
 
   /** Add credit from a WINDOW frame. */
@@ -64,17 +83,19 @@ export class BodyPump {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#held = null;
-    this.#source.off('data', this.#onData);
-    this.#source.off('end', this.#onSourceEnd);
+    this.#readable?.off('data', this.push);
+    this.#readable?.off('end', this.end);
   }
 
-  readonly #onData = (chunk: Buffer): void => {
+  /** One chunk of the body (wired to 'data' for a Readable source). */
+  readonly push = (chunk: Buffer): void => {
     if (this.#stopped) return;
     this.#held = this.#held ? Buffer.concat([this.#held, chunk]) : chunk;
     this.#drive();
   };
 
-  readonly #onSourceEnd = (): void => {
+  /** The body is complete (wired to 'end' for a Readable source). */
+  readonly end = (): void => {
     this.#ended = true;
     this.#drive();
   };
@@ -89,7 +110,7 @@ export class BodyPump {
       this.#writer.writeBody(this.#bodyType, this.#stream, piece);
     }
     if (this.#held) {
-      this.#source.pause();
+      this.#pauseSource();
       return;
     }
     if (this.#ended) {
@@ -97,7 +118,7 @@ export class BodyPump {
       return;
     }
     if (this.#writer.congested) {
-      this.#source.pause();
+      this.#pauseSource();
       if (!this.#waitingDrain) {
         this.#waitingDrain = true;
         this.#writer.onDrain(() => {
@@ -107,7 +128,17 @@ export class BodyPump {
       }
       return;
     }
-    if (this.#source.isPaused()) this.#source.resume();
+    // A Readable may have been paused by its owner too (e.g. after an upgrade).
+    if (this.#readable ? this.#readable.isPaused() : this.#sourcePaused) {
+      this.#sourcePaused = false;
+      this.#source.resume();
+    }
+  }
+
+  #pauseSource(): void {
+    if (this.#sourcePaused && !this.#readable) return;
+    this.#sourcePaused = true;
+    this.#source.pause();
   }
 
   #finish(): void {

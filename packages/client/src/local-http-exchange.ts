@@ -1,0 +1,169 @@
+import { PassThrough } from 'node:stream';
+import { BodyPump, BodySink, stripHopByHop } from '@hookline/protocol';
+import type { Dispatcher } from 'undici';
+import {
+  type ClientStream,
+  describeLocalError,
+  ExchangeLifecycle,
+  type LocalExchangeInit,
+} from './exchange-lifecycle.js';
+import { forwardedRequestHeaders } from './forward-headers.js';
+
+/**
+ * Headers undici refuses or manages itself. The relay strips hop-by-hop headers
+ * already; `expect` is left for the relay's server to answer (100-continue).
+ */
+const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect']);
+
+function requestHeaders(init: LocalExchangeInit): string[] {
+  const all = forwardedRequestHeaders(init.head, init.target, init.hostHeader);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < all.length; i += 2) {
+    const name = all[i] as string;
+    if (!NOT_FORWARDED.has(name.toLowerCase())) out.push(name, all[i + 1] as string);
+  }
+  return out;
+}
+
+function latin1(raw: Buffer[]): string[] {
+  const out = new Array<string>(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = (raw[i] as Buffer).toString('latin1');
+  return out;
+}
+
+/**
+ * One plain HTTP exchange, sent to the local server with undici's dispatcher
+ * (callbacks, no streams on the response side; measured ~15 µs less CPU per
+ * request than node:http here). A body that arrives whole in the same tunnel
+ * message as its head (most webhooks) goes out as one buffer; a longer one
+ * streams through a PassThrough with flow control.
+ */
+export function startHttpExchange(init: LocalExchangeInit, dispatcher: Dispatcher): ClientStream {
+  const { head, writer, stream, target } = init;
+  let pump: BodyPump | null = null;
+  let sink: BodySink | null = null;
+  let body: PassThrough | null = null;
+  /** Body chunks received before the request was dispatched; null once dispatched. */
+  let early: Buffer[] | null = head.hasBody ? [] : null;
+  let earlyBytes = 0;
+  let earlyEnded = false;
+  let abortRequest: ((error: Error) => void) | null = null;
+  let resumeResponse: (() => void) | null = null;
+
+  const life = new ExchangeLifecycle(init, {
+    bytes: () => ({ request: sink?.bytes ?? earlyBytes, response: pump?.bytes ?? 0 }),
+    release: () => {
+      pump?.stop();
+      sink?.close();
+    },
+    abort: () => {
+      early = null;
+      body?.destroy();
+      abortRequest?.(new Error('exchange ended'));
+    },
+  });
+
+  const responseSource = {
+    pause() {}, // onData's return value pauses undici's parser
+    resume() {
+      resumeResponse?.();
+    },
+  };
+
+  const handler: Dispatcher.DispatchHandler = {
+    onConnect(abort) {
+      abortRequest = abort;
+      if (life.done) abort(new Error('exchange ended'));
+    },
+    onHeaders(status, rawHeaders, resume, statusText) {
+      if (status < 200) return true; // 100 Continue, 103 Early Hints: not the response
+      if (life.done) return false;
+      resumeResponse = resume;
+      life.respond(status, statusText, stripHopByHop(latin1(rawHeaders)));
+      pump = new BodyPump({
+        source: responseSource,
+        writer,
+        stream,
+        direction: 'response',
+        window: init.window,
+        onEnd: () => life.finish(null),
+      });
+      return !pump.paused;
+    },
+    onData(chunk) {
+      if (!pump || life.done) return false;
+      init.observer?.responseBody?.(init.id, chunk);
+      pump.push(chunk);
+      return !pump.paused;
+    },
+    onComplete() {
+      pump?.end();
+    },
+    onError(error: NodeJS.ErrnoException) {
+      if (life.done) return;
+      if (pump) return life.fail('E_LOCAL_ERROR', `${target.host} broke off its response`);
+      const problem = describeLocalError(error, target);
+      life.fail(problem.code, problem.message);
+    },
+  };
+
+  const dispatch = (requestBody: Buffer | PassThrough | null): void => {
+    try {
+      dispatcher.dispatch(
+        {
+          method: head.method,
+          path: head.target,
+          headers: requestHeaders(init),
+          body: requestBody,
+          // The lifecycle's own timer answers 504; a streaming response may idle for long.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        handler,
+      );
+    } catch (error) {
+      life.fail('E_LOCAL_ERROR', `cannot send this request to ${target.host}: ${(error as Error).message}`);
+    }
+  };
+
+  /** After the message that carried the head: send what has arrived, as one buffer or a stream. */
+  const dispatchWithBody = (): void => {
+    const chunks = early;
+    if (chunks === null || life.done) return;
+    early = null;
+    if (earlyEnded) {
+      dispatch(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, earlyBytes));
+      return;
+    }
+    body = new PassThrough();
+    body.on('error', () => {}); // undici reports the failure through onError
+    sink = new BodySink({ destination: body, writer, stream, window: init.window });
+    for (const chunk of chunks) sink.push(chunk);
+    dispatch(body);
+  };
+
+  if (early === null) dispatch(null);
+  else queueMicrotask(dispatchWithBody);
+
+  return {
+    onRequestBody(chunk) {
+      init.observer?.requestBody?.(init.id, chunk);
+      if (early) {
+        early.push(chunk);
+        earlyBytes += chunk.length;
+      } else {
+        sink?.push(chunk);
+      }
+    },
+    onRequestEnd() {
+      if (early) earlyEnded = true;
+      else sink?.end();
+    },
+    onWindow(credit) {
+      pump?.grant(credit);
+    },
+    onReset(code, message) {
+      life.reset(code, message);
+    },
+  };
+}
