@@ -29,11 +29,29 @@ try {
   await autocannon({ url, method: 'POST', body, connections, duration: 2 }); // warm-up
   const pids = [relay.pid, client.pid, origin.pid];
   const before = pids.map(cpuMs);
+  const ownBefore = process.cpuUsage();
   const result = await autocannon({ url, method: 'POST', body, connections, duration: 5 });
   const after = pids.map(cpuMs);
+  const own = process.cpuUsage(ownBefore);
+  const loadGenerator = ((own.user + own.system) / result.requests.total).toFixed(1);
   const perRequest = (i: number) => ((((after[i] ?? 0) - (before[i] ?? 0)) * 1000) / result.requests.total).toFixed(1);
-  console.log(`c=${connections}, ${body.length} B: ${result.requests.average} req/s, ${(result.requests.average * body.length / 2 ** 20).toFixed(0)} MiB/s, ${result.errors} errors, ${result.non2xx} non-2xx`);
-  console.log(`CPU per request: relay ${perRequest(0)} µs, client ${perRequest(1)} µs, origin ${perRequest(2)} µs`);
+  console.log(
+    `c=${connections}, ${body.length} B: ${result.requests.average} req/s, ${((result.requests.average * body.length) / 2 ** 20).toFixed(0)} MiB/s, ${result.errors} errors, ${result.non2xx} non-2xx`,
+  );
+  console.log(
+    `CPU per request: relay ${perRequest(0)} µs, client ${perRequest(1)} µs, origin ${perRequest(2)} µs, load generator ${loadGenerator} µs`,
+  );
+  // The same load straight at the origin: what the baseline itself costs.
+  const direct = `http://127.0.0.1:${origin.ready.port}/hook`;
+  await autocannon({ url: direct, method: 'POST', body, connections, duration: 2 });
+  const originBefore = cpuMs(origin.pid);
+  const ownDirect = process.cpuUsage();
+  const baseline = await autocannon({ url: direct, method: 'POST', body, connections, duration: 5 });
+  const originMs = cpuMs(origin.pid) - originBefore;
+  const ownUsed = process.cpuUsage(ownDirect);
+  console.log(
+    `direct: ${baseline.requests.average} req/s; CPU per request: origin ${((originMs * 1000) / baseline.requests.total).toFixed(1)} µs, load generator ${((ownUsed.user + ownUsed.system) / baseline.requests.total).toFixed(1)} µs`,
+  );
 } finally {
   await client.stop();
   await relay.stop();

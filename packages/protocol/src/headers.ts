@@ -38,16 +38,19 @@ export function stripHopByHop(raw: readonly string[], keepUpgrade = false): stri
   return out;
 }
 
-function connectionTokens(raw: readonly string[]): Set<string> {
-  const tokens = new Set<string>();
+const NO_TOKENS: ReadonlySet<string> = new Set();
+
+function connectionTokens(raw: readonly string[]): ReadonlySet<string> {
+  let tokens: Set<string> | null = null;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     if ((raw[i] as string).toLowerCase() !== 'connection') continue;
+    tokens ??= new Set<string>();
     for (const token of (raw[i + 1] as string).split(',')) {
       const t = token.trim().toLowerCase();
       if (t && t !== 'upgrade') tokens.add(t);
     }
   }
-  return tokens;
+  return tokens ?? NO_TOKENS;
 }
 
 /** First value of a header in a flat raw list, case-insensitive. */

@@ -74,9 +74,10 @@ export function forwardHttpExchange(
         const headers = stripHopByHop(response.headers);
         if (response.statusText === undefined) res.writeHead(response.status, headers);
         else res.writeHead(response.status, response.statusText, headers);
-        // Usually the body and end arrive in the same batch and leave with the head
-        // in one write; a streaming response (SSE) must not wait for its first byte.
-        setImmediate(() => {
+        // Usually the body and end arrive in the same tunnel message and leave with
+        // the head in one write (the microtask runs after the whole message); a
+        // streaming response (SSE) must not wait for its first byte.
+        queueMicrotask(() => {
           if (!res.writableEnded && !res.destroyed) res.flushHeaders();
         });
       } catch (error) {
