@@ -14,6 +14,8 @@ export interface LoadOptions {
   connections: number;
   durationSeconds: number;
   body: Buffer;
+  /** @default content-type: application/json */
+  headers?: Record<string, string>;
 }
 
 /** Drive POSTs at `url` with autocannon (a Node library: nothing to download). */
@@ -24,7 +26,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.durationSeconds,
     body: options.body,
-    headers: { 'content-type': 'application/json' },
+    headers: options.headers ?? { 'content-type': 'application/json' },
   });
   return {
     requestsPerSecond: result.requests.average,

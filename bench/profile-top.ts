@@ -25,7 +25,9 @@ const selfSamples = new Map<string, number>();
 for (const id of profile.samples) {
   const frame = byId.get(id)?.callFrame;
   if (!frame) continue;
-  const where = frame.url ? `${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(packages|apps)\//, '')}:${frame.lineNumber + 1}` : '';
+  const where = frame.url
+    ? `${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(packages|apps)\//, '')}:${frame.lineNumber + 1}`
+    : '';
   const key = `${frame.functionName || '(anonymous)'} ${where}`.trim();
   selfSamples.set(key, (selfSamples.get(key) ?? 0) + 1);
 }

@@ -12,6 +12,7 @@ import { load, median } from './load.js';
 import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
 import { benchQueue } from './queue.js';
 import { startBundledRelay } from './relay-service.js';
+import { signedHeaders } from './webhook-signature.js';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 1 : 3;
@@ -48,6 +49,9 @@ const relay = await spawnRelay({
   },
 });
 const client = await spawnClient({ relay: relay.ready.url, target: origin.ready.port, name: 'bench' });
+// A second origin that does what real receivers do (framework, HMAC check, JSON.parse).
+const receiver = await spawnTs<{ port: number }>(here('./webhook-origin.ts'), []);
+const receiverClient = await spawnClient({ relay: relay.ready.url, target: receiver.ready.port, name: 'receiver' });
 const direct = `http://127.0.0.1:${origin.ready.port}/hook`;
 const tunnel = `http://127.0.0.1:${relay.ready.port}/t/bench/hook`;
 const oneKb = Buffer.from(JSON.stringify({ id: 'evt_1', data: 'x'.repeat(1000) }).slice(0, 1024));
@@ -76,6 +80,22 @@ try {
     record(`1 KB POST c=${connections}`, 'req/s', median(d), median(t));
     if (connections === 32) record('1 KB POST c=32 p99', 'ms', median(p99d), median(p99t));
   }
+
+  const webhook = { direct: [] as number[], tunnel: [] as number[] };
+  const receiverUrls = [
+    `http://127.0.0.1:${receiver.ready.port}/hook`,
+    `http://127.0.0.1:${relay.ready.port}/t/receiver/hook`,
+  ] as const;
+  const headers = signedHeaders(oneKb);
+  for (const url of receiverUrls) await load({ url, connections: 32, durationSeconds: 1, body: oneKb, headers });
+  for (let i = 0; i < runs; i++) {
+    for (const [index, url] of receiverUrls.entries()) {
+      const result = await load({ url, connections: 32, durationSeconds: seconds, body: oneKb, headers });
+      if (result.errors || result.non2xx) console.log(`  (${result.errors} errors, ${result.non2xx} non-2xx)`);
+      (index === 0 ? webhook.direct : webhook.tunnel).push(result.requestsPerSecond);
+    }
+  }
+  record('1 KB signed webhook c=32 (hono)', 'req/s', median(webhook.direct), median(webhook.tunnel));
 
   const latency = { direct: [] as number[], tunnel: [] as number[] };
   for (let i = 0; i < runs; i++) {
@@ -137,8 +157,10 @@ try {
   record('hookline --version cold start', 'ms', median(starts.map(([n]) => n)), median(starts.map(([, h]) => h)));
 } finally {
   await client.stop();
+  await receiverClient.stop();
   await relay.stop();
   await origin.stop();
+  await receiver.stop();
 }
 
 // The offline queue: enqueue with fsync, and drain on reconnect (no direct baseline).
