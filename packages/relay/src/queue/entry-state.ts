@@ -6,13 +6,20 @@ import { type QueueLimits, retryDelay } from './queue-limits.js';
  * updates of an entry; each store only persists what they decided.
  */
 
-/** A freshly stored entry: pending, due now, no attempts yet. */
+/**
+ * A freshly stored entry: pending, due now, no attempts yet. Every field is
+ * written out (no spread) so all entries share one object shape.
+ */
 export function newEntry(
   fields: Pick<QueueEntry, 'id' | 'seq' | 'receivedAt' | 'head' | 'bodySize'>,
   ref: QueueEntry['ref'] = { offset: 0, length: 0 },
 ): QueueEntry {
   return {
-    ...fields,
+    id: fields.id,
+    seq: fields.seq,
+    receivedAt: fields.receivedAt,
+    head: fields.head,
+    bodySize: fields.bodySize,
     state: 'pending',
     attempts: 0,
     nextAttemptAt: 0,

@@ -62,10 +62,13 @@ export class QueueDispatcher {
     const serial = this.#deps.mode() === 'serial';
     let slots = concurrencyOf(this.#deps.mode());
     let nextDue = Number.POSITIVE_INFINITY;
-    for (const entry of queue.entries()) {
+    // One snapshot per kick: kicks run per enqueue and per delivery, so with a
+    // backlog of n every extra pass over it makes draining O(n²) slower.
+    const entries = queue.entries();
+    for (const entry of entries) {
       if (entry.state === 'inflight') slots -= 1;
     }
-    for (const entry of queue.entries()) {
+    for (const entry of entries) {
       if (slots <= 0) break;
       if (entry.state === 'failed') continue;
       // Nothing overtakes an entry in flight, or one still being written to disk, in serial mode.
@@ -85,13 +88,12 @@ export class QueueDispatcher {
       this.#timer = setTimeout(() => this.kick(), Math.max(0, nextDue - now));
       this.#timer.unref();
     }
-    this.#reportStatus(session);
+    this.#reportStatus(session, entries);
   }
 
   /** Tell the client how many webhooks wait or failed (its inspector shows it), when that changed. */
-  #reportStatus(session: TunnelSession): void {
+  #reportStatus(session: TunnelSession, entries: readonly QueueEntry[]): void {
     let failed = 0;
-    const entries = this.#deps.queue.entries();
     for (const entry of entries) if (entry.state === 'failed') failed += 1;
     const status = { pending: entries.length - failed, failed };
     const text = `${status.pending}/${status.failed}`;
