@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { BodyPump, BodySink, stripHopByHop } from '@hookline/protocol';
 import type { Dispatcher } from 'undici';
@@ -23,6 +24,31 @@ function requestHeaders(init: LocalExchangeInit): string[] {
     if (!NOT_FORWARDED.has(name.toLowerCase())) out.push(name, all[i + 1] as string);
   }
   return out;
+}
+
+/** What an HTTP reason phrase may hold (Node refuses anything else in the status line). */
+const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * undici decodes the reason phrase as UTF-8, node:http (and the wire) as Latin-1:
+ * turn it back into the bytes that came, or drop it when that cannot be done.
+ */
+function reasonPhrase(text: string): string {
+  if (REASON_PHRASE.test(text)) return text;
+  if (text.includes('\ufffd')) return '';
+  const bytes = Buffer.from(text, 'utf8').toString('latin1');
+  return REASON_PHRASE.test(bytes) ? bytes : '';
+}
+
+/**
+ * TLS server name for an https target: its own hostname (an IP address cannot be
+ * one). Fixed per tunnel, or undici would take it from each request's Host header
+ * and reconnect whenever callers use the tunnel's other public URL.
+ */
+function serverName(target: URL): string | undefined {
+  if (target.protocol !== 'https:') return undefined;
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  return isIP(host) ? 'localhost' : host;
 }
 
 function latin1(raw: Buffer[]): string[] {
@@ -79,7 +105,7 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Dispatche
       if (status < 200) return true; // 100 Continue, 103 Early Hints: not the response
       if (life.done) return false;
       resumeResponse = resume;
-      life.respond(status, statusText, stripHopByHop(latin1(rawHeaders)));
+      life.respond(status, reasonPhrase(statusText), stripHopByHop(latin1(rawHeaders)));
       pump = new BodyPump({
         source: responseSource,
         writer,
@@ -102,27 +128,32 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Dispatche
     onError(error: NodeJS.ErrnoException) {
       if (life.done) return;
       if (pump) return life.fail('E_LOCAL_ERROR', `${target.host} broke off its response`);
+      if (error.code === 'UND_ERR_INVALID_ARG') {
+        // undici refused the request itself (e.g. two Host headers): the caller's fault, not the server's.
+        return life.fail('E_BAD_REQUEST', `hookline cannot forward this request: ${error.message}`);
+      }
       const problem = describeLocalError(error, target);
       life.fail(problem.code, problem.message);
     },
   };
 
   const dispatch = (requestBody: Buffer | PassThrough | null): void => {
+    const options: Dispatcher.DispatchOptions & { servername?: string | undefined } = {
+      method: head.method,
+      path: head.target,
+      headers: requestHeaders(init),
+      body: requestBody,
+      // undici's Request reads this (lib/core/request.js) though its types leave it out;
+      // the local-target test counts TLS handshakes to catch a change.
+      servername: serverName(target),
+      // The lifecycle's own timer answers 504; a streaming response may idle for long.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    };
     try {
-      dispatcher.dispatch(
-        {
-          method: head.method,
-          path: head.target,
-          headers: requestHeaders(init),
-          body: requestBody,
-          // The lifecycle's own timer answers 504; a streaming response may idle for long.
-          headersTimeout: 0,
-          bodyTimeout: 0,
-        },
-        handler,
-      );
+      dispatcher.dispatch(options, handler);
     } catch (error) {
-      life.fail('E_LOCAL_ERROR', `cannot send this request to ${target.host}: ${(error as Error).message}`);
+      life.fail('E_BAD_REQUEST', `hookline cannot forward this request: ${(error as Error).message}`);
     }
   };
 

@@ -1,15 +1,41 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createRelay, type Relay } from '@hookline/relay';
 import { type Origin, readBody, startOrigin } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import { connectTunnel, type Tunnel } from './connect-tunnel.js';
 import { call, sha256 } from './test-support/http-call.js';
+
+/** One raw HTTP/1.1 exchange on its own connection: the bytes of the whole response. */
+function rawCall(port: number, request: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks)));
+    socket.on('error', reject);
+  });
+}
+
+/** A local server that answers every request with these exact status-line reason bytes. */
+async function reasonPhraseServer(): Promise<TcpServer> {
+  const server = createTcpServer((socket) => {
+    socket.on('error', () => {});
+    socket.once('data', (chunk: Buffer) => {
+      const path = chunk.toString('latin1').split(' ')[1] ?? '/';
+      const reason = path === '/utf8' ? Buffer.from('Gut \u2713 Não', 'utf8') : Buffer.from([0x4e, 0xe3, 0x6f]);
+      socket.end(Buffer.concat([Buffer.from('HTTP/1.1 200 '), reason, Buffer.from('\r\nContent-Length: 2\r\n\r\nok')]));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
 
 /** How the client talks to local servers that are not plain and polite. */
 describe('local targets: HTTPS, Expect, early answers, informational responses', () => {
@@ -74,6 +100,86 @@ describe('local targets: HTTPS, Expect, early answers, informational responses',
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body.toString()).sha).toBe(sha256('hi'));
   });
+
+  it('answers 400 E_BAD_REQUEST, naming hookline, for a request that cannot be forwarded (two Host headers)', async () => {
+    const port = new URL(base).port;
+    const raw = await rawCall(
+      Number(port),
+      'GET /t/targets/dup HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\nConnection: close\r\n\r\n',
+    );
+    const text = raw.toString('latin1');
+    expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    expect(text.toLowerCase()).toContain('hookline-error: e_bad_request');
+    expect(text).toContain('hookline cannot forward this request');
+  });
+});
+
+describe('reason phrases the local server writes', () => {
+  let server: TcpServer;
+  let relay: Relay;
+  let tunnel: Tunnel;
+  let port: number;
+
+  beforeAll(async () => {
+    server = await reasonPhraseServer();
+    relay = createRelay();
+    port = (await relay.listen(0, '127.0.0.1')).port;
+    const target = (server.address() as AddressInfo).port;
+    tunnel = await connectTunnel({ relay: relay.url, target, name: 'reasons' });
+  });
+
+  afterAll(async () => {
+    await tunnel?.close();
+    await relay?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  const get = (path: string) => rawCall(port, `GET /t/reasons${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+
+  it('passes UTF-8 bytes in the reason phrase through byte-exact', async () => {
+    const raw = await get('/utf8');
+    const statusLine = raw.subarray(0, raw.indexOf('\r\n'));
+    expect(
+      statusLine.equals(Buffer.concat([Buffer.from('HTTP/1.1 200 '), Buffer.from('Gut \u2713 Não', 'utf8')])),
+    ).toBe(true);
+    expect(raw.toString('latin1').endsWith('\r\n\r\nok')).toBe(true);
+  });
+
+  it('still answers (without the phrase) when it is not valid UTF-8, and the relay keeps serving', async () => {
+    const raw = (await get('/latin1')).toString('latin1');
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+    expect(raw.endsWith('\r\n\r\nok')).toBe(true);
+    expect((await get('/utf8')).toString('latin1')).toMatch(/^HTTP\/1\.1 200 /);
+  });
+});
+
+describe('a WebSocket to the local target', () => {
+  it('is closed on the local side when the tunnel closes', async () => {
+    const local = await startOrigin((_req, res) => res.end());
+    const wss = new WebSocketServer({ server: local.server });
+    const closedLocally = new Promise<void>((resolve) =>
+      wss.on('connection', (socket) => socket.once('close', () => resolve())),
+    );
+    const relay = createRelay();
+    const port = (await relay.listen(0, '127.0.0.1')).port;
+    const tunnel = await connectTunnel({ relay: relay.url, target: local.port, name: 'sockets' });
+    try {
+      const caller = new WebSocket(`ws://127.0.0.1:${port}/t/sockets/live`);
+      caller.on('error', () => {});
+      await new Promise<void>((resolve, reject) => {
+        caller.once('open', () => resolve());
+        caller.once('error', reject);
+      });
+      await tunnel.close();
+      await closedLocally;
+      caller.terminate();
+    } finally {
+      await tunnel.close();
+      await relay.close();
+      wss.close();
+      await local.close();
+    }
+  });
 });
 
 describe('an HTTPS local target with a self-signed certificate', () => {
@@ -113,6 +219,23 @@ describe('an HTTPS local target with a self-signed certificate', () => {
     await relay?.close();
     await new Promise((resolve) => server?.close(resolve));
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps its TLS connection when callers use different Host headers (one server name per tunnel)', async () => {
+    let handshakes = 0;
+    const count = () => {
+      handshakes += 1;
+    };
+    server.on('secureConnection', count);
+    try {
+      for (let i = 0; i < 10; i++) {
+        const res = await call(`${base}/host/${i}`, { headers: { host: i % 2 ? 'a.example' : 'b.example' } });
+        expect(res.status).toBe(200);
+      }
+    } finally {
+      server.off('secureConnection', count);
+    }
+    expect(handshakes).toBeLessThanOrEqual(1);
   });
 
   it('forwards requests and bodies over TLS, certificate unchecked as for a dev server', async () => {

@@ -18,13 +18,18 @@ export function startUpgradeExchange(init: LocalExchangeInit, agent: Agent): Cli
   const { head, writer, stream, target } = init;
   let sink: BodySink | null = null;
   let pump: BodyPump | null = null;
+  /** After the upgrade, `req` no longer owns the socket: ending the exchange must close it. */
+  let upgraded: Duplex | null = null;
   const life = new ExchangeLifecycle(init, {
     bytes: () => ({ request: sink?.bytes ?? 0, response: pump?.bytes ?? 0 }),
     release: () => {
       pump?.stop();
       sink?.close();
     },
-    abort: () => req.destroy(),
+    abort: () => {
+      req.destroy();
+      upgraded?.destroy();
+    },
   });
 
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -59,6 +64,7 @@ export function startUpgradeExchange(init: LocalExchangeInit, agent: Agent): Cli
 
   req.on('upgrade', (res, socket: Duplex, firstBytes: Buffer) => {
     if (life.done) return void socket.destroy();
+    upgraded = socket;
     life.respond(res.statusCode ?? 101, res.statusMessage ?? '', stripHopByHop(res.rawHeaders, true));
     if (firstBytes.length > 0) socket.unshift(firstBytes);
     sink = new BodySink({ destination: socket, writer, stream, window: init.window });

@@ -68,7 +68,7 @@ const requestHead = fc.record({
   receivedAt: finiteNumber,
 });
 const responseHead = fc.record(
-  { status: fc.integer({ min: 100, max: 999 }), statusText: text(512), headers: rawHeaders },
+  { status: fc.integer({ min: 100, max: 999 }), statusText: headerValue, headers: rawHeaders },
   { requiredKeys: ['status', 'headers'] },
 );
 const deliveryAck = fc.record({ deliveryId: text(128), status: fc.integer({ min: 0, max: 999 }) });
@@ -461,6 +461,15 @@ describe('decodeMessage errors', () => {
       const bad = JSON.stringify({ status: 200, headers });
       expect(decodeError(rawFrame(FrameType.RESPONSE_HEAD, 1, bad)).message).toBe(
         'invalid message at headers: invalid header name or value',
+      );
+    }
+  });
+
+  it('rejects a reason phrase that could not sit in a status line (CR, LF, NUL, beyond Latin-1)', () => {
+    for (const statusText of ['OK\r\nInjected: 1', 'a\0b', 'Gut \u2713']) {
+      const bad = JSON.stringify({ status: 200, statusText, headers: [] });
+      expect(decodeError(rawFrame(FrameType.RESPONSE_HEAD, 1, bad)).message).toBe(
+        'invalid message at statusText: invalid reason phrase',
       );
     }
   });

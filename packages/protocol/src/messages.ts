@@ -97,7 +97,8 @@ export const requestHeadSchema = z.object({
 
 export const responseHeadSchema = z.object({
   status: z.number().int().min(100).max(999),
-  statusText: z.string().max(512).optional(),
+  // Same characters as a header value: it is written into the status line as is.
+  statusText: z.string().max(512).regex(HEADER_VALUE, 'invalid reason phrase').optional(),
   headers: rawHeadersSchema,
 });
 

@@ -83,6 +83,9 @@ export function forwardHttpExchange(
       } catch (error) {
         session.reset(id, 'E_PROTOCOL', 'response head was not valid HTTP');
         finish();
+        // writeHead keeps what it was given before it threw; the error answer must not reuse it.
+        res.statusMessage = '';
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
         sendPublicError(res, 'E_PROTOCOL', `the tunnel sent an invalid response head: ${(error as Error).message}`);
         return;
       }

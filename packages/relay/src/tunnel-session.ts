@@ -135,9 +135,14 @@ export class TunnelSession {
       this.close('E_PROTOCOL', result.error.message, 1002);
       return;
     }
-    for (const frame of result.frames) {
-      if (this.#closed) return;
-      this.#dispatch(frame);
+    try {
+      for (const frame of result.frames) {
+        if (this.#closed) return;
+        this.#dispatch(frame);
+      }
+    } catch (error) {
+      // Whatever one client's frames trigger ends that session, never the relay process.
+      this.close('E_INTERNAL', `the relay failed on a frame from this client: ${(error as Error).message}`, 1011);
     }
   };
 
