@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { connectTunnel, type Tunnel } from '@hookline/client';
 import { memoryOf, spawnClient, spawnRelay, spawnTs } from '@hookline/testing';
+import { startCliTunnel } from './cli-tunnel.js';
 import { load, median } from './load.js';
 import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
 import { benchQueue } from './queue.js';
@@ -63,6 +64,7 @@ try {
   // Warm-up: JIT, keep-alive pools, ws buffers.
   for (const url of [direct, tunnel]) await load({ url, connections: 32, durationSeconds: 1, body: oneKb });
 
+  let directC32 = 0;
   for (const connections of [1, 32, 128]) {
     const d: number[] = [];
     const t: number[] = [];
@@ -78,8 +80,25 @@ try {
       p99t.push(b.p99Ms);
     }
     record(`1 KB POST c=${connections}`, 'req/s', median(d), median(t));
+    if (connections === 32) directC32 = median(d);
     if (connections === 32) record('1 KB POST c=32 p99', 'ms', median(p99d), median(p99t));
   }
+
+  // The same load through `hookline http` as users run it (CLI build, captures on).
+  const viaCli: number[] = [];
+  const cliTunnel = await startCliTunnel(relay.ready.url, origin.ready.port, 'cli');
+  try {
+    const url = `http://127.0.0.1:${relay.ready.port}/t/cli/hook`;
+    await load({ url, connections: 32, durationSeconds: 1, body: oneKb });
+    for (let i = 0; i < runs; i++) {
+      const result = await load({ url, connections: 32, durationSeconds: seconds, body: oneKb });
+      if (result.errors || result.non2xx) console.log(`  (${result.errors} errors, ${result.non2xx} non-2xx)`);
+      viaCli.push(result.requestsPerSecond);
+    }
+  } finally {
+    await cliTunnel.stop();
+  }
+  record('1 KB POST c=32 via hookline http', 'req/s', directC32, median(viaCli));
 
   const webhook = { direct: [] as number[], tunnel: [] as number[] };
   const receiverUrls = [
