@@ -1,6 +1,7 @@
 import type { ExchangeEvent, Tunnel, TunnelState } from '@hookline/client';
 import { loadFileConfig, pick } from '../config.js';
 import { formatExchangeJson, formatExchangeLine } from '../exchange-log.js';
+import { LineBatcher } from '../line-batcher.js';
 import { resolveSignatureConfig } from '../signature-config.js';
 import { interactiveTerminal } from '../terminal.js';
 import type { InspectorHandle } from '../tui/open-inspector.js';
@@ -105,7 +106,8 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     throw new UserError((error as Error).message);
   }
   const terminal = flags.tui === false || flags.json ? null : interactiveTerminal(io);
-  const print = (line: string) => io.stdout.write(`${line}\n`);
+  const output = new LineBatcher(io.stdout);
+  const print = (line: string) => output.write(line);
   const note = (line: string) => io.stderr.write(`${line}\n`);
   // With the inspector on screen, warnings go to its message line instead of stderr.
   const notices: string[] = [];
@@ -176,6 +178,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
         `hookline: ${capture.store.size} captures kept (hookline requests lists them, hookline replay <id> re-sends)`,
       );
     }
+    output.flush();
     resolveExit(code);
   };
   const onSignal = () => void stop(0);

@@ -1,0 +1,40 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { LineBatcher } from './line-batcher.js';
+
+function recorder(): { stream: Writable; writes: string[] } {
+  const writes: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      writes.push(chunk.toString());
+      done();
+    },
+  });
+  return { stream, writes };
+}
+
+describe('LineBatcher', () => {
+  it('writes the lines of one event-loop turn in one write, in order', async () => {
+    const { stream, writes } = recorder();
+    const lines = new LineBatcher(stream);
+    lines.write('a');
+    lines.write('b');
+    lines.write('c');
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['a\nb\nc\n']);
+    lines.write('d');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['a\nb\nc\n', 'd\n']);
+  });
+
+  it('flush writes what is pending at once, and only once', async () => {
+    const { stream, writes } = recorder();
+    const lines = new LineBatcher(stream);
+    lines.write('last words');
+    lines.flush();
+    expect(writes).toEqual(['last words\n']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['last words\n']);
+  });
+});
