@@ -1,28 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type NodeChild, type Origin, spawnClient, startOrigin } from '@hookline/testing';
+import { makeCertificate, type NodeChild, type Origin, spawnClient, startOrigin } from '@hookline/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killServices, startService } from './test-support/service-process.js';
-
-/** A throwaway self-signed certificate for 127.0.0.1, made with the system's openssl. */
-function makeCertificate(dir: string): { cert: string; key: string } {
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
-      ...['-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1'],
-      ...['-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
 
 function httpsGet(url: string, ca: Buffer, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {

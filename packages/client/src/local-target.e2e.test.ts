@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { type AddressInfo, connect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
@@ -6,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createRelay, type Relay } from '@hookline/relay';
-import { type Origin, readBody, startOrigin } from '@hookline/testing';
+import { makeCertificate, type Origin, readBody, startOrigin } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { connectTunnel, type Tunnel } from './connect-tunnel.js';
@@ -191,16 +190,7 @@ describe('an HTTPS local target with a self-signed certificate', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hookline-https-'));
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
-        ...['-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost'],
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = makeCertificate(dir);
     server = createHttpsServer({ cert: readFileSync(cert), key: readFileSync(key) }, async (req, res) => {
       const body = await readBody(req);
       res.setHeader('content-type', 'application/json');
