@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import {
   DEFAULT_STREAM_WINDOW,
   decodeMessage,
@@ -13,13 +11,13 @@ import {
   PROTOCOL_VERSION,
   type Ready,
 } from '@hookline/protocol';
-import { Pool } from 'undici';
 import { WebSocket } from 'ws';
 import { type BackoffOptions, nodeRoundDelay } from './backoff.js';
 import { ClientSession } from './client-session.js';
 import type { ExchangeObserver, TunnelEvents, TunnelState } from './events.js';
 import type { HostHeaderMode } from './forward-headers.js';
 import { startLocalExchange } from './local-exchange.js';
+import { openLocalTransport } from './local-transport.js';
 import { NO_RETRY, refusalOf } from './refusal.js';
 import { connectUrl, parseTarget } from './target.js';
 
@@ -73,8 +71,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   readonly target: URL;
   readonly #options: TunnelOptions;
   readonly #clientId = randomBytes(16).toString('base64url');
-  readonly #agent: HttpAgent;
-  readonly #pool: Pool;
+  readonly #local: ReturnType<typeof openLocalTransport>;
   #state: TunnelState = { state: 'connecting' };
   #ready: Ready | null = null;
   #socket: WebSocket | null = null;
@@ -97,18 +94,10 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     super();
     this.#options = options;
     this.target = parseTarget(options.target);
-    const AgentClass = this.target.protocol === 'https:' ? HttpsAgent : HttpAgent;
-    const maxSockets = options.maxLocalSockets ?? 256;
-    // Upgrades (WebSockets) only: plain requests go through the undici pool below.
-    this.#agent = new AgentClass({ keepAlive: true, maxSockets, maxFreeSockets: 8 });
-    this.#pool = new Pool(this.target.origin, {
-      connections: maxSockets,
-      // Local dev servers commonly use self-signed certificates.
-      connect: { rejectUnauthorized: false },
-    });
     this.#relays = typeof options.relay === 'string' ? [options.relay] : [...options.relay];
     if (this.#relays.length === 0) throw new HooklineError('E_BAD_REQUEST', 'no relay URL given');
     for (const relay of this.#relays) connectUrl(relay, {}); // validate early: a bad relay URL is a usage error
+    this.#local = openLocalTransport(this.target, options.maxLocalSockets ?? 256);
   }
 
   get state(): TunnelState {
@@ -157,15 +146,10 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
       await closed;
       clearTimeout(timeout);
     }
-    this.#releaseLocalSockets();
+    this.#local.destroy();
     this.#setState({ state: 'closed' });
     this.#firstResult?.reject(new HooklineError('E_TUNNEL_CLOSED', 'the tunnel was closed before it came online'));
     this.#firstResult = null;
-  }
-
-  #releaseLocalSockets(): void {
-    this.#agent.destroy();
-    this.#pool.destroy().catch(() => {});
   }
 
   #setState(state: TunnelState): void {
@@ -273,7 +257,6 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     const id = String(++this.#exchangeSeq);
     const session = this.#session;
     this.emit('request', { id, head, startedAt: Date.now() });
-    const transport = { dispatcher: this.#pool, upgradeAgent: this.#agent };
     return startLocalExchange(
       {
         id,
@@ -292,7 +275,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
           this.emit('exchange', event);
         },
       },
-      transport,
+      this.#local,
     );
   }
 
@@ -333,7 +316,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
 
   #fail(error: HooklineError): void {
     this.#closed = true;
-    this.#releaseLocalSockets();
+    this.#local.destroy();
     this.#setState({ state: 'failed', code: error.code, message: error.message });
     this.#emitError(error.code, error.message);
     this.#firstResult?.reject(error);
