@@ -13,7 +13,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 /**
- * A transport that delivers each message one turn after `send`, like a socket: `bufferedAmount`
+ * A transport that delivers a copy of each message one turn after `send`, like a socket: `bufferedAmount`
  * counts what is still on its way and the send callback fires on delivery. `observe` sees each
  * message at the moment it leaves the writer.
  */
@@ -26,7 +26,9 @@ class LoopbackSink implements MessageSink {
     private readonly observe: (data: Buffer) => void = () => {},
   ) {}
 
-  send(data: Buffer, callback: (error?: Error) => void): void {
+  send(sent: Buffer, callback: (error?: Error) => void): void {
+    // A socket copies what it is given; the writer may reuse its buffer after the callback.
+    const data = Buffer.from(sent);
     this.bufferedAmount += data.length;
     this.maxBufferedAmount = Math.max(this.maxBufferedAmount, this.bufferedAmount);
     this.observe(data);

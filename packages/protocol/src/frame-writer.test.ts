@@ -217,3 +217,33 @@ describe('FrameWriter', () => {
     expect(writer.congested).toBe(false);
   });
 });
+
+describe('FrameWriter batch buffers', () => {
+  it('joins a large batch into a buffer it reuses only after the send callback', async () => {
+    const sink = new FakeSink();
+    const writer = new FrameWriter(sink);
+    const chunk = Buffer.alloc(MAX_CHUNK_SIZE, 1);
+    writer.writeBody(FrameType.RESPONSE_BODY, 1, chunk);
+    writer.writeBody(FrameType.RESPONSE_BODY, 1, chunk);
+    await nextTurn();
+    const first = sink.messages[0] as Buffer;
+    expect(decoded(first).map((frame) => frame.type)).toEqual([FrameType.RESPONSE_BODY, FrameType.RESPONSE_BODY]);
+    const before = Buffer.from(first);
+
+    // While the first send is in flight, a second large batch gets other memory.
+    writer.writeBody(FrameType.RESPONSE_BODY, 2, Buffer.alloc(MAX_CHUNK_SIZE, 2));
+    writer.writeBody(FrameType.RESPONSE_BODY, 2, Buffer.alloc(MAX_CHUNK_SIZE, 2));
+    await nextTurn();
+    const second = sink.messages[1] as Buffer;
+    expect(second.buffer).not.toBe(first.buffer);
+    expect(first.equals(before)).toBe(true);
+
+    // Once the first send is done, its memory is reused for the next batch.
+    sink.complete();
+    writer.writeBody(FrameType.RESPONSE_BODY, 3, chunk);
+    writer.writeBody(FrameType.RESPONSE_BODY, 3, chunk);
+    await nextTurn();
+    expect((sink.messages[2] as Buffer).buffer).toBe(first.buffer);
+    expect(decoded(sink.messages[2]).every((frame) => frame.stream === 3)).toBe(true);
+  });
+});

@@ -1,9 +1,14 @@
+import { joinIntoPooledBuffer, POOLED_BATCH_MIN, releaseBatchBuffer } from './batch-buffers.js';
 import { encodeFrameHeader, encodePayload } from './codec.js';
-import { MAX_BATCH_BYTES } from './constants.js';
+import { MAX_BATCH_BYTES, MAX_MESSAGE_SIZE } from './constants.js';
 import { type Frame, FrameType } from './frames.js';
 
 /** The transport under a FrameWriter: a WebSocket (ws) fits as is. */
 export interface MessageSink {
+  /**
+   * Send one message. `data` may be a reused buffer: the sink must be done with
+   * it (written to the socket, as ws is when it calls back) before `callback`.
+   */
   send(data: Buffer, callback: (error?: Error) => void): void;
   /** Bytes accepted by `send` but not yet written to the socket. */
   readonly bufferedAmount: number;
@@ -75,10 +80,18 @@ export class FrameWriter {
     this.#scheduled = false;
     if (this.#closed || this.#parts.length === 0) return;
     const parts = this.#parts;
-    const data = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, this.#pendingBytes);
+    const total = this.#pendingBytes;
     this.#parts = [];
     this.#pendingBytes = 0;
-    this.#sink.send(data, this.#afterSend);
+    if (parts.length === 1) return this.#sink.send(parts[0] as Buffer, this.#afterSend);
+    if (total < POOLED_BATCH_MIN || total > MAX_MESSAGE_SIZE) {
+      return this.#sink.send(Buffer.concat(parts, total), this.#afterSend);
+    }
+    const { data, backing } = joinIntoPooledBuffer(parts, total);
+    this.#sink.send(data, () => {
+      releaseBatchBuffer(backing);
+      this.#afterSend();
+    });
   }
 
   /** Drop anything batched; later writes are ignored. */
