@@ -46,3 +46,30 @@ export function median(values: number[]): number {
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
+
+/**
+ * Warm each URL up for a second, then `runs` rounds that load each URL in turn
+ * with the same shape (alternating, so drift hits all alike): results per URL.
+ */
+export async function alternate(
+  urls: readonly string[],
+  shape: Omit<LoadOptions, 'url' | 'durationSeconds'>,
+  runs: number,
+  seconds: number,
+): Promise<LoadResult[][]> {
+  for (const url of urls) await load({ ...shape, url, durationSeconds: 1 });
+  const results = urls.map((): LoadResult[] => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [index, url] of urls.entries()) {
+      const result = await load({ ...shape, url, durationSeconds: seconds });
+      if (result.errors || result.non2xx) console.log(`  (${url}: ${result.errors} errors, ${result.non2xx} non-2xx)`);
+      results[index]?.push(result);
+    }
+  }
+  return results;
+}
+
+/** Median of one figure over runs. */
+export function medianOf(results: readonly LoadResult[] | undefined, pick: (result: LoadResult) => number): number {
+  return median((results ?? []).map(pick));
+}

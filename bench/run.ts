@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { connectTunnel, type Tunnel } from '@hookline/client';
 import { memoryOf, spawnClient, spawnRelay, spawnTs } from '@hookline/testing';
 import { startCliTunnel } from './cli-tunnel.js';
-import { load, median } from './load.js';
+import { alternate, type LoadResult, median, medianOf } from './load.js';
 import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
 import { benchQueue } from './queue.js';
 import { startBundledRelay } from './relay-service.js';
@@ -61,60 +61,38 @@ const oneMiB = Buffer.alloc(MiB, 'a');
 try {
   console.log(`hookline bench (${quick ? 'quick' : 'full'}: ${runs} run(s) of ${seconds} s per row, median)`);
   console.log(`${'row'.padEnd(34)} ${'direct'.padStart(10)} ${'tunnel'.padStart(10)}`);
-  // Warm-up: JIT, keep-alive pools, ws buffers.
-  for (const url of [direct, tunnel]) await load({ url, connections: 32, durationSeconds: 1, body: oneKb });
-
+  const rps = (result: LoadResult) => result.requestsPerSecond;
   let directC32 = 0;
   for (const connections of [1, 32, 128]) {
-    const d: number[] = [];
-    const t: number[] = [];
-    const p99d: number[] = [];
-    const p99t: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const a = await load({ url: direct, connections, durationSeconds: seconds, body: oneKb });
-      const b = await load({ url: tunnel, connections, durationSeconds: seconds, body: oneKb });
-      if (b.errors || b.non2xx) console.log(`  (tunnel run had ${b.errors} errors, ${b.non2xx} non-2xx)`);
-      d.push(a.requestsPerSecond);
-      t.push(b.requestsPerSecond);
-      p99d.push(a.p99Ms);
-      p99t.push(b.p99Ms);
-    }
-    record(`1 KB POST c=${connections}`, 'req/s', median(d), median(t));
-    if (connections === 32) directC32 = median(d);
-    if (connections === 32) record('1 KB POST c=32 p99', 'ms', median(p99d), median(p99t));
+    const [d, t] = await alternate([direct, tunnel], { connections, body: oneKb }, runs, seconds);
+    record(`1 KB POST c=${connections}`, 'req/s', medianOf(d, rps), medianOf(t, rps));
+    if (connections !== 32) continue;
+    directC32 = medianOf(d, rps);
+    record(
+      '1 KB POST c=32 p99',
+      'ms',
+      medianOf(d, (r) => r.p99Ms),
+      medianOf(t, (r) => r.p99Ms),
+    );
   }
 
   // The same load through `hookline http` as users run it (CLI build, captures on).
-  const viaCli: number[] = [];
   const cliTunnel = await startCliTunnel(relay.ready.url, origin.ready.port, 'cli');
   try {
-    const url = `http://127.0.0.1:${relay.ready.port}/t/cli/hook`;
-    await load({ url, connections: 32, durationSeconds: 1, body: oneKb });
-    for (let i = 0; i < runs; i++) {
-      const result = await load({ url, connections: 32, durationSeconds: seconds, body: oneKb });
-      if (result.errors || result.non2xx) console.log(`  (${result.errors} errors, ${result.non2xx} non-2xx)`);
-      viaCli.push(result.requestsPerSecond);
-    }
+    const cliUrl = `http://127.0.0.1:${relay.ready.port}/t/cli/hook`;
+    const [viaCli] = await alternate([cliUrl], { connections: 32, body: oneKb }, runs, seconds);
+    record('1 KB POST c=32 via hookline http', 'req/s', directC32, medianOf(viaCli, rps));
   } finally {
     await cliTunnel.stop();
   }
-  record('1 KB POST c=32 via hookline http', 'req/s', directC32, median(viaCli));
 
-  const webhook = { direct: [] as number[], tunnel: [] as number[] };
   const receiverUrls = [
     `http://127.0.0.1:${receiver.ready.port}/hook`,
     `http://127.0.0.1:${relay.ready.port}/t/receiver/hook`,
-  ] as const;
-  const headers = signedHeaders(oneKb);
-  for (const url of receiverUrls) await load({ url, connections: 32, durationSeconds: 1, body: oneKb, headers });
-  for (let i = 0; i < runs; i++) {
-    for (const [index, url] of receiverUrls.entries()) {
-      const result = await load({ url, connections: 32, durationSeconds: seconds, body: oneKb, headers });
-      if (result.errors || result.non2xx) console.log(`  (${result.errors} errors, ${result.non2xx} non-2xx)`);
-      (index === 0 ? webhook.direct : webhook.tunnel).push(result.requestsPerSecond);
-    }
-  }
-  record('1 KB signed webhook c=32 (hono)', 'req/s', median(webhook.direct), median(webhook.tunnel));
+  ];
+  const signed = { connections: 32, body: oneKb, headers: signedHeaders(oneKb) };
+  const [hookDirect, hookTunnel] = await alternate(receiverUrls, signed, runs, seconds);
+  record('1 KB signed webhook c=32 (hono)', 'req/s', medianOf(hookDirect, rps), medianOf(hookTunnel, rps));
 
   const latency = { direct: [] as number[], tunnel: [] as number[] };
   for (let i = 0; i < runs; i++) {
@@ -126,19 +104,10 @@ try {
   record('1 KB POST c=1 p50 latency', 'ms', p50Direct, p50Tunnel);
   record('  p50 added by the tunnel', 'ms', null, p50Tunnel - p50Direct);
 
-  const mbDirect: number[] = [];
-  const mbTunnel: number[] = [];
-  // Warm-up for large bodies: buffer pools and heaps settle at a different size than for 1 KB.
-  for (const url of [direct, tunnel]) await load({ url, connections: 4, durationSeconds: 1, body: oneMiB });
-  for (let i = 0; i < runs; i++) {
-    mbDirect.push(
-      (await load({ url: direct, connections: 4, durationSeconds: seconds, body: oneMiB })).bytesPerSecond / MiB,
-    );
-    mbTunnel.push(
-      (await load({ url: tunnel, connections: 4, durationSeconds: seconds, body: oneMiB })).bytesPerSecond / MiB,
-    );
-  }
-  record('1 MiB POST c=4', 'MiB/s', median(mbDirect), median(mbTunnel));
+  // Its own warm-up: buffer pools and heaps settle at a different size than for 1 KB.
+  const [mbDirect, mbTunnel] = await alternate([direct, tunnel], { connections: 4, body: oneMiB }, runs, seconds);
+  const mibPerSecond = (result: LoadResult) => result.bytesPerSecond / MiB;
+  record('1 MiB POST c=4', 'MiB/s', medianOf(mbDirect, mibPerSecond), medianOf(mbTunnel, mibPerSecond));
 
   const uploadMiB = quick ? 64 : 256;
   const upload = await streamUpload(tunnel, uploadMiB * MiB, [relay.pid, client.pid]);
