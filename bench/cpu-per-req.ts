@@ -1,7 +1,8 @@
 /**
- * `node --import tsx bench/cpu-per-req.ts [connections] [bodyBytes]`: CPU time each
- * process (relay, client, origin) spends per tunnelled POST (1 KiB unless told), from
- * /proc counters.
+ * `node --import tsx bench/cpu-per-req.ts [connections] [bodyBytes] [--receiver]`: CPU
+ * time each process (relay, client, origin) spends per tunnelled POST (1 KiB unless
+ * told), from /proc counters. `--receiver` puts the hono webhook receiver
+ * (webhook-origin.ts, signed requests) behind the tunnel instead of the bare origin.
  * Unlike req/s it barely depends on what else the machine is doing, so it is the
  * figure to compare before and after a hot-path change. Set
  * HOOKLINE_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them.
@@ -10,43 +11,69 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spawnClient, spawnRelay, spawnTs } from '@hookline/testing';
 import autocannon from 'autocannon';
+import { DEPLOYED_RELAY_ENV } from './relay-env.js';
+import { signedHeaders } from './webhook-signature.js';
 
-/** utime + stime of a process, in ms (Linux: clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+interface ProcessCounters {
+  /** utime + stime in ms (Linux: clock ticks of 10 ms). */
+  cpuMs: number;
+  /** stime alone: syscalls, page faults, wake-ups of other processes. */
+  kernelMs: number;
+  /** Minor page faults: first touches of fresh memory (costly in a VM). */
+  faults: number;
 }
 
-const connections = Number(process.argv[2] ?? 32);
-const origin = await spawnTs<{ port: number }>(fileURLToPath(new URL('./origin.ts', import.meta.url)), []);
-const relay = await spawnRelay({
-  options: { tunnelRate: { perSecond: 1e9, burst: 1e9 }, maxStreamsPerTunnel: 10_000 },
-});
+function counters(pid: number): ProcessCounters {
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+  const kernelMs = Number(fields[12]) * 10;
+  return { cpuMs: Number(fields[11]) * 10 + kernelMs, kernelMs, faults: Number(fields[7]) };
+}
+
+function cpuMs(pid: number): number {
+  return counters(pid).cpuMs;
+}
+
+const receiver = process.argv.includes('--receiver');
+const [connectionsArg, bytesArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const connections = Number(connectionsArg ?? 32);
+const originFile = receiver ? './webhook-origin.ts' : './origin.ts';
+const origin = await spawnTs<{ port: number }>(fileURLToPath(new URL(originFile, import.meta.url)), []);
+const relay = await spawnRelay(
+  { options: { tunnelRate: { perSecond: 1e9, burst: 1e9 }, maxStreamsPerTunnel: 10_000 } },
+  { env: DEPLOYED_RELAY_ENV },
+);
 const client = await spawnClient({ relay: relay.ready.url, target: origin.ready.port, name: 'cpu' });
 try {
-  const body = Buffer.alloc(Number(process.argv[3] ?? 1024), 'x');
+  const body = Buffer.from(JSON.stringify({ data: 'x'.repeat(Math.max(0, Number(bytesArg ?? 1024) - 11)) }));
+  const headers = receiver ? signedHeaders(body) : { 'content-type': 'application/json' };
   const url = `http://127.0.0.1:${relay.ready.port}/t/cpu/hook`;
-  await autocannon({ url, method: 'POST', body, connections, duration: 2 }); // warm-up
+  await autocannon({ url, method: 'POST', body, headers, connections, duration: 2 }); // warm-up
   const pids = [relay.pid, client.pid, origin.pid];
-  const before = pids.map(cpuMs);
+  const before = pids.map(counters);
   const ownBefore = process.cpuUsage();
-  const result = await autocannon({ url, method: 'POST', body, connections, duration: 5 });
-  const after = pids.map(cpuMs);
+  const result = await autocannon({ url, method: 'POST', body, headers, connections, duration: 5 });
+  const after = pids.map(counters);
   const own = process.cpuUsage(ownBefore);
   const loadGenerator = ((own.user + own.system) / result.requests.total).toFixed(1);
-  const perRequest = (i: number) => ((((after[i] ?? 0) - (before[i] ?? 0)) * 1000) / result.requests.total).toFixed(1);
+  const delta = (i: number, field: keyof ProcessCounters) => (after[i]?.[field] ?? 0) - (before[i]?.[field] ?? 0);
+  const perRequest = (i: number) => {
+    const cpu = delta(i, 'cpuMs');
+    const kernel = cpu ? Math.round((100 * delta(i, 'kernelMs')) / cpu) : 0;
+    const faults = (delta(i, 'faults') / result.requests.total).toFixed(1);
+    return `${((cpu * 1000) / result.requests.total).toFixed(1)} µs (${kernel} % kernel, ${faults} faults)`;
+  };
   console.log(
     `c=${connections}, ${body.length} B: ${result.requests.average} req/s, ${((result.requests.average * body.length) / 2 ** 20).toFixed(0)} MiB/s, ${result.errors} errors, ${result.non2xx} non-2xx`,
   );
   console.log(
-    `CPU per request: relay ${perRequest(0)} µs, client ${perRequest(1)} µs, origin ${perRequest(2)} µs, load generator ${loadGenerator} µs`,
+    `CPU per request: relay ${perRequest(0)}, client ${perRequest(1)}, origin ${perRequest(2)}, load generator ${loadGenerator} µs`,
   );
   // The same load straight at the origin: what the baseline itself costs.
   const direct = `http://127.0.0.1:${origin.ready.port}/hook`;
-  await autocannon({ url: direct, method: 'POST', body, connections, duration: 2 });
+  await autocannon({ url: direct, method: 'POST', body, headers, connections, duration: 2 });
   const originBefore = cpuMs(origin.pid);
   const ownDirect = process.cpuUsage();
-  const baseline = await autocannon({ url: direct, method: 'POST', body, connections, duration: 5 });
+  const baseline = await autocannon({ url: direct, method: 'POST', body, headers, connections, duration: 5 });
   const originMs = cpuMs(origin.pid) - originBefore;
   const ownUsed = process.cpuUsage(ownDirect);
   console.log(

@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { DEPLOYED_RELAY_ENV } from './relay-env.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = `${root}apps/relay/dist/main.js`;
@@ -12,6 +13,7 @@ export async function startBundledRelay(): Promise<{ pid: number; url: string; s
     execFileSync('npm', ['run', 'build', '-w', '@hookline/relay-service'], { cwd: root, stdio: 'ignore' });
   const child: ChildProcess = spawn(process.execPath, [bundle, '--port', '0', '--auth', 'none'], {
     stdio: ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, ...DEPLOYED_RELAY_ENV },
   });
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });

@@ -12,6 +12,7 @@ import { startCliTunnel } from './cli-tunnel.js';
 import { alternate, type LoadResult, median, medianOf } from './load.js';
 import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
 import { benchQueue } from './queue.js';
+import { DEPLOYED_RELAY_ENV } from './relay-env.js';
 import { startBundledRelay } from './relay-service.js';
 import { signedHeaders } from './webhook-signature.js';
 
@@ -41,14 +42,17 @@ function record(name: string, unit: string, direct: number | null, tunnel: numbe
 }
 
 const origin = await spawnTs<{ port: number }>(here('./origin.ts'), []);
-const relay = await spawnRelay({
-  options: {
-    maxBodyBytes: 4096 * MiB,
-    maxStreamsPerTunnel: 10_000,
-    tunnelRate: { perSecond: 1e9, burst: 1e9 },
-    maxTunnelsPerToken: 10_000,
+const relay = await spawnRelay(
+  {
+    options: {
+      maxBodyBytes: 4096 * MiB,
+      maxStreamsPerTunnel: 10_000,
+      tunnelRate: { perSecond: 1e9, burst: 1e9 },
+      maxTunnelsPerToken: 10_000,
+    },
   },
-});
+  { env: DEPLOYED_RELAY_ENV },
+);
 const client = await spawnClient({ relay: relay.ready.url, target: origin.ready.port, name: 'bench' });
 // A second origin that does what real receivers do (framework, HMAC check, JSON.parse).
 const receiver = await spawnTs<{ port: number }>(here('./webhook-origin.ts'), []);

@@ -17,13 +17,24 @@ export interface NodeChild<Ready> {
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
+export interface SpawnOptions {
+  /** @default 20 000 */
+  timeoutMs?: number;
+  /** Extra environment on top of this process's own. */
+  env?: Record<string, string>;
+}
+
 /** Run a TypeScript entry in one node process (not `npx tsx`, which forks three). */
-export async function spawnTs<Ready>(script: string, args: string[], timeoutMs = 20_000): Promise<NodeChild<Ready>> {
+export async function spawnTs<Ready>(
+  script: string,
+  args: string[],
+  { timeoutMs = 20_000, env = {} }: SpawnOptions = {},
+): Promise<NodeChild<Ready>> {
   // HOOKLINE_CHILD_NODE_ARGS: extra node flags for profiling (e.g. --cpu-prof), which NODE_OPTIONS refuses.
   const extra = process.env.HOOKLINE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...extra, '--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', ...env },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -82,8 +93,8 @@ export interface ClientReady {
   name: string;
 }
 
-export function spawnRelay(config: object = {}): Promise<NodeChild<RelayReady>> {
-  return spawnTs<RelayReady>(here('./relay-process.ts'), [JSON.stringify(config)]);
+export function spawnRelay(config: object = {}, spawnOptions?: SpawnOptions): Promise<NodeChild<RelayReady>> {
+  return spawnTs<RelayReady>(here('./relay-process.ts'), [JSON.stringify(config)], spawnOptions);
 }
 
 export function spawnClient(options: object): Promise<NodeChild<ClientReady>> {

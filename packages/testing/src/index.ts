@@ -1,7 +1,15 @@
 /** @module @hookline/testing — shared test and benchmark support (never shipped). */
 
 export { makeCertificate } from './certificate.js';
-export { type ClientReady, type NodeChild, type RelayReady, spawnClient, spawnRelay, spawnTs } from './child.js';
+export {
+  type ClientReady,
+  type NodeChild,
+  type RelayReady,
+  type SpawnOptions,
+  spawnClient,
+  spawnRelay,
+  spawnTs,
+} from './child.js';
 export { freePort } from './free-port.js';
 export { type Origin, readBody, startOrigin } from './origin.js';
 export { memoryOf, resetPeak } from './process-stats.js';
