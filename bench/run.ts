@@ -1,6 +1,8 @@
 /**
  * `npm run bench [-- --quick]`: the same small origin measured directly and through
- * hookline (relay and client as separate processes), in one run, as ratios.
+ * hookline (relay and client as separate processes), in one run, as ratios; at
+ * c=32 and c=1 also through the reference prototype issue 5's targets came from
+ * (bench/reference), so the targets can be judged on the machine at hand.
  * Results: a table on stdout and bench/results/latest.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,6 +14,7 @@ import { startCliTunnel } from './cli-tunnel.js';
 import { alternate, type LoadResult, median, medianOf } from './load.js';
 import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
 import { benchQueue } from './queue.js';
+import { startReference } from './reference/start.js';
 import { DEPLOYED_RELAY_ENV } from './relay-env.js';
 import { startBundledRelay } from './relay-service.js';
 import { signedHeaders } from './webhook-signature.js';
@@ -59,6 +62,8 @@ const receiver = await spawnTs<{ port: number }>(here('./webhook-origin.ts'), []
 const receiverClient = await spawnClient({ relay: relay.ready.url, target: receiver.ready.port, name: 'receiver' });
 const direct = `http://127.0.0.1:${origin.ready.port}/hook`;
 const tunnel = `http://127.0.0.1:${relay.ready.port}/t/bench/hook`;
+const reference = await startReference(origin.ready.port);
+const referenceUrl = `${reference.url}/hook`;
 const oneKb = Buffer.from(JSON.stringify({ id: 'evt_1', data: 'x'.repeat(1000) }).slice(0, 1024));
 const oneMiB = Buffer.alloc(MiB, 'a');
 
@@ -68,7 +73,9 @@ try {
   const rps = (result: LoadResult) => result.requestsPerSecond;
   let directC32 = 0;
   for (const connections of [1, 32, 128]) {
-    const [d, t] = await alternate([direct, tunnel], { connections, body: oneKb }, runs, seconds);
+    // At c=32 the issue's reference prototype runs alongside: the design its targets came from.
+    const urls = connections === 32 ? [direct, tunnel, referenceUrl] : [direct, tunnel];
+    const [d = [], t = [], r = []] = await alternate(urls, { connections, body: oneKb }, runs, seconds);
     record(`1 KB POST c=${connections}`, 'req/s', medianOf(d, rps), medianOf(t, rps));
     if (connections !== 32) continue;
     directC32 = medianOf(d, rps);
@@ -78,6 +85,8 @@ try {
       medianOf(d, (r) => r.p99Ms),
       medianOf(t, (r) => r.p99Ms),
     );
+    record('1 KB POST c=32 reference prototype', 'req/s', directC32, medianOf(r, rps));
+    record('  hookline ÷ reference prototype', 'req/s', medianOf(r, rps), medianOf(t, rps));
   }
 
   // The same load through `hookline http` as users run it (CLI build, captures on).
@@ -98,15 +107,18 @@ try {
   const [hookDirect, hookTunnel] = await alternate(receiverUrls, signed, runs, seconds);
   record('1 KB signed webhook c=32 (hono)', 'req/s', medianOf(hookDirect, rps), medianOf(hookTunnel, rps));
 
-  const latency = { direct: [] as number[], tunnel: [] as number[] };
+  const latency = { direct: [] as number[], tunnel: [] as number[], reference: [] as number[] };
+  const p50 = async (url: string) => (await latencyAtConcurrencyOne(url, oneKb, quick ? 500 : 2000)).p50Ms;
   for (let i = 0; i < runs; i++) {
-    latency.direct.push((await latencyAtConcurrencyOne(direct, oneKb, quick ? 500 : 2000)).p50Ms);
-    latency.tunnel.push((await latencyAtConcurrencyOne(tunnel, oneKb, quick ? 500 : 2000)).p50Ms);
+    latency.direct.push(await p50(direct));
+    latency.tunnel.push(await p50(tunnel));
+    latency.reference.push(await p50(referenceUrl));
   }
   const p50Direct = median(latency.direct);
   const p50Tunnel = median(latency.tunnel);
   record('1 KB POST c=1 p50 latency', 'ms', p50Direct, p50Tunnel);
   record('  p50 added by the tunnel', 'ms', null, p50Tunnel - p50Direct);
+  record('  p50 added by the reference', 'ms', null, median(latency.reference) - p50Direct);
 
   // Its own warm-up: buffer pools and heaps settle at a different size than for 1 KB.
   const [mbDirect, mbTunnel] = await alternate([direct, tunnel], { connections: 4, body: oneMiB }, runs, seconds);
@@ -153,6 +165,7 @@ try {
   await relay.stop();
   await origin.stop();
   await receiver.stop();
+  await reference.stop();
 }
 
 // The offline queue: enqueue with fsync, and drain on reconnect (no direct baseline).
