@@ -2,15 +2,16 @@
  * `node --import tsx bench/cpu-per-req.ts [connections] [bodyBytes] [--receiver]`: CPU
  * time each process (relay, client, origin) spends per tunnelled POST (1 KiB unless
  * told), from /proc counters. `--receiver` puts the hono webhook receiver
- * (webhook-origin.ts, signed requests) behind the tunnel instead of the bare origin.
+ * (webhook-origin.ts, signed requests) behind the tunnel instead of the bare origin;
+ * `--tsx` runs the TypeScript sources instead of the bundles (bench/build.ts).
  * Unlike req/s it barely depends on what else the machine is doing, so it is the
  * figure to compare before and after a hot-path change. Set
  * HOOKLINE_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { spawnClient, spawnRelay, spawnTs } from '@hookline/testing';
+import { type ClientReady, type RelayReady, spawnTs } from '@hookline/testing';
 import autocannon from 'autocannon';
+import { benchScripts } from './build.js';
 import { DEPLOYED_RELAY_ENV } from './relay-env.js';
 import { signedHeaders } from './webhook-signature.js';
 
@@ -36,13 +37,12 @@ function cpuMs(pid: number): number {
 const receiver = process.argv.includes('--receiver');
 const [connectionsArg, bytesArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const connections = Number(connectionsArg ?? 32);
-const originFile = receiver ? './webhook-origin.ts' : './origin.ts';
-const origin = await spawnTs<{ port: number }>(fileURLToPath(new URL(originFile, import.meta.url)), []);
-const relay = await spawnRelay(
-  { options: { tunnelRate: { perSecond: 1e9, burst: 1e9 }, maxStreamsPerTunnel: 10_000 } },
-  { env: DEPLOYED_RELAY_ENV },
-);
-const client = await spawnClient({ relay: relay.ready.url, target: origin.ready.port, name: 'cpu' });
+const scripts = await benchScripts();
+const origin = await spawnTs<{ port: number }>(receiver ? scripts.receiver : scripts.origin, []);
+const relayConfig = { options: { tunnelRate: { perSecond: 1e9, burst: 1e9 }, maxStreamsPerTunnel: 10_000 } };
+const relay = await spawnTs<RelayReady>(scripts.relay, [JSON.stringify(relayConfig)], { env: DEPLOYED_RELAY_ENV });
+const clientOptions = { relay: relay.ready.url, target: origin.ready.port, name: 'cpu' };
+const client = await spawnTs<ClientReady>(scripts.client, [JSON.stringify(clientOptions)]);
 try {
   const body = Buffer.from(JSON.stringify({ data: 'x'.repeat(Math.max(0, Number(bytesArg ?? 1024) - 11)) }));
   const headers = receiver ? signedHeaders(body) : { 'content-type': 'application/json' };

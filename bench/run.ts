@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { connectTunnel, type Tunnel } from '@hookline/client';
-import { memoryOf, spawnClient, spawnRelay, spawnTs } from '@hookline/testing';
+import { type ClientReady, memoryOf, type RelayReady, spawnTs } from '@hookline/testing';
+import { benchScripts } from './build.js';
 import { startCliTunnel } from './cli-tunnel.js';
 import { alternate, type LoadResult, median, medianOf } from './load.js';
 import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
@@ -44,25 +45,27 @@ function record(name: string, unit: string, direct: number | null, tunnel: numbe
   );
 }
 
-const origin = await spawnTs<{ port: number }>(here('./origin.ts'), []);
-const relay = await spawnRelay(
-  {
-    options: {
-      maxBodyBytes: 4096 * MiB,
-      maxStreamsPerTunnel: 10_000,
-      tunnelRate: { perSecond: 1e9, burst: 1e9 },
-      maxTunnelsPerToken: 10_000,
-    },
-  },
-  { env: DEPLOYED_RELAY_ENV },
-);
-const client = await spawnClient({ relay: relay.ready.url, target: origin.ready.port, name: 'bench' });
+// Bundled as shipped (bench/build.ts), not run through tsx.
+const scripts = await benchScripts();
+const origin = await spawnTs<{ port: number }>(scripts.origin, []);
+const relayOptions = {
+  maxBodyBytes: 4096 * MiB,
+  maxStreamsPerTunnel: 10_000,
+  tunnelRate: { perSecond: 1e9, burst: 1e9 },
+  maxTunnelsPerToken: 10_000,
+};
+const relay = await spawnTs<RelayReady>(scripts.relay, [JSON.stringify({ options: relayOptions })], {
+  env: DEPLOYED_RELAY_ENV,
+});
+const startClient = (target: number, name: string) =>
+  spawnTs<ClientReady>(scripts.client, [JSON.stringify({ relay: relay.ready.url, target, name })]);
+const client = await startClient(origin.ready.port, 'bench');
 // A second origin that does what real receivers do (framework, HMAC check, JSON.parse).
-const receiver = await spawnTs<{ port: number }>(here('./webhook-origin.ts'), []);
-const receiverClient = await spawnClient({ relay: relay.ready.url, target: receiver.ready.port, name: 'receiver' });
+const receiver = await spawnTs<{ port: number }>(scripts.receiver, []);
+const receiverClient = await startClient(receiver.ready.port, 'receiver');
 const direct = `http://127.0.0.1:${origin.ready.port}/hook`;
 const tunnel = `http://127.0.0.1:${relay.ready.port}/t/bench/hook`;
-const reference = await startReference(origin.ready.port);
+const reference = await startReference(scripts, origin.ready.port);
 const referenceUrl = `${reference.url}/hook`;
 const oneKb = Buffer.from(JSON.stringify({ id: 'evt_1', data: 'x'.repeat(1000) }).slice(0, 1024));
 const oneMiB = Buffer.alloc(MiB, 'a');

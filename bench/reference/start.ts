@@ -1,14 +1,16 @@
-import { fileURLToPath } from 'node:url';
 import { type NodeChild, spawnTs } from '@hookline/testing';
-
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+import type { BenchProcess } from '../build.js';
 
 /** The reference prototype's relay and client, as two processes in front of `originPort`. */
-export async function startReference(originPort: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const relay = await spawnTs<{ port: number; tunnelPort: number }>(here('./relay.ts'), []);
+export async function startReference(
+  scripts: Record<BenchProcess, string>,
+  originPort: number,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const relay = await spawnTs<{ port: number; tunnelPort: number }>(scripts['reference-relay'], []);
   let client: NodeChild<unknown> | undefined;
   try {
-    client = await spawnTs<unknown>(here('./client.ts'), [String(relay.ready.tunnelPort), String(originPort)]);
+    const args = [String(relay.ready.tunnelPort), String(originPort)];
+    client = await spawnTs<unknown>(scripts['reference-client'], args);
   } catch (error) {
     await relay.stop();
     throw error;

@@ -24,7 +24,10 @@ export interface SpawnOptions {
   env?: Record<string, string>;
 }
 
-/** Run a TypeScript entry in one node process (not `npx tsx`, which forks three). */
+/**
+ * Run a script in one node process: TypeScript through tsx's loader (not `npx
+ * tsx`, which forks three), JavaScript (a bundle) with plain node.
+ */
 export async function spawnTs<Ready>(
   script: string,
   args: string[],
@@ -32,7 +35,8 @@ export async function spawnTs<Ready>(
 ): Promise<NodeChild<Ready>> {
   // HOOKLINE_CHILD_NODE_ARGS: extra node flags for profiling (e.g. --cpu-prof), which NODE_OPTIONS refuses.
   const extra = process.env.HOOKLINE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', script, ...args], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...extra, ...loader, script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production', ...env },
   });

@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'tsup';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Every process the bench starts, by name. */
+const entries = {
+  relay: here('../packages/testing/src/relay-process.ts'),
+  client: here('../packages/testing/src/client-process.ts'),
+  origin: here('./origin.ts'),
+  receiver: here('./webhook-origin.ts'),
+  'reference-relay': here('./reference/relay.ts'),
+  'reference-client': here('./reference/client.ts'),
+};
+export type BenchProcess = keyof typeof entries;
+
+/**
+ * Build the bench's processes the way hookline ships (apps/cli's tsup settings:
+ * @hookline packages inlined, the rest from node_modules) into bench/.build, and
+ * return the script of each. Run from TypeScript through tsx instead, every
+ * closure pays esbuild's keepNames wrapper (`__name`, ~3 % of relay CPU) and each
+ * process carries a loader thread: neither is in what users run.
+ * `--tsx` (or HOOKLINE_BENCH_TSX=1) measures the sources as they are instead.
+ */
+export async function benchScripts(): Promise<Record<BenchProcess, string>> {
+  if (process.argv.includes('--tsx') || process.env.HOOKLINE_BENCH_TSX === '1') return { ...entries };
+  const outDir = here('./.build');
+  await build({
+    config: false,
+    entry: entries,
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    outDir,
+    clean: true,
+    splitting: true,
+    silent: true,
+    noExternal: [/^@hookline\//],
+    external: [/^(?!@hookline\/)[^./]/],
+  });
+  const built = {} as Record<BenchProcess, string>;
+  for (const name of Object.keys(entries) as BenchProcess[]) built[name] = `${outDir}/${name}.js`;
+  return built;
+}
