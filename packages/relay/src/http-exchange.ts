@@ -9,6 +9,7 @@ import {
   stripHopByHop,
 } from '@hookline/protocol';
 import { sendPublicError } from './public-error.js';
+import { refuseBody } from './refuse-body.js';
 import type { TunnelRoute } from './routing.js';
 import type { RelayStream, TunnelSession } from './tunnel-session.js';
 
@@ -47,7 +48,7 @@ export function forwardHttpExchange(
 ): void {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limits.maxBodyBytes) {
-    res.shouldKeepAlive = false;
+    refuseBody(req, res);
     sendPublicError(
       res,
       'E_BODY_TOO_LARGE',
@@ -128,10 +129,9 @@ export function forwardHttpExchange(
     const overLimit = (chunk: Buffer): void => {
       received += chunk.length;
       if (received <= limits.maxBodyBytes || done) return;
-      req.off('data', overLimit);
       session.reset(id, 'E_BODY_TOO_LARGE', 'request body over the limit');
       finish();
-      res.shouldKeepAlive = false;
+      refuseBody(req, res);
       sendPublicError(res, 'E_BODY_TOO_LARGE', `request body is over the ${limits.maxBodyBytes}-byte limit`);
     };
     req.on('data', overLimit);

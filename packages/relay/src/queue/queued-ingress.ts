@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HooklineError } from '@hookline/protocol';
 import { requestHead } from '../http-exchange.js';
 import { sendPublicError } from '../public-error.js';
+import { refuseBody } from '../refuse-body.js';
 import type { TunnelRoute } from '../routing.js';
 import type { TunnelQueue } from './queue-registry.js';
 
@@ -11,18 +12,14 @@ function readLimited(req: IncomingMessage, res: ServerResponse, max: number): Pr
     const chunks: Buffer[] = [];
     let size = 0;
     const tooLarge = () => {
-      res.shouldKeepAlive = false;
+      refuseBody(req, res);
       sendPublicError(res, 'E_BODY_TOO_LARGE', `request body is over the ${max}-byte limit`);
       resolve(null);
     };
     if (Number(req.headers['content-length'] ?? 0) > max) return tooLarge();
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > max) {
-        req.removeAllListeners('data');
-        req.resume();
-        return tooLarge();
-      }
+      if (size > max) return tooLarge();
       chunks.push(chunk);
     });
     req.once('end', () => resolve(size > max ? null : Buffer.concat(chunks, size)));
