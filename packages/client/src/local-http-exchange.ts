@@ -13,9 +13,26 @@ import { latin1, reasonPhrase, requestHeaders, serverName } from './undici-wire.
  * One plain HTTP exchange, sent to the local server with undici's dispatcher
  * (callbacks, no streams on the response side; the client's CPU per 1 KB
  * request went from ~69 to ~35 µs against node:http's ClientRequest). A body that arrives whole in the same tunnel
- * message as its head (most webhooks) goes out as one buffer; a longer one
- * streams through a PassThrough with flow control.
+ * message as its head (most webhooks) goes out as one buffer. So does one whose
+ * declared length fits the stream window: the relay sends it without waiting for
+ * credit, and the client collects it first, as nginx buffers request bodies by
+ * default (one write to the local server instead of one per 64 KiB frame; 1 MiB
+ * POSTs went from ~0.45x to ~1.3x the reference prototype). Any other body streams
+ * through a PassThrough with flow control.
  */
+/** The request's Content-Length, when it has exactly one valid one. */
+function declaredLength(headers: readonly string[]): number | null {
+  let found: number | null = null;
+  for (let i = 0; i < headers.length; i += 2) {
+    if ((headers[i] as string).toLowerCase() !== 'content-length') continue;
+    if (found !== null) return null;
+    const value = headers[i + 1] as string;
+    if (!/^\d{1,15}$/.test(value)) return null;
+    found = Number(value);
+  }
+  return found;
+}
+
 export function startHttpExchange(init: LocalExchangeInit, dispatcher: Dispatcher): ClientStream {
   const { head, writer, stream, target } = init;
   let pump: BodyPump | null = null;
@@ -25,6 +42,9 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Dispatche
   let early: Buffer[] | null = head.hasBody ? [] : null;
   let earlyBytes = 0;
   let earlyEnded = false;
+  const declared = head.hasBody ? declaredLength(head.headers) : null;
+  /** Wait for the whole body: it is declared to fit the window, so the relay sends it all unasked. */
+  const collectWhole = declared !== null && declared <= init.window;
   let abortRequest: ((error: Error) => void) | null = null;
   let resumeResponse: (() => void) | null = null;
 
@@ -126,7 +146,7 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Dispatche
   };
 
   if (early === null) dispatch(null);
-  else queueMicrotask(dispatchWithBody);
+  else if (!collectWhole) queueMicrotask(dispatchWithBody);
 
   return {
     onRequestBody(chunk) {
@@ -134,13 +154,16 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Dispatche
       if (early) {
         early.push(chunk);
         earlyBytes += chunk.length;
+        // More than declared (the relay checks lengths, so not expected): stream under flow control.
+        if (collectWhole && earlyBytes > init.window) dispatchWithBody();
       } else {
         sink?.push(chunk);
       }
     },
     onRequestEnd() {
-      if (early) earlyEnded = true;
-      else sink?.end();
+      if (!early) return void sink?.end();
+      earlyEnded = true;
+      if (collectWhole) dispatchWithBody();
     },
     onWindow(credit) {
       pump?.grant(credit);

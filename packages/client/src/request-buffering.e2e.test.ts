@@ -1,0 +1,68 @@
+import { request } from 'node:http';
+import { createRelay, type Relay } from '@hookline/relay';
+import { type Origin, readBody, startOrigin } from '@hookline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectTunnel, type Tunnel } from './connect-tunnel.js';
+import { sha256 } from './test-support/http-call.js';
+
+const KiB = 1024;
+const WINDOW = 256 * KiB;
+
+describe('request bodies to the local server: collected within the window, streamed past it', () => {
+  let relay: Relay;
+  let tunnel: Tunnel;
+  let local: Origin;
+  let base = '';
+  /** Paths whose request the local server has seen the head of. */
+  const seen = new Set<string>();
+
+  beforeAll(async () => {
+    local = await startOrigin(async (req, res) => {
+      seen.add(req.url ?? '');
+      const body = await readBody(req);
+      res.end(JSON.stringify({ sha: sha256(body), length: body.length }));
+    });
+    relay = createRelay({ streamWindow: WINDOW, maxBodyBytes: 16 * 1024 * KiB });
+    const port = (await relay.listen(0, '127.0.0.1')).port;
+    tunnel = await connectTunnel({ relay: relay.url, target: local.port, name: 'buffering' });
+    base = `http://127.0.0.1:${port}/t/buffering`;
+  });
+
+  afterAll(async () => {
+    await tunnel?.close();
+    await relay?.close();
+    await local?.close();
+  });
+
+  /** POST `total` bytes declared up front: the first half, then `between()`, then the rest. */
+  function twoPartUpload(path: string, total: number, between: () => Promise<void>) {
+    const body = Buffer.alloc(total, 7);
+    return new Promise<{ status: number; answer: { sha: string; length: number } }>((resolve, reject) => {
+      const req = request(`${base}${path}`, { method: 'POST', headers: { 'content-length': String(total) } });
+      req.on('response', async (res) => {
+        resolve({ status: res.statusCode ?? 0, answer: JSON.parse((await readBody(res)).toString()) });
+      });
+      req.on('error', reject);
+      req.write(body.subarray(0, total / 2));
+      between().then(() => req.end(body.subarray(total / 2)), reject);
+    }).then((result) => ({ ...result, expectedSha: sha256(body) }));
+  }
+
+  it('holds a body declared within the stream window until it is whole, then sends it in one piece', async () => {
+    const result = await twoPartUpload('/within', 128 * KiB, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Half the body is at the client; the local server has not been asked yet.
+      expect(seen.has('/within')).toBe(false);
+    });
+    expect(result.status).toBe(200);
+    expect(result.answer).toEqual({ sha: result.expectedSha, length: 128 * KiB });
+  });
+
+  it('streams a body declared larger than the window: the local server starts before the caller ends', async () => {
+    const result = await twoPartUpload('/past', 2 * WINDOW, async () => {
+      await expect.poll(() => seen.has('/past'), { timeout: 5_000 }).toBe(true);
+    });
+    expect(result.status).toBe(200);
+    expect(result.answer).toEqual({ sha: result.expectedSha, length: 2 * WINDOW });
+  });
+});
