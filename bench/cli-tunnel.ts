@@ -18,9 +18,11 @@ export async function startCliTunnel(
   name: string,
 ): Promise<{ pid: number; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hookline-bench-cli-'));
+  // HOOKLINE_CHILD_NODE_ARGS: extra node flags for profiling, as for spawnTs.
+  const extra = process.env.HOOKLINE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [cli, 'http', String(target), '--relay', relay, '--name', name, '--json'],
+    [...extra, cli, 'http', String(target), '--relay', relay, '--name', name, '--json'],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HOOKLINE_DATA_DIR: dataDir } },
   );
   await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,8 @@
  * time each process (relay, client, origin) spends per tunnelled POST (1 KiB unless
  * told), from /proc counters. `--receiver` puts the hono webhook receiver
  * (webhook-origin.ts, signed requests) behind the tunnel instead of the bare origin;
- * `--tsx` runs the TypeScript sources instead of the bundles (bench/build.ts).
+ * `--tsx` runs the TypeScript sources instead of the bundles (bench/build.ts);
+ * `--cli` runs `hookline http` (captures on) as the client.
  * Unlike req/s it barely depends on what else the machine is doing, so it is the
  * figure to compare before and after a hot-path change. Set
  * HOOKLINE_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them.
@@ -12,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { type ClientReady, type RelayReady, spawnTs } from '@hookline/testing';
 import autocannon from 'autocannon';
 import { benchScripts } from './build.js';
+import { startCliTunnel } from './cli-tunnel.js';
 import { DEPLOYED_RELAY_ENV } from './relay-env.js';
 import { signedHeaders } from './webhook-signature.js';
 
@@ -42,7 +44,10 @@ const origin = await spawnTs<{ port: number }>(receiver ? scripts.receiver : scr
 const relayConfig = { options: { tunnelRate: { perSecond: 1e9, burst: 1e9 }, maxStreamsPerTunnel: 10_000 } };
 const relay = await spawnTs<RelayReady>(scripts.relay, [JSON.stringify(relayConfig)], { env: DEPLOYED_RELAY_ENV });
 const clientOptions = { relay: relay.ready.url, target: origin.ready.port, name: 'cpu' };
-const client = await spawnTs<ClientReady>(scripts.client, [JSON.stringify(clientOptions)]);
+// --cli: `hookline http` as users run it (CLI build, captures on) instead of the bare client.
+const client = process.argv.includes('--cli')
+  ? await startCliTunnel(relay.ready.url, origin.ready.port, 'cpu')
+  : await spawnTs<ClientReady>(scripts.client, [JSON.stringify(clientOptions)]);
 try {
   const body = Buffer.from(JSON.stringify({ data: 'x'.repeat(Math.max(0, Number(bytesArg ?? 1024) - 11)) }));
   const headers = receiver ? signedHeaders(body) : { 'content-type': 'application/json' };
