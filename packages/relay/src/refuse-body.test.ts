@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refuseBody } from './refuse-body.js';
@@ -45,7 +45,31 @@ function slowUpload(port: number, connection: 'close' | 'keep-alive') {
   });
 }
 
+/** POST `size` bytes with `agent`; resolves with status and Connection header, or the error code. */
+function post(port: number, agent: Agent, size: number) {
+  return new Promise<string>((resolve) => {
+    const req = request({ port, host: '127.0.0.1', method: 'POST', path: '/x', agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(`${res.statusCode} ${res.headers.connection}`));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    req.end(Buffer.alloc(size, 2));
+  });
+}
+
 describe('refuseBody', () => {
+  it('says Connection: close, so a keep-alive caller sends its next request on a new connection', async () => {
+    const port = await refusingServer();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const [first, second] = await Promise.all([post(port, agent, 200_000), post(port, agent, 10)]);
+      expect(first).toBe('413 close');
+      expect(second).toBe('413 close');
+    } finally {
+      agent.destroy();
+    }
+  });
+
   for (const connection of ['close', 'keep-alive'] as const) {
     it(`lets a caller still sending its body read the 413, then closes (Connection: ${connection})`, async () => {
       const port = await refusingServer();

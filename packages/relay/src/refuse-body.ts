@@ -1,27 +1,33 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** How much of a refused body the relay still reads and drops, and for how long. */
 const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
 const DISCARD_MAX_MS = 5_000;
 
 /**
- * Call before answering a request whose body the relay will not take (413): read
- * and drop what the caller is still sending, then close. Closing with the body
- * unread makes the kernel reset the connection while the caller is still writing,
- * and the reset can throw the 413 away before the caller reads it (nginx's
- * lingering close exists for the same reason). Past 64 MiB or 5 s the connection
- * is cut anyway, so a refused body cannot hold it open.
+ * Call before answering a request whose body the relay will not take (413): the
+ * answer says `Connection: close`, the rest of the body is read and dropped, and
+ * the connection closes once it is drained. Closing with the body unread makes
+ * the kernel reset the connection while the caller is still writing, and the
+ * reset can throw the 413 away before the caller reads it (nginx's lingering
+ * close exists for the same reason). Past 64 MiB or 5 s the connection is cut
+ * anyway, so a refused body cannot hold it open.
  */
 export function refuseBody(req: IncomingMessage, res: ServerResponse): void {
-  const { socket } = req;
-  // Not a "last" response even if the caller asked for close: Node ends those with
-  // destroySoon(), both directions as soon as the answer is written. close() below
-  // ends the connection once the body is drained instead.
-  res.shouldKeepAlive = true;
+  const socket = req.socket as Socket & { destroySoon?: () => void };
+  res.shouldKeepAlive = false;
+  // Node ends a "last" response with socket.destroySoon(): both directions as soon
+  // as the answer is written, the body unread. Only half-close here; the drain
+  // below closes the rest.
+  socket.destroySoon = () => socket.end();
   const close = () => {
     clearTimeout(timer);
-    if (res.writableFinished) socket.end();
-    else res.once('finish', () => socket.end());
+    if (socket.destroyed) return;
+    // Nothing after the refused body is read as a request: pending output is flushed, then closed.
+    socket.end();
+    if (socket.writableFinished) socket.destroy();
+    else socket.once('finish', () => socket.destroy());
   };
   const cut = () => {
     clearTimeout(timer);
@@ -35,9 +41,12 @@ export function refuseBody(req: IncomingMessage, res: ServerResponse): void {
     discarded += chunk.length;
     if (discarded > DISCARD_MAX_BYTES) cut();
   });
-  req.once('end', close);
   req.once('error', cut);
   socket.once('close', () => clearTimeout(timer));
-  if (req.complete) close();
+  if (req.complete) {
+    res.once('finish', close);
+  } else {
+    req.once('end', () => (res.writableFinished ? close() : res.once('finish', close)));
+  }
   req.resume();
 }
