@@ -56,7 +56,12 @@ export const readySchema = z.object({
   name: z.string().max(63),
   /** Public URLs of the tunnel, the preferred one first. */
   urls: z.array(z.string().max(2048)).min(1).max(8),
-  /** Per-stream window the relay grants the client for response bodies. */
+  /**
+   * Per-stream window, both ways: the credit the relay grants the client for a
+   * response body, and the credit the relay starts each request body with. The
+   * client relies on the second: a request body declared within it is collected
+   * whole before the local server sees it, without returning credit.
+   */
   window: z
     .number()
     .int()
