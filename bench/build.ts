@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 
@@ -15,14 +16,22 @@ const entries = {
 export type BenchProcess = keyof typeof entries;
 
 /**
- * Build the bench's processes the way hookline ships (apps/cli's tsup settings:
+ * Build (or let turbo confirm) the shipped CLI and relay service, and build the
+ * bench's own processes the way hookline ships (apps/cli's tsup settings:
  * @hookline packages inlined, the rest from node_modules) into bench/.build, and
  * return the script of each. Run from TypeScript through tsx instead, every
- * closure pays esbuild's keepNames wrapper (`__name`, ~3 % of relay CPU) and each
- * process carries a loader thread: neither is in what users run.
+ * closure pays esbuild's keepNames wrapper (`__name`) and each process carries a
+ * loader thread, neither of which users run: relay and client then looked ~1.6×
+ * as costly per request.
  * `--tsx` (or HOOKLINE_BENCH_TSX=1) measures the sources as they are instead.
  */
 export async function benchScripts(): Promise<Record<BenchProcess, string>> {
+  // The CLI and relay-service builds the bench also runs (`hookline http`, idle
+  // tunnels) must hold the current sources: turbo rebuilds them when those changed.
+  execFileSync('npx', ['turbo', 'run', 'build', '--filter=@hookline/cli', '--filter=@hookline/relay-service'], {
+    cwd: here('..'),
+    stdio: 'ignore',
+  });
   if (process.argv.includes('--tsx') || process.env.HOOKLINE_BENCH_TSX === '1') return { ...entries };
   const outDir = here('./.build');
   await build({

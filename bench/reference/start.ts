@@ -1,12 +1,16 @@
 import { type NodeChild, spawnTs } from '@hookline/testing';
 import type { BenchProcess } from '../build.js';
+import { DEPLOYED_RELAY_ENV } from '../relay-env.js';
 
 /** The reference prototype's relay and client, as two processes in front of `originPort`. */
 export async function startReference(
   scripts: Record<BenchProcess, string>,
   originPort: number,
 ): Promise<{ url: string; stop(): Promise<void> }> {
-  const relay = await spawnTs<{ port: number; tunnelPort: number }>(scripts['reference-relay'], []);
+  // The same environment as hookline's relay, so the two differ only in code.
+  const relay = await spawnTs<{ port: number; tunnelPort: number }>(scripts['reference-relay'], [], {
+    env: DEPLOYED_RELAY_ENV,
+  });
   let client: NodeChild<unknown> | undefined;
   try {
     const args = [String(relay.ready.tunnelPort), String(originPort)];
