@@ -29,9 +29,8 @@ function declaredLength(headers: readonly string[]): number | null {
  * message as its head (most webhooks) goes out as one buffer. So does one whose
  * declared length fits the stream window: the relay sends it without waiting for
  * credit, and the client collects it first, as nginx buffers request bodies by
- * default (one write to the local server instead of one per 64 KiB frame; 1 MiB
- * POSTs went from ~0.45x to ~1.3x the reference prototype). Any other body streams
- * through a PassThrough with flow control.
+ * default: one write to the local server instead of one per 64 KiB frame. Any
+ * other body streams through a PassThrough with flow control.
  */
 export function startHttpExchange(init: LocalExchangeInit, dispatcher: Dispatcher): ClientStream {
   const { head, writer, stream, target } = init;
