@@ -48,16 +48,18 @@ export function median(values: number[]): number {
 }
 
 /**
- * Warm each URL up for a second, then `runs` rounds that load each URL in turn
- * with the same shape (alternating, so drift hits all alike): results per URL.
+ * Warm each URL up for a second (unless `warmUp` is false: the quick smoke run),
+ * then `runs` rounds that load each URL in turn with the same shape (alternating,
+ * so drift hits all alike): results per URL.
  */
 export async function alternate(
   urls: readonly string[],
   shape: Omit<LoadOptions, 'url' | 'durationSeconds'>,
   runs: number,
   seconds: number,
+  warmUp = true,
 ): Promise<LoadResult[][]> {
-  for (const url of urls) await load({ ...shape, url, durationSeconds: 1 });
+  if (warmUp) for (const url of urls) await load({ ...shape, url, durationSeconds: 1 });
   const results = urls.map((): LoadResult[] => []);
   for (let i = 0; i < runs; i++) {
     for (const [index, url] of urls.entries()) {

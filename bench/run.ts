@@ -78,7 +78,7 @@ try {
   for (const connections of [1, 32, 128]) {
     // At c=32 the issue's reference prototype runs alongside: the design its targets came from.
     const urls = connections === 32 ? [direct, tunnel, referenceUrl] : [direct, tunnel];
-    const [d = [], t = [], r = []] = await alternate(urls, { connections, body: oneKb }, runs, seconds);
+    const [d = [], t = [], r = []] = await alternate(urls, { connections, body: oneKb }, runs, seconds, !quick);
     record(`1 KB POST c=${connections}`, 'req/s', medianOf(d, rps), medianOf(t, rps));
     if (connections !== 32) continue;
     directC32 = medianOf(d, rps);
@@ -96,7 +96,7 @@ try {
   const cliTunnel = await startCliTunnel(relay.ready.url, origin.ready.port, 'cli');
   try {
     const cliUrl = `http://127.0.0.1:${relay.ready.port}/t/cli/hook`;
-    const [viaCli] = await alternate([cliUrl], { connections: 32, body: oneKb }, runs, seconds);
+    const [viaCli] = await alternate([cliUrl], { connections: 32, body: oneKb }, runs, seconds, !quick);
     record('1 KB POST c=32 via hookline http', 'req/s', directC32, medianOf(viaCli, rps));
   } finally {
     await cliTunnel.stop();
@@ -107,7 +107,7 @@ try {
     `http://127.0.0.1:${relay.ready.port}/t/receiver/hook`,
   ];
   const signed = { connections: 32, body: oneKb, headers: signedHeaders(oneKb) };
-  const [hookDirect, hookTunnel] = await alternate(receiverUrls, signed, runs, seconds);
+  const [hookDirect, hookTunnel] = await alternate(receiverUrls, signed, runs, seconds, !quick);
   record('1 KB signed webhook c=32 (hono)', 'req/s', medianOf(hookDirect, rps), medianOf(hookTunnel, rps));
 
   const latency = { direct: [] as number[], tunnel: [] as number[], reference: [] as number[] };
@@ -130,6 +130,7 @@ try {
     megabyte,
     runs,
     seconds,
+    !quick,
   );
   const mibPerSecond = (result: LoadResult) => result.bytesPerSecond / MiB;
   record('1 MiB POST c=4', 'MiB/s', medianOf(mbDirect, mibPerSecond), medianOf(mbTunnel, mibPerSecond));
