@@ -4,12 +4,11 @@ import { type AddressInfo, connect, createServer as createTcpServer, type Server
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { createRelay, type Relay } from '@hookline/relay';
 import { makeCertificate, type Origin, readBody, startOrigin } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { connectTunnel, type Tunnel } from './connect-tunnel.js';
 import { call, sha256 } from './test-support/http-call.js';
+import { type InProcessTunnel, openInProcessTunnel } from './test-support/in-process-tunnel.js';
 
 /** One raw HTTP/1.1 exchange on its own connection: the bytes of the whole response. */
 function rawCall(port: number, request: string): Promise<Buffer> {
@@ -38,9 +37,8 @@ async function reasonPhraseServer(): Promise<TcpServer> {
 
 /** How the client talks to local servers that are not plain and polite. */
 describe('local targets: HTTPS, Expect, early answers, informational responses', () => {
-  let relay: Relay;
   let local: Origin;
-  let tunnel: Tunnel;
+  let through: InProcessTunnel;
   let base: string;
 
   beforeAll(async () => {
@@ -58,15 +56,12 @@ describe('local targets: HTTPS, Expect, early answers, informational responses',
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ sha: sha256(body), length: body.length, expect: req.headers.expect ?? null }));
     });
-    relay = createRelay({ maxBodyBytes: 64 * 1024 * 1024 });
-    const port = (await relay.listen(0, '127.0.0.1')).port;
-    tunnel = await connectTunnel({ relay: relay.url, target: local.port, name: 'targets' });
-    base = `http://127.0.0.1:${port}/t/targets`;
+    through = await openInProcessTunnel(local.port, 'targets', { maxBodyBytes: 64 * 1024 * 1024 });
+    base = through.base;
   });
 
   afterAll(async () => {
-    await tunnel?.close();
-    await relay?.close();
+    await through?.close();
     await local?.close();
   });
 
@@ -115,25 +110,20 @@ describe('local targets: HTTPS, Expect, early answers, informational responses',
 
 describe('reason phrases the local server writes', () => {
   let server: TcpServer;
-  let relay: Relay;
-  let tunnel: Tunnel;
-  let port: number;
+  let through: InProcessTunnel;
 
   beforeAll(async () => {
     server = await reasonPhraseServer();
-    relay = createRelay();
-    port = (await relay.listen(0, '127.0.0.1')).port;
-    const target = (server.address() as AddressInfo).port;
-    tunnel = await connectTunnel({ relay: relay.url, target, name: 'reasons' });
+    through = await openInProcessTunnel((server.address() as AddressInfo).port, 'reasons');
   });
 
   afterAll(async () => {
-    await tunnel?.close();
-    await relay?.close();
+    await through?.close();
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  const get = (path: string) => rawCall(port, `GET /t/reasons${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+  const get = (path: string) =>
+    rawCall(through.port, `GET /t/reasons${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
 
   it('passes UTF-8 bytes in the reason phrase through byte-exact', async () => {
     const raw = await get('/utf8');
@@ -159,9 +149,7 @@ describe('a WebSocket to the local target', () => {
     const closedLocally = new Promise<void>((resolve) =>
       wss.on('connection', (socket) => socket.once('close', () => resolve())),
     );
-    const relay = createRelay();
-    const port = (await relay.listen(0, '127.0.0.1')).port;
-    const tunnel = await connectTunnel({ relay: relay.url, target: local.port, name: 'sockets' });
+    const { tunnel, port, close } = await openInProcessTunnel(local.port, 'sockets');
     try {
       const caller = new WebSocket(`ws://127.0.0.1:${port}/t/sockets/live`);
       caller.on('error', () => {});
@@ -173,8 +161,7 @@ describe('a WebSocket to the local target', () => {
       await closedLocally;
       caller.terminate();
     } finally {
-      await tunnel.close();
-      await relay.close();
+      await close();
       wss.close();
       await local.close();
     }
@@ -184,8 +171,7 @@ describe('a WebSocket to the local target', () => {
 describe('an HTTPS local target with a self-signed certificate', () => {
   let dir: string;
   let server: HttpsServer;
-  let relay: Relay;
-  let tunnel: Tunnel;
+  let through: InProcessTunnel;
   let base: string;
 
   beforeAll(async () => {
@@ -198,15 +184,12 @@ describe('an HTTPS local target with a self-signed certificate', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
-    relay = createRelay();
-    const relayPort = (await relay.listen(0, '127.0.0.1')).port;
-    tunnel = await connectTunnel({ relay: relay.url, target: `https://127.0.0.1:${port}`, name: 'secure' });
-    base = `http://127.0.0.1:${relayPort}/t/secure`;
+    through = await openInProcessTunnel(`https://127.0.0.1:${port}`, 'secure');
+    base = through.base;
   });
 
   afterAll(async () => {
-    await tunnel?.close();
-    await relay?.close();
+    await through?.close();
     await new Promise((resolve) => server?.close(resolve));
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,17 +1,15 @@
 import { request } from 'node:http';
-import { createRelay, type Relay } from '@hookline/relay';
 import { type Origin, readBody, startOrigin } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectTunnel, type Tunnel } from './connect-tunnel.js';
 import { sha256 } from './test-support/http-call.js';
+import { type InProcessTunnel, openInProcessTunnel } from './test-support/in-process-tunnel.js';
 
 const KiB = 1024;
 const WINDOW = 256 * KiB;
 
 describe('request bodies to the local server: collected within the window, streamed past it', () => {
-  let relay: Relay;
-  let tunnel: Tunnel;
   let local: Origin;
+  let through: InProcessTunnel;
   let base = '';
   /** Paths whose request the local server has seen the head of. */
   const seen = new Set<string>();
@@ -22,15 +20,15 @@ describe('request bodies to the local server: collected within the window, strea
       const body = await readBody(req);
       res.end(JSON.stringify({ sha: sha256(body), length: body.length }));
     });
-    relay = createRelay({ streamWindow: WINDOW, maxBodyBytes: 16 * 1024 * KiB });
-    const port = (await relay.listen(0, '127.0.0.1')).port;
-    tunnel = await connectTunnel({ relay: relay.url, target: local.port, name: 'buffering' });
-    base = `http://127.0.0.1:${port}/t/buffering`;
+    through = await openInProcessTunnel(local.port, 'buffering', {
+      streamWindow: WINDOW,
+      maxBodyBytes: 16 * 1024 * KiB,
+    });
+    base = through.base;
   });
 
   afterAll(async () => {
-    await tunnel?.close();
-    await relay?.close();
+    await through?.close();
     await local?.close();
   });
 
