@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { BodyPump, BodySink, stripHopByHop } from '@hookline/protocol';
+import { BodyPump, BodySink, getRawHeader, stripHopByHop } from '@hookline/protocol';
 import type { Dispatcher } from 'undici';
 import {
   type ClientStream,
@@ -9,17 +9,10 @@ import {
 } from './exchange-lifecycle.js';
 import { latin1, reasonPhrase, requestHeaders, serverName } from './undici-wire.js';
 
-/** The request's Content-Length, when it has exactly one valid one. */
+/** The request's Content-Length (the relay's HTTP parser has already checked it). */
 function declaredLength(headers: readonly string[]): number | null {
-  let found: number | null = null;
-  for (let i = 0; i < headers.length; i += 2) {
-    if ((headers[i] as string).toLowerCase() !== 'content-length') continue;
-    if (found !== null) return null;
-    const value = headers[i + 1] as string;
-    if (!/^\d{1,15}$/.test(value)) return null;
-    found = Number(value);
-  }
-  return found;
+  const value = getRawHeader(headers, 'content-length');
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : null;
 }
 
 /**

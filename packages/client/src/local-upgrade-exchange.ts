@@ -9,6 +9,7 @@ import {
   type LocalExchangeInit,
 } from './exchange-lifecycle.js';
 import { forwardedRequestHeaders } from './forward-headers.js';
+import { targetHostname } from './target.js';
 
 /**
  * A WebSocket (or other Upgrade) exchange: node:http does the handshake with the
@@ -35,7 +36,7 @@ export function startUpgradeExchange(init: LocalExchangeInit, agent: Agent): Cli
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const req: ClientRequest = send({
     protocol: target.protocol,
-    hostname: target.hostname.replace(/^\[|\]$/g, ''),
+    hostname: targetHostname(target),
     port: target.port || (target.protocol === 'https:' ? 443 : 80),
     method: head.method,
     path: head.target,

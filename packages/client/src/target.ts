@@ -18,6 +18,11 @@ export function parseTarget(input: string | number | URL): URL {
   return url;
 }
 
+/** The target's host as sockets and TLS want it: an IPv6 address without its URL brackets. */
+export function targetHostname(target: URL): string {
+  return target.hostname.replace(/^\[|\]$/g, '');
+}
+
 function validPort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {

@@ -9,7 +9,7 @@ import {
   stripHopByHop,
 } from '@hookline/protocol';
 import { sendPublicError } from './public-error.js';
-import { refuseBody } from './refuse-body.js';
+import { answerBodyTooLarge } from './refuse-body.js';
 import type { TunnelRoute } from './routing.js';
 import type { RelayStream, TunnelSession } from './tunnel-session.js';
 
@@ -48,12 +48,7 @@ export function forwardHttpExchange(
 ): void {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limits.maxBodyBytes) {
-    refuseBody(req, res);
-    sendPublicError(
-      res,
-      'E_BODY_TOO_LARGE',
-      `request body of ${declared} bytes is over the ${limits.maxBodyBytes}-byte limit`,
-    );
+    answerBodyTooLarge(req, res, `request body of ${declared} bytes is over the ${limits.maxBodyBytes}-byte limit`);
     return;
   }
   const head = requestHead(req, route, false);
@@ -131,8 +126,7 @@ export function forwardHttpExchange(
       if (received <= limits.maxBodyBytes || done) return;
       session.reset(id, 'E_BODY_TOO_LARGE', 'request body over the limit');
       finish();
-      refuseBody(req, res);
-      sendPublicError(res, 'E_BODY_TOO_LARGE', `request body is over the ${limits.maxBodyBytes}-byte limit`);
+      answerBodyTooLarge(req, res, `request body is over the ${limits.maxBodyBytes}-byte limit`);
     };
     req.on('data', overLimit);
     pump = new BodyPump({

@@ -1,9 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { sendPublicError } from './public-error.js';
 
 /** How much of a refused body the relay still reads and drops, and for how long. */
 const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
 const DISCARD_MAX_MS = 5_000;
+
+/** Answer 413 E_BODY_TOO_LARGE to a request whose body the relay will not take. */
+export function answerBodyTooLarge(req: IncomingMessage, res: ServerResponse, message: string): void {
+  refuseBody(req, res);
+  sendPublicError(res, 'E_BODY_TOO_LARGE', message);
+}
 
 /**
  * Call before answering a request whose body the relay will not take (413): the

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HooklineError } from '@hookline/protocol';
 import { requestHead } from '../http-exchange.js';
 import { sendPublicError } from '../public-error.js';
-import { refuseBody } from '../refuse-body.js';
+import { answerBodyTooLarge } from '../refuse-body.js';
 import type { TunnelRoute } from '../routing.js';
 import type { TunnelQueue } from './queue-registry.js';
 
@@ -12,8 +12,7 @@ function readLimited(req: IncomingMessage, res: ServerResponse, max: number): Pr
     const chunks: Buffer[] = [];
     let size = 0;
     const tooLarge = () => {
-      refuseBody(req, res);
-      sendPublicError(res, 'E_BODY_TOO_LARGE', `request body is over the ${max}-byte limit`);
+      answerBodyTooLarge(req, res, `request body is over the ${max}-byte limit`);
       resolve(null);
     };
     if (Number(req.headers['content-length'] ?? 0) > max) return tooLarge();
