@@ -4,11 +4,11 @@
  * alternating rounds, with hookline ÷ reference per round: on a VM whose speed
  * drifts between runs, the same-round ratio is what shows a change.
  */
-import { type ClientReady, type RelayReady, spawnTs } from '@hookline/testing';
+import { spawnTs } from '@hookline/testing';
 import { benchScripts } from './build.js';
 import { alternate, median } from './load.js';
+import { startBenchClient, startBenchRelay } from './processes.js';
 import { startReference } from './reference/start.js';
-import { DEPLOYED_RELAY_ENV } from './relay-env.js';
 
 const [connections = 32, bodyBytes = 1024, rounds = 3] = process.argv
   .slice(2)
@@ -16,17 +16,8 @@ const [connections = 32, bodyBytes = 1024, rounds = 3] = process.argv
   .map(Number);
 const scripts = await benchScripts();
 const origin = await spawnTs<{ port: number }>(scripts.origin, []);
-const relayOptions = {
-  maxBodyBytes: 4096 * 2 ** 20,
-  maxStreamsPerTunnel: 10_000,
-  tunnelRate: { perSecond: 1e9, burst: 1e9 },
-};
-const relay = await spawnTs<RelayReady>(scripts.relay, [JSON.stringify({ options: relayOptions })], {
-  env: DEPLOYED_RELAY_ENV,
-});
-const client = await spawnTs<ClientReady>(scripts.client, [
-  JSON.stringify({ relay: relay.ready.url, target: origin.ready.port, name: 'compare' }),
-]);
+const relay = await startBenchRelay(scripts);
+const client = await startBenchClient(scripts, relay.ready.url, origin.ready.port, 'compare');
 const reference = await startReference(scripts, origin.ready.port);
 try {
   const body = Buffer.alloc(bodyBytes, 'a');

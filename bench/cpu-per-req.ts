@@ -10,11 +10,11 @@
  * HOOKLINE_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them.
  */
 import { readFileSync } from 'node:fs';
-import { type ClientReady, type RelayReady, spawnTs } from '@hookline/testing';
+import { spawnTs } from '@hookline/testing';
 import autocannon from 'autocannon';
 import { benchScripts } from './build.js';
 import { startCliTunnel } from './cli-tunnel.js';
-import { DEPLOYED_RELAY_ENV } from './relay-env.js';
+import { startBenchClient, startBenchRelay } from './processes.js';
 import { signedHeaders } from './webhook-signature.js';
 
 interface ProcessCounters {
@@ -41,13 +41,11 @@ const [connectionsArg, bytesArg] = process.argv.slice(2).filter((arg) => !arg.st
 const connections = Number(connectionsArg ?? 32);
 const scripts = await benchScripts();
 const origin = await spawnTs<{ port: number }>(receiver ? scripts.receiver : scripts.origin, []);
-const relayConfig = { options: { tunnelRate: { perSecond: 1e9, burst: 1e9 }, maxStreamsPerTunnel: 10_000 } };
-const relay = await spawnTs<RelayReady>(scripts.relay, [JSON.stringify(relayConfig)], { env: DEPLOYED_RELAY_ENV });
-const clientOptions = { relay: relay.ready.url, target: origin.ready.port, name: 'cpu' };
+const relay = await startBenchRelay(scripts);
 // --cli: `hookline http` as users run it (CLI build, captures on) instead of the bare client.
 const client = process.argv.includes('--cli')
   ? await startCliTunnel(relay.ready.url, origin.ready.port, 'cpu')
-  : await spawnTs<ClientReady>(scripts.client, [JSON.stringify(clientOptions)]);
+  : await startBenchClient(scripts, relay.ready.url, origin.ready.port, 'cpu');
 try {
   const body = Buffer.from(JSON.stringify({ data: 'x'.repeat(Math.max(0, Number(bytesArg ?? 1024) - 11)) }));
   const headers = receiver ? signedHeaders(body) : { 'content-type': 'application/json' };

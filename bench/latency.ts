@@ -3,20 +3,18 @@
  * and the reference prototype adds, over alternating rounds of sequential POSTs,
  * so a change on the one-request path can be judged against the same-run yardstick.
  */
-import { type ClientReady, type RelayReady, spawnTs } from '@hookline/testing';
+import { spawnTs } from '@hookline/testing';
 import { benchScripts } from './build.js';
 import { median } from './load.js';
 import { latencyAtConcurrencyOne } from './probes.js';
+import { startBenchClient, startBenchRelay } from './processes.js';
 import { startReference } from './reference/start.js';
-import { DEPLOYED_RELAY_ENV } from './relay-env.js';
 
 const rounds = Number(process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 5);
 const scripts = await benchScripts();
 const origin = await spawnTs<{ port: number }>(scripts.origin, []);
-const relay = await spawnTs<RelayReady>(scripts.relay, ['{}'], { env: DEPLOYED_RELAY_ENV });
-const client = await spawnTs<ClientReady>(scripts.client, [
-  JSON.stringify({ relay: relay.ready.url, target: origin.ready.port, name: 'latency' }),
-]);
+const relay = await startBenchRelay(scripts);
+const client = await startBenchClient(scripts, relay.ready.url, origin.ready.port, 'latency');
 const reference = await startReference(scripts, origin.ready.port);
 try {
   const body = Buffer.from(JSON.stringify({ data: 'x'.repeat(1013) }));

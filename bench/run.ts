@@ -9,14 +9,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { connectTunnel, type Tunnel } from '@hookline/client';
-import { type ClientReady, memoryOf, type RelayReady, spawnTs } from '@hookline/testing';
+import { memoryOf, spawnTs } from '@hookline/testing';
 import { benchScripts } from './build.js';
 import { startCliTunnel } from './cli-tunnel.js';
 import { alternate, type LoadResult, median, medianOf } from './load.js';
 import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
+import { startBenchClient, startBenchRelay } from './processes.js';
 import { benchQueue } from './queue.js';
 import { startReference } from './reference/start.js';
-import { DEPLOYED_RELAY_ENV } from './relay-env.js';
 import { startBundledRelay } from './relay-service.js';
 import { signedHeaders } from './webhook-signature.js';
 
@@ -48,17 +48,8 @@ function record(name: string, unit: string, direct: number | null, tunnel: numbe
 // Bundled as shipped (bench/build.ts), not run through tsx.
 const scripts = await benchScripts();
 const origin = await spawnTs<{ port: number }>(scripts.origin, []);
-const relayOptions = {
-  maxBodyBytes: 4096 * MiB,
-  maxStreamsPerTunnel: 10_000,
-  tunnelRate: { perSecond: 1e9, burst: 1e9 },
-  maxTunnelsPerToken: 10_000,
-};
-const relay = await spawnTs<RelayReady>(scripts.relay, [JSON.stringify({ options: relayOptions })], {
-  env: DEPLOYED_RELAY_ENV,
-});
-const startClient = (target: number, name: string) =>
-  spawnTs<ClientReady>(scripts.client, [JSON.stringify({ relay: relay.ready.url, target, name })]);
+const relay = await startBenchRelay(scripts);
+const startClient = (target: number, name: string) => startBenchClient(scripts, relay.ready.url, target, name);
 const client = await startClient(origin.ready.port, 'bench');
 // A second origin that does what real receivers do (framework, HMAC check, JSON.parse).
 const receiver = await spawnTs<{ port: number }>(scripts.receiver, []);
