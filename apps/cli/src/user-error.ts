@@ -22,8 +22,19 @@ const USER_CODES = new Set([
   'E_TUNNEL_CLOSED',
 ]);
 
+/**
+ * A relay store that cannot be used (damaged file, data dir in use) names the file
+ * and what to do: the operator's to fix. Matched by name: importing the relay
+ * package here would load it for every command.
+ */
+const USER_ERROR_NAMES = new Set(['StoreStartError']);
+
 export function isUserError(error: unknown): error is Error {
-  return error instanceof UserError || (error instanceof HooklineError && USER_CODES.has(error.code));
+  return (
+    error instanceof UserError ||
+    (error instanceof HooklineError && USER_CODES.has(error.code)) ||
+    (error instanceof Error && USER_ERROR_NAMES.has(error.name))
+  );
 }
 
 /** The one line a user sees for a user error, with its code when it has one. */

@@ -29,6 +29,8 @@ async function binding<T>(host: string, port: number, listen: () => Promise<T>):
   } catch (error) {
     const problem = LISTEN_ERRORS[(error as NodeJS.ErrnoException).code ?? ''];
     if (problem) throw new ConfigError(`listening on ${host}:${port} ${problem}`);
+    // A damaged store or a data dir in use: the message names the file and what to do.
+    if ((error as Error).name === 'StoreStartError') throw new ConfigError((error as Error).message);
     throw error;
   }
 }
@@ -68,7 +70,7 @@ export async function startRelayService(settings: ServiceSettings, logger: Servi
   );
   let boundPort: number;
   if (front) {
-    await relay.listen(0, '127.0.0.1');
+    await binding('127.0.0.1', 0, () => relay.listen(0, '127.0.0.1'));
     front.attach(relay.server);
     boundPort = front.port;
   } else {

@@ -49,7 +49,12 @@ export class ClientSession {
     if (this.#closed) return;
     const result = decodeMessage(data);
     if (!result.ok) return this.#protocolError(result.error.message);
-    for (const frame of result.frames) {
+    this.handleFrames(result.frames);
+  }
+
+  /** Frames already decoded: the ones that shared READY's message (a relay may batch them). */
+  handleFrames(frames: readonly Frame[]): void {
+    for (const frame of frames) {
       if (this.#closed) return;
       this.#dispatch(frame);
     }

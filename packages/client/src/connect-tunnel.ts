@@ -251,6 +251,8 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     this.#setState({ state: 'online', name: frame.message.name, urls: frame.message.urls });
     this.#firstResult?.resolve();
     this.#firstResult = null;
+    // A queued webhook may travel in the same message as READY: it is a request like any other.
+    if (decoded.ok && decoded.frames.length > 1) this.#session.handleFrames(decoded.frames.slice(1));
   }
 
   #startExchange(stream: number, head: Parameters<typeof startLocalExchange>[0]['head'], writer: FrameWriter) {

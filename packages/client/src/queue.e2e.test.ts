@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,12 +130,39 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
     await until(async () => (await entries(port)).length === 0, 'the ack');
   });
 
-  it('retries a 500 with backoff and keeps the same id; attempts are visible', async () => {
+  it('gives a live sender the local 500 and does not deliver that webhook again (the sender decides)', async () => {
+    const { relay, port } = await relayOn();
+    const local = await origin([500]);
+    await open(relay, local.port);
+    const first = await post(port, 'answered');
+    expect(first.status).toBe(500);
+    expect(first.body.toString()).toBe('got answered');
+    await until(async () => (await entries(port)).length === 0, 'the entry removed');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(seen).toHaveLength(1);
+  });
+
+  it('answers 202 to a live sender whose local server gave no answer, and retries it', async () => {
+    const { relay, port } = await relayOn();
+    const local = await origin();
+    const closed = await startOrigin((_req, res) => res.destroy());
+    origins.push(closed);
+    const tunnel = await connectTunnel({ relay: relay.url, target: closed.port, token, name: 'shop', queue: 'serial' });
+    const res = await post(port, 'no-answer');
+    expect(res.status).toBe(202);
+    await tunnel.close();
+    await open(relay, local.port);
+    await until(() => seen.length === 1, 'the redelivery');
+    expect(seen[0]?.body).toBe('no-answer');
+    expect(seen[0]?.headers['hookline-attempt']).toBe('2');
+  });
+
+  it('retries a queued webhook with backoff and keeps the same id; attempts are visible', async () => {
     const { relay, port } = await relayOn();
     const local = await origin([500, 500, 500, 200]);
+    await (await open(relay, local.port)).close();
+    expect((await post(port, 'flaky')).status).toBe(202);
     await open(relay, local.port);
-    const first = await post(port, 'flaky');
-    expect(first.status).toBe(500);
     await until(() => seen.length === 4, 'four attempts');
     expect(seen.map((s) => s.headers['hookline-attempt'])).toEqual(['1', '2', '3', '4']);
     expect(new Set(seen.map((s) => s.headers['hookline-delivery'])).size).toBe(1);
@@ -146,8 +173,9 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
   it('keeps a webhook as failed after its last try, lists it, and delivers it on retry', async () => {
     const { relay, port } = await relayOn(0, { queue: { initialDelayMs: 10, maxDelayMs: 10, maxAttempts: 2 } });
     const local = await origin([503, 503]);
+    await (await open(relay, local.port)).close();
+    expect((await post(port, 'doomed')).status).toBe(202);
     await open(relay, local.port);
-    await post(port, 'doomed');
     await until(() => seen.length === 2, 'two attempts');
     await until(async () => (await entries(port))[0]?.state === 'failed', 'the failed state');
     const [failed] = await entries(port);
@@ -191,15 +219,42 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
     expect(seen.map((s) => s.body)).toEqual(['x', 'y', 'z', 'after-restart']);
   });
 
-  it('moves a corrupt queue file aside at start, logs it loudly, and keeps serving', async () => {
+  it('imports an old per-tunnel queue log once, skipping (and reporting) only its unreadable line', async () => {
     const queues = join(dataDir, 'queues');
+    mkdirSync(queues, { recursive: true });
+    const enqueue = (id: string, body: string) =>
+      JSON.stringify({
+        op: 'enqueue',
+        id,
+        seq: 1,
+        receivedAt: Date.now(),
+        head: {
+          method: 'POST',
+          target: '/hook',
+          headers: ['content-type', 'text/plain'],
+          remoteAddress: '127.0.0.1',
+          protocol: 'http',
+          host: 'relay',
+          upgrade: false,
+          hasBody: true,
+          receivedAt: Date.now(),
+        },
+        body: Buffer.from(body).toString('base64'),
+      });
+    const lines = [enqueue('dlv_old1', 'old-1'), 'not json at all', enqueue('dlv_old2', 'old-2')];
+    lines.push(JSON.stringify({ op: 'done', id: 'dlv_old2', status: 200, reason: 'acked' }));
+    lines.push(enqueue('dlv_old3', 'old-3'));
+    writeFileSync(join(queues, 'shop.log'), `${lines.join('\n')}\n{"op":"enq`);
     const { relay } = await relayOn();
-    await relay.close();
-    writeFileSync(join(queues, 'shop.log'), '{"op":"enqueue"\nnot json at all\n{}\n');
-    const { port } = await relayOn();
-    expect(readdirSync(queues).some((file) => file.startsWith('shop.log.corrupt-'))).toBe(true);
-    expect(logs.some((line) => line.includes('QUEUE FILE CORRUPT'))).toBe(true);
-    expect((await fetch(`http://127.0.0.1:${port}/_hookline/healthz`)).status).toBe(200);
+    expect(readdirSync(queues)).toEqual(['shop.log.migrated']);
+    expect(logs.some((line) => line.includes('unreadable record skipped') && line.includes('"line":2'))).toBe(true);
+    const local = await origin();
+    await open(relay, local.port);
+    await until(() => seen.length === 2, 'the two live old webhooks');
+    expect(seen.map((s) => [s.body, s.headers['hookline-delivery']])).toEqual([
+      ['old-1', 'dlv_old1'],
+      ['old-3', 'dlv_old3'],
+    ]);
   });
 
   it('refuses a queue without a token, and a token-owned name to anyone else', async () => {

@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   E_STREAM_RESET: 502,
   E_TUNNEL_OFFLINE: 503,
   E_QUEUE_FULL: 507,
+  // The relay's store cannot write (disk full, I/O error): nothing was stored.
+  E_STORE_UNAVAILABLE: 507,
   E_TOO_MANY_STREAMS: 503,
   E_RELAY_SHUTDOWN: 503,
   E_LOCAL_TIMEOUT: 504,

@@ -21,4 +21,5 @@ export {
   relayServiceConfig,
 } from './service-config.js';
 export type { QueueMode, Reservation } from './store/reservations.js';
+export { StoreStartError } from './store/store-errors.js';
 export { createToken, listTokens, revokeToken, type TokenRecord } from './store/token-store.js';

@@ -6,15 +6,23 @@ import type { Destination } from './find-tunnel.js';
 import { ERROR_HEADER } from './public-error.js';
 import type { ExchangeRecord } from './relay-observer.js';
 
-/** Readiness: the data dir (tokens, names, queues) must be writable when there is one. */
-export async function readiness(dataDir: string | undefined): Promise<{ ok: boolean; checks: Record<string, string> }> {
+/**
+ * Readiness: with a data dir, the directory must be writable (tokens, names) and
+ * the queue database must be able to commit (a full disk fails this even while
+ * nothing is being stored: the store proves it with a tiny write).
+ */
+export async function readiness(
+  dataDir: string | undefined,
+  store: { ok: boolean; problem: string | null } | null,
+): Promise<{ ok: boolean; checks: Record<string, string> }> {
   if (!dataDir) return { ok: true, checks: { store: 'memory' } };
   try {
     await access(dataDir, constants.W_OK);
-    return { ok: true, checks: { store: 'ok' } };
   } catch (error) {
     return { ok: false, checks: { store: `data dir not writable: ${(error as NodeJS.ErrnoException).code}` } };
   }
+  if (store && !store.ok) return { ok: false, checks: { store: store.problem ?? 'the store cannot write' } };
+  return { ok: true, checks: { store: 'ok' } };
 }
 
 /** Report one routed exchange to the observer when its response is over. */

@@ -16,8 +16,10 @@ import { observeExchange, readiness } from './relay-health.js';
 import { applyServerLimits, serverOptionsFor } from './server-limits.js';
 import { createServiceApp } from './service-app.js';
 import { SessionTable } from './session-table.js';
+import { type DataDirLock, lockDataDir } from './store/data-dir-lock.js';
+import type { CommitStats } from './store/group-commit.js';
 import { createFileReservations, createMemoryReservations } from './store/reservations.js';
-import { createTokenVerifier } from './store/token-store.js';
+import { createTokenVerifier, type TokenVerifier } from './store/token-store.js';
 import { acceptTunnelSocket } from './tunnel-handshake.js';
 import { forwardUpgrade } from './upgrade-exchange.js';
 
@@ -34,6 +36,8 @@ export interface Relay {
   readonly tunnelCount: number;
   /** Webhooks waiting or failed in the offline queues this node has open (metrics). */
   queueDepth(): { pending: number; failed: number };
+  /** Commits of the embedded queue database and the event-loop time they took; null without one. */
+  queueCommitStats(): CommitStats | null;
   /** Public requests being answered right now (metrics, graceful stop). */
   readonly inFlight: number;
   /** Whether the store is usable (what `/_hookline/readyz` answers). */
@@ -61,8 +65,12 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     ? new Cluster(resolveClusterOptions(options.cluster), sessions, options.tokens, options.logger)
     : null;
   if (cluster) options.registry = cluster.registry;
-  const fileVerifier = () => createTokenVerifier({ dataDir: options.dataDir, tokens: options.tokens });
+  const fileVerifier = () =>
+    createTokenVerifier({ dataDir: options.dataDir, tokens: options.tokens, logger: options.logger });
   const verifier = options.auth === 'required' ? (cluster?.verifier ?? fileVerifier()) : null;
+  // An open relay with a data dir still honours a token that is given: a name it
+  // owns, and an offline queue, then work there too (no token: an open tunnel).
+  const optionalVerifier = verifier === null && options.dataDir && !cluster ? fileVerifier() : null;
   const reservations = cluster
     ? {
         get: (name: string) => cluster.reservations.get(name),
@@ -74,7 +82,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
         load: () => cluster.start(),
       }
     : options.dataDir
-      ? createFileReservations(options.dataDir, options.logger)
+      ? createFileReservations(options.dataDir)
       : { ...createMemoryReservations(), load: async () => {} };
   const queues = new QueueRegistry({
     // In a cluster the queues are Redis streams every node shares, not files of one node.
@@ -100,10 +108,11 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   const app = createServiceApp({
     options,
     verifier,
+    optionalVerifier,
     reservations,
     queues,
     stats: () => ({ tunnels: sessions.size }),
-    ready: () => (cluster ? cluster.ready() : readiness(options.dataDir)),
+    ready: () => (cluster ? cluster.ready() : readiness(options.dataDir, queues.storeHealth())),
     onTunnelSocket(socket, owner, remoteAddress) {
       acceptTunnelSocket(socket, { options, sessions, reservations, queues, cluster, owner, remoteAddress, urlsFor });
     },
@@ -115,6 +124,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   queueResync?.unref();
   const findTunnel = createTunnelFinder({ options, sessions, reservations, queues });
   let inFlight = 0;
+  let dataDirLock: DataDirLock | null = null;
   const { observer } = options;
 
   // Tunnel traffic is dispatched before hono, on the raw node objects: building a
@@ -241,8 +251,18 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       return sessions.size;
     },
     async listen(port = 0, host = '127.0.0.1') {
-      await reservations.load();
-      await queues.openExisting();
+      // One relay per data dir, and a damaged store stops the start (StoreStartError), never an empty start.
+      if (options.dataDir && !cluster) dataDirLock = lockDataDir(options.dataDir);
+      try {
+        for (const tokens of [verifier, optionalVerifier] as Array<TokenVerifier | null>) tokens?.load?.();
+        await reservations.load();
+        await queues.openExisting();
+      } catch (error) {
+        await queues.close().catch(() => {});
+        dataDirLock?.release();
+        dataDirLock = null;
+        throw error;
+      }
       await sweepNames();
       return new Promise<AddressInfo>((resolve, reject) => {
         server.once('error', reject);
@@ -257,7 +277,8 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
         });
       });
     },
-    ready: () => (cluster ? cluster.ready() : readiness(options.dataDir)),
+    ready: () => (cluster ? cluster.ready() : readiness(options.dataDir, queues.storeHealth())),
+    queueCommitStats: () => queues.commitStats(),
     queueDepth: () => queues.depth(),
     get inFlight() {
       return inFlight;
@@ -280,6 +301,8 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       await closed;
       await queues.close();
       await cluster?.close();
+      dataDirLock?.release();
+      dataDirLock = null;
     },
   };
 }

@@ -19,6 +19,8 @@ export interface ServiceAppDeps {
   options: ResolvedRelayOptions;
   /** Token check; null on an open relay (then tunnels carry no owner). */
   verifier: TokenVerifier | null;
+  /** Open relay with a data dir: a token, when one is given, is checked and makes its holder the owner. */
+  optionalVerifier?: TokenVerifier | null;
   reservations: ReservationStore;
   queues: QueueRegistry;
   /** Called with the raw ws socket once a tunnel client is connected. */
@@ -61,7 +63,9 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
     async (c, next) => {
       // Refuse before the upgrade: a bad token or name never costs a WebSocket.
       let owner: string | null = null;
-      if (deps.verifier) {
+      const given = bearerToken(c.req.header('authorization'));
+      const verifier = deps.verifier ?? (given !== undefined ? deps.optionalVerifier : null);
+      if (verifier) {
         const address = c.env.incoming.socket.remoteAddress ?? '';
         const wait = authFailures.blocked(address);
         if (wait > 0) {
@@ -69,7 +73,7 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
             'retry-after': String(wait),
           });
         }
-        owner = deps.verifier.verify(bearerToken(c.req.header('authorization')));
+        owner = verifier.verify(given);
         if (owner === null) {
           authFailures.take(address);
           return refusal('E_UNAUTHORIZED', 'missing or invalid token (Authorization: Bearer …)');
@@ -105,7 +109,7 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
 
   // The queue API needs tokens even on an open relay: queues only exist for token-owned names.
   mountQueueApi(app as unknown as Hono, {
-    verifier: deps.verifier ?? createTokenVerifier({ dataDir: deps.options.dataDir }),
+    verifier: deps.verifier ?? deps.optionalVerifier ?? createTokenVerifier({ dataDir: deps.options.dataDir }),
     reservations: deps.reservations,
     queues: deps.queues,
   });

@@ -9,10 +9,12 @@ import { RedisDeliveryQueue } from './cluster/redis-delivery-queue.js';
 import { RedisRegistry } from './cluster/redis-registry.js';
 import { RedisReservations } from './cluster/redis-reservations.js';
 import { createRedisToken, RedisTokenVerifier, revokeRedisToken } from './cluster/redis-tokens.js';
-import { DeliveryQueue, type QueueEntry } from './queue/delivery-queue.js';
+import type { QueueEntry } from './queue/queue-entry.js';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue/queue-limits.js';
 import type { QueueStore } from './queue/queue-store.js';
+import { SqliteQueue } from './queue/sqlite-queue.js';
 import { createMemoryRegistry, type TunnelRegistry } from './registry.js';
+import { QueueDatabase } from './store/queue-database.js';
 import { createFileReservations, type ReservationStore } from './store/reservations.js';
 import { createToken, createTokenVerifier, revokeToken, type TokenVerifier } from './store/token-store.js';
 
@@ -41,19 +43,28 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const database of databases) database.close();
   client?.disconnect();
   await redis?.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
+const databases: QueueDatabase[] = [];
+
 const embedded = (): Backend => {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-contract-'));
   dirs.push(dir);
+  let database: QueueDatabase | null = null;
   return {
-    queue: (limits = {}) =>
-      DeliveryQueue.open('shop', join(dir, 'queues', 'shop.log'), { ...DEFAULT_QUEUE_LIMITS, ...limits }),
+    async queue(limits = {}) {
+      // A reopen is a restart: the previous connection goes first, as when a relay stops.
+      database?.close();
+      database = QueueDatabase.open(dir);
+      databases.push(database);
+      return new SqliteQueue('shop', database, { ...DEFAULT_QUEUE_LIMITS, ...limits }, silent);
+    },
     async reservations() {
-      const store = createFileReservations(dir, silent);
+      const store = createFileReservations(dir);
       await store.load();
       return store;
     },
@@ -106,7 +117,7 @@ const clustered = (): Backend => {
 };
 
 describe.each([
-  ['embedded (memory + files)', embedded],
+  ['embedded (SQLite + files)', embedded],
   ['cluster (Redis)', clustered],
 ])('relay stores: %s', (_label, makeBackend) => {
   it('reserves a name for its token, refuses it to another, keeps settings, frees it for the owner only', async () => {
@@ -173,6 +184,33 @@ describe.each([
     expect(queue.get(entry.id)).toMatchObject({ state: 'pending', attempts: 0 });
     expect(await queue.drop(entry.id)).toBe(true);
     expect(queue.size).toBe(0);
+  });
+
+  it('removes an entry whose live sender got the local answer, whatever its status (no second delivery)', async () => {
+    const backend = makeBackend();
+    const queue = await backend.queue();
+    const answered = await queue.enqueue(head('/live'), Buffer.from('x'));
+    const unanswered = await queue.enqueue(head('/timeout'), Buffer.from('y'));
+    await queue.settle(answered, { status: 500, error: null, answeredSender: true });
+    await queue.settle(unanswered, { status: 504, error: 'E_LOCAL_TIMEOUT: no answer' });
+    expect(queue.get(answered.id)).toBeUndefined();
+    expect(queue.get(unanswered.id)).toMatchObject({ state: 'pending', attempts: 1 });
+    await queue.close();
+    expect((await backend.queue()).entries().map((e) => e.head.target)).toEqual(['/timeout']);
+  });
+
+  it('keeps every reservation made at once across a reopen (writes strictly ordered)', async () => {
+    const backend = makeBackend();
+    const store = await backend.reservations();
+    const names = Array.from({ length: 8 }, (_, i) => `name${i}`);
+    await Promise.all(names.map((name) => store.reserve(name, 'tok-a', null)));
+    const reopened = await backend.reservations();
+    expect(
+      reopened
+        .list('tok-a')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(names);
   });
 
   it('refuses a webhook past the count cap with E_QUEUE_FULL', async () => {

@@ -135,11 +135,15 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
       heartbeatMs: options.heartbeatIntervalMs,
     },
   });
+  // READY in a message of its own: earlier clients read only the first frame of the
+  // handshake message, and a queued delivery may follow at once.
+  session.writer.flush();
   options.logger.info({ tunnel: name, session: session.id, remote: context.remoteAddress }, 'tunnel online');
   options.observer.tunnelOnline?.({ tunnel: name, session: session.id, owner, remote: context.remoteAddress });
   if (context.reservations.get(name)?.queue && context.queues.enabled) await context.queues.get(name);
-  // Catch up with what was stored meanwhile (other nodes too), then deliver.
-  await context.queues.refresh(name);
+  // Catch up with what was stored meanwhile (other nodes too), then deliver: what
+  // waited out a backoff while the client was away is due now.
+  await context.queues.online(name);
 }
 
 /**

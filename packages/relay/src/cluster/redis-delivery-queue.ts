@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { HooklineError, type RequestHead } from '@hookline/protocol';
 import type { Redis } from 'ioredis';
-import type { AttemptResult, QueueEntry } from '../queue/delivery-queue.js';
 import { expireIfOld, newEntry, recordAttempt, releaseAttempt, resetForRetry } from '../queue/entry-state.js';
+import type { AttemptResult, QueueEntry } from '../queue/queue-entry.js';
 import type { QueueLimits } from '../queue/queue-limits.js';
 import type { QueueStore } from '../queue/queue-store.js';
 

@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { BodyPump, BodySink, ERROR_STATUS, type ErrorCode, FrameType, stripHopByHop } from '@hookline/protocol';
 import type { RelayStream, TunnelSession } from '../tunnel-session.js';
-import type { AttemptResult, QueueEntry } from './delivery-queue.js';
 import { lenientDestination } from './lenient-destination.js';
+import type { AttemptResult, QueueEntry } from './queue-entry.js';
 
 /** `settled`: the attempt counts; `interrupted`: it never reached the local server's answer. */
 export type DeliveryOutcome = { kind: 'settled'; result: AttemptResult } | { kind: 'interrupted' };
@@ -40,14 +40,16 @@ export function deliverEntry(
     };
     const stream: RelayStream = {
       onResponseHead(response) {
-        settle({ kind: 'settled', result: { status: response.status, error: null } });
+        let answeredSender = false;
         if (caller && !caller.headersSent && !caller.destroyed) {
           try {
             caller.writeHead(response.status, stripHopByHop(response.headers));
+            answeredSender = true;
           } catch {
             caller.destroy();
           }
         }
+        settle({ kind: 'settled', result: { status: response.status, error: null, answeredSender } });
         sink = new BodySink({ destination: lenientDestination(caller), writer: session.writer, stream: id, window });
       },
       onResponseBody(chunk) {

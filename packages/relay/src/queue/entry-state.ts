@@ -1,8 +1,8 @@
-import type { AttemptResult, QueueEntry } from './delivery-queue.js';
+import type { AttemptResult, QueueEntry } from './queue-entry.js';
 import { type QueueLimits, retryDelay } from './queue-limits.js';
 
 /**
- * The state rules every queue store shares (file log or Redis stream), as pure
+ * The state rules every queue store shares (SQLite or Redis stream), as pure
  * updates of an entry; each store only persists what they decided.
  */
 
@@ -10,10 +10,7 @@ import { type QueueLimits, retryDelay } from './queue-limits.js';
  * A freshly stored entry: pending, due now, no attempts yet. Every field is
  * written out (no spread) so all entries share one object shape.
  */
-export function newEntry(
-  fields: Pick<QueueEntry, 'id' | 'seq' | 'receivedAt' | 'head' | 'bodySize'>,
-  ref: QueueEntry['ref'] = { offset: 0, length: 0 },
-): QueueEntry {
+export function newEntry(fields: Pick<QueueEntry, 'id' | 'seq' | 'receivedAt' | 'head' | 'bodySize'>): QueueEntry {
   return {
     id: fields.id,
     seq: fields.seq,
@@ -25,8 +22,6 @@ export function newEntry(
     nextAttemptAt: 0,
     lastStatus: null,
     lastError: null,
-    ref,
-    stateRef: null,
   };
 }
 
@@ -41,7 +36,7 @@ export function recordAttempt(
   entry.lastStatus = result.status;
   const ok = result.error === null && result.status >= 200 && result.status < 300;
   entry.lastError = result.error ?? (ok ? null : `HTTP ${result.status}`);
-  if (ok) return 'acked';
+  if (ok || (result.error === null && result.answeredSender === true)) return 'acked';
   const exhausted = entry.attempts >= limits.maxAttempts;
   entry.state = exhausted ? 'failed' : 'pending';
   entry.nextAttemptAt = exhausted ? Number.POSITIVE_INFINITY : now + retryDelay(entry.attempts, limits);

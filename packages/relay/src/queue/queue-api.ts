@@ -3,7 +3,7 @@ import { ERROR_HEADER } from '../public-error.js';
 import type { ReservationStore } from '../store/reservations.js';
 import type { TokenVerifier } from '../store/token-store.js';
 import { bearerToken } from '../token-auth.js';
-import type { QueueEntry } from './delivery-queue.js';
+import type { QueueEntry } from './queue-entry.js';
 import type { QueueRegistry } from './queue-registry.js';
 
 export interface QueueApiDeps {

@@ -4,7 +4,7 @@ import type { RelayLogger } from '../options.js';
 import type { QueueMode } from '../store/reservations.js';
 import type { TunnelSession } from '../tunnel-session.js';
 import { deliverEntry } from './deliver-entry.js';
-import type { QueueEntry } from './delivery-queue.js';
+import type { QueueEntry } from './queue-entry.js';
 import type { QueueStore } from './queue-store.js';
 
 export interface DispatcherDeps {
@@ -102,6 +102,17 @@ export class QueueDispatcher {
     session.writer.write({ type: FrameType.QUEUE_STATUS, stream: 0, status });
   }
 
+  /**
+   * The client (re)connected: a backoff set while it was away (or while its local
+   * server was down) is not waited out; everything pending is due now, in order.
+   */
+  online(): void {
+    for (const entry of this.#deps.queue.entries()) {
+      if (entry.state === 'pending' && Number.isFinite(entry.nextAttemptAt)) entry.nextAttemptAt = 0;
+    }
+    this.kick();
+  }
+
   close(): void {
     this.#closed = true;
     clearTimeout(this.#timer);
@@ -124,10 +135,12 @@ export class QueueDispatcher {
         queue.release(entry, session.closed ? 0 : 200);
         if (caller && !caller.headersSent) answerQueued(caller, entry.id);
       } else {
+        // When the sender itself got the local server's answer, the store does not deliver it again.
         await queue.settle(entry, outcome.result);
+        const answered = outcome.result.error === null && outcome.result.answeredSender === true;
         // A live caller whose attempt failed before any local answer: still safely queued.
         if (caller && !caller.headersSent) answerQueued(caller, entry.id);
-        if (outcome.result.error !== null || outcome.result.status >= 300) {
+        if (!answered && (outcome.result.error !== null || outcome.result.status >= 300)) {
           logger.warn(
             {
               tunnel: queue.name,

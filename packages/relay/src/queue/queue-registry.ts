@@ -1,14 +1,12 @@
-import { mkdir, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { RelayLogger } from '../options.js';
-import { CorruptLogError } from '../store/append-log.js';
-import { moveAside } from '../store/move-aside.js';
+import { importLegacyQueueLogs } from '../store/legacy-queue-logs.js';
+import { QueueDatabase } from '../store/queue-database.js';
 import type { QueueMode, ReservationStore } from '../store/reservations.js';
 import type { TunnelSession } from '../tunnel-session.js';
-import { DeliveryQueue } from './delivery-queue.js';
 import { QueueDispatcher } from './queue-dispatcher.js';
 import type { QueueLimits } from './queue-limits.js';
 import type { QueueStore } from './queue-store.js';
+import { SqliteQueue } from './sqlite-queue.js';
 
 /** Cluster queues: opens a tunnel's shared queue (a Redis stream). */
 export interface SharedQueues {
@@ -23,7 +21,7 @@ export interface TunnelQueue {
 }
 
 export interface QueueRegistryDeps {
-  /** `<dataDir>/queues/<name>.log`; null: no file queues (no data dir, or a cluster). */
+  /** `<dataDir>/queue.db`; null: no embedded queue (no data dir, or a cluster). */
   dataDir: string | null;
   /** Cluster mode: queues are Redis streams shared by the nodes. */
   shared?: SharedQueues | undefined;
@@ -34,11 +32,12 @@ export interface QueueRegistryDeps {
   logger: RelayLogger;
 }
 
-/** Open queues by tunnel name: one log file each, opened once, kept for the relay's life. */
+/** Open queues by tunnel name (rows of one SQLite database, or Redis streams), kept for the relay's life. */
 export class QueueRegistry {
   readonly #deps: QueueRegistryDeps;
   readonly #open = new Map<string, Promise<TunnelQueue>>();
   readonly #ready = new Map<string, TunnelQueue>();
+  #database: QueueDatabase | null = null;
 
   constructor(deps: QueueRegistryDeps) {
     this.#deps = deps;
@@ -61,14 +60,27 @@ export class QueueRegistry {
     dispatcher.kick();
   }
 
-  /** Open every queue that has a file, so a backlog from before a restart is delivered. */
+  /**
+   * Open the queue database (a damaged one is a StoreStartError: the relay does
+   * not start) and every queue that has webhooks, so a backlog from before a
+   * restart is delivered.
+   */
   async openExisting(): Promise<void> {
-    if (!this.#deps.dataDir) return;
-    const dir = join(this.#deps.dataDir, 'queues');
-    await mkdir(dir, { recursive: true });
-    for (const file of await readdir(dir)) {
-      if (file.endsWith('.log')) await this.get(file.slice(0, -'.log'.length));
-    }
+    const { dataDir, logger } = this.#deps;
+    if (!dataDir) return;
+    this.#database = QueueDatabase.open(dataDir);
+    await importLegacyQueueLogs(dataDir, this.#database, logger);
+    for (const name of this.#database.tunnels()) await this.get(name);
+  }
+
+  /** Whether the embedded store can write (readyz); null without one. */
+  storeHealth(): { ok: boolean; problem: string | null } | null {
+    return this.#database?.writable() ?? null;
+  }
+
+  /** Time the event loop spent in queue commits (bench, tests). */
+  commitStats() {
+    return this.#database?.commitStats ?? null;
   }
 
   get(name: string): Promise<TunnelQueue> {
@@ -120,32 +132,31 @@ export class QueueRegistry {
     void this.#open.get(name)?.then(({ dispatcher }) => dispatcher.kick());
   }
 
+  /** The client of `name` (re)connected: what waited out a backoff while it was away goes now. */
+  async online(name: string): Promise<void> {
+    const opening = this.#open.get(name);
+    if (!opening) return;
+    const { dispatcher } = await opening;
+    dispatcher.online();
+    await this.refresh(name);
+  }
+
   async close(): Promise<void> {
     for (const opening of this.#open.values()) {
-      const { queue, dispatcher } = await opening;
-      dispatcher.close();
-      await queue.close();
+      const tunnel = await opening.catch(() => null);
+      if (!tunnel) continue;
+      tunnel.dispatcher.close();
+      await tunnel.queue.close();
     }
+    this.#database?.close();
+    this.#database = null;
   }
 
   async #openQueue(name: string): Promise<TunnelQueue> {
     const { dataDir, limits, logger, shared } = this.#deps;
     if (shared) return this.#start(name, await shared.open(name, limits));
-    if (!dataDir) throw new Error('queues need a data dir');
-    const path = join(dataDir, 'queues', `${name}.log`);
-    let queue: QueueStore;
-    try {
-      queue = await DeliveryQueue.open(name, path, limits);
-    } catch (error) {
-      if (!(error instanceof CorruptLogError)) throw error;
-      const moved = await moveAside(path);
-      logger.error(
-        { tunnel: name, file: path, movedTo: moved, reason: error.message },
-        'QUEUE FILE CORRUPT: moved aside, starting an empty queue',
-      );
-      queue = await DeliveryQueue.open(name, path, limits);
-    }
-    return this.#start(name, queue);
+    if (!dataDir || !this.#database) throw new Error('queues need a data dir, opened by openExisting()');
+    return this.#start(name, new SqliteQueue(name, this.#database, limits, logger));
   }
 
   #start(name: string, queue: QueueStore): TunnelQueue {

@@ -1,5 +1,5 @@
 import type { RequestHead } from '@hookline/protocol';
-import type { AttemptResult, QueueEntry } from './delivery-queue.js';
+import type { AttemptResult, QueueEntry } from './queue-entry.js';
 
 /**
  * What the dispatcher, the ingress and the queue API need from one tunnel's

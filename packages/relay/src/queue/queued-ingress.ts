@@ -27,8 +27,8 @@ function readLimited(req: IncomingMessage, res: ServerResponse, max: number): Pr
 }
 
 /**
- * Ingress for a tunnel with an offline queue: the webhook is written to disk
- * (fsync'd) before anything else happens, then delivered live if it is next in
+ * Ingress for a tunnel with an offline queue: the webhook is committed to the
+ * queue database (fsync'd) before anything else happens, then delivered live if it is next in
  * line and the client is online, or answered 202 `hookline-delivery: <id>`.
  */
 export async function acceptQueued(
@@ -48,6 +48,11 @@ export async function acceptQueued(
     if (error instanceof HooklineError && error.code === 'E_QUEUE_FULL') {
       return sendPublicError(res, 'E_QUEUE_FULL', `${error.message}; nothing was stored, retry later`, {
         'retry-after': '60',
+      });
+    }
+    if (error instanceof HooklineError && error.code === 'E_STORE_UNAVAILABLE') {
+      return sendPublicError(res, 'E_STORE_UNAVAILABLE', `the relay could not store the webhook: ${error.message}`, {
+        'retry-after': '30',
       });
     }
     return sendPublicError(res, 'E_INTERNAL', 'the relay could not store the webhook; nothing was stored');

@@ -10,9 +10,9 @@ import type { Adapter } from 'lowdb';
  */
 export async function writeFileDurably(path: string, data: string | Buffer): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const temp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  const file = await open(temp, 'w', 0o600);
+  const file = await open(temp, 'wx', 0o600);
   try {
     await file.writeFile(data);
     await file.sync();
@@ -44,10 +44,14 @@ export class CorruptFileError extends Error {
 
 /**
  * lowdb adapter for durable JSON: missing file → null, unparsable file →
- * CorruptFileError, writes go through `writeFileDurably`.
+ * CorruptFileError, writes go through `writeFileDurably` **one at a time, in the
+ * order they were asked for** (steno's guarantee, which a bare temp+rename per
+ * write loses: two overlapping writes could rename in either order and leave the
+ * older document). Each write's snapshot is taken when it is asked for.
  */
 export class DurableJsonFile<T> implements Adapter<T> {
   readonly #path: string;
+  #last: Promise<void> = Promise.resolve();
 
   constructor(path: string) {
     this.#path = path;
@@ -68,7 +72,11 @@ export class DurableJsonFile<T> implements Adapter<T> {
     }
   }
 
-  async write(data: T): Promise<void> {
-    await writeFileDurably(this.#path, `${JSON.stringify(data, null, 2)}\n`);
+  write(data: T): Promise<void> {
+    const text = `${JSON.stringify(data, null, 2)}\n`;
+    const written = this.#last.then(() => writeFileDurably(this.#path, text));
+    // The chain goes on after a failed write; that write's caller gets the error.
+    this.#last = written.catch(() => {});
+    return written;
   }
 }

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import type { RelayLogger } from '../options.js';
+import { z } from 'zod';
 import type { AccessPolicy } from '../tunnel-access.js';
 import { CorruptFileError, DurableJsonFile } from './durable-file.js';
-import { moveAside } from './move-aside.js';
+import { StoreStartError } from './store-errors.js';
 
 /** How a queued tunnel's backlog is delivered: one at a time in order, or N at once. */
 export type QueueMode = 'serial' | `parallel:${number}`;
@@ -47,6 +47,19 @@ export const TOUCH_INTERVAL_MS = 60 * 60 * 1000;
 interface ReservationFile {
   names: Record<string, Reservation>;
 }
+
+/** What a reservation must look like to be trusted: an owner is what stops a name going to another token. */
+const reservationFileSchema = z.object({
+  names: z.record(
+    z.string(),
+    z.looseObject({
+      name: z.string().min(1),
+      owner: z.string().min(1),
+      queue: z.union([z.literal('serial'), z.string().regex(/^parallel:[1-9][0-9]?$/), z.null()]),
+      reservedAt: z.string(),
+    }),
+  ),
+});
 
 function reservationsOver(db: { data: ReservationFile; write(): Promise<void> }): ReservationStore {
   return {
@@ -93,26 +106,32 @@ export function createMemoryReservations(): ReservationStore {
 }
 
 /**
- * Reservations in `<dataDir>/names.json`, written durably; `load()` before use.
- * A corrupt file is moved aside with a loud log line and the relay starts with
- * no reservations.
+ * Reservations in `<dataDir>/names.json`, written durably and in order; `load()`
+ * before use. A file that is unreadable, not JSON or not reservations stops the
+ * start (StoreStartError): starting empty would hand every name, and its queued
+ * webhooks, to whichever token asks first.
  */
-export function createFileReservations(
-  dataDir: string,
-  logger: RelayLogger,
-): ReservationStore & { load(): Promise<void> } {
+export function createFileReservations(dataDir: string): ReservationStore & { load(): Promise<void> } {
   const path = join(dataDir, 'names.json');
   const db = new Low<ReservationFile>(new DurableJsonFile(path), { names: {} });
   return {
     ...reservationsOver(db),
     async load() {
+      let problem: string | null = null;
       try {
         await db.read();
+        const parsed = reservationFileSchema.safeParse(db.data);
+        if (!parsed.success)
+          problem = `not a name reservations file (${parsed.error.issues[0]?.message ?? 'bad shape'})`;
       } catch (error) {
-        if (!(error instanceof CorruptFileError)) throw error;
-        const moved = await moveAside(path);
-        logger.error({ file: path, movedTo: moved }, 'NAME RESERVATIONS FILE CORRUPT: moved aside, starting empty');
-        db.data = { names: {} };
+        problem = error instanceof CorruptFileError ? 'not valid JSON' : (error as Error).message;
+      }
+      if (problem !== null) {
+        throw new StoreStartError(
+          path,
+          `name reservations ${path} are damaged (${problem}): restore the file from a backup, or move it aside` +
+            ' to start with no reservations (every name then becomes claimable by any token)',
+        );
       }
     },
   };

@@ -1,0 +1,185 @@
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { type CommitStats, GroupCommit } from './group-commit.js';
+import { migrate } from './queue-schema.js';
+import { StoreStartError, storeUnavailable } from './store-errors.js';
+
+export const QUEUE_DATABASE_FILE = 'queue.db';
+
+/** One stored webhook as read back at open (the body stays in the database). */
+export interface StoredDelivery {
+  seq: number;
+  id: string;
+  tunnel: string;
+  receivedAt: number;
+  head: string;
+  bodySize: number;
+  attempts: number;
+  /** null: failed, no more tries. */
+  nextAttemptAt: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+}
+
+export interface DeliveryState {
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+}
+
+const DAMAGED = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_SEQUENCE']);
+
+/**
+ * The relay's offline queue: one SQLite database per data dir (WAL,
+ * `synchronous=FULL`), every tunnel's webhooks in one table in arrival order.
+ * Writes are group-committed (`GroupCommit`); a write's promise resolves only
+ * after its transaction is on disk, so a 202 is never sent for a webhook that is
+ * not. A damaged file is refused at open (`PRAGMA quick_check`), never replaced.
+ */
+export class QueueDatabase {
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #commits: GroupCommit;
+  readonly #sql;
+  #lastSeq: number;
+  /** Why the last commit failed, while it keeps failing (readyz reports it). */
+  #writeProblem: string | null = null;
+  #probedAt = 0;
+
+  private constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.#db = db;
+    this.#commits = new GroupCommit(db, (ok, error) => {
+      this.#writeProblem = ok ? null : storeUnavailable(error).message;
+    });
+    this.#sql = {
+      insert: db.prepare(
+        `INSERT INTO deliveries (seq, id, tunnel, received_at, head, body, body_crc)
+         VALUES (@seq, @id, @tunnel, @receivedAt, @head, @body, @crc)`,
+      ),
+      state: db.prepare(
+        `UPDATE deliveries SET attempts = @attempts, next_attempt_at = @nextAttemptAt,
+         last_status = @lastStatus, last_error = @lastError WHERE seq = @seq`,
+      ),
+      remove: db.prepare('DELETE FROM deliveries WHERE seq = ?'),
+      body: db.prepare('SELECT body, body_crc AS crc FROM deliveries WHERE seq = ?'),
+      load: db.prepare(
+        `SELECT seq, id, tunnel, received_at AS receivedAt, head, length(body) AS bodySize, attempts,
+         next_attempt_at AS nextAttemptAt, last_status AS lastStatus, last_error AS lastError
+         FROM deliveries WHERE tunnel = ? ORDER BY seq`,
+      ),
+      tunnels: db.prepare('SELECT DISTINCT tunnel FROM deliveries').pluck(),
+      probe: db.prepare('INSERT OR REPLACE INTO probe (id, at) VALUES (1, ?)'),
+    };
+    this.#lastSeq = (db.prepare('SELECT max(seq) FROM deliveries').pluck().get() as number | null) ?? 0;
+  }
+
+  /** Open (or create) `<dataDir>/queue.db`; a damaged or unreadable file is a StoreStartError. */
+  static open(dataDir: string): QueueDatabase {
+    const path = join(dataDir, QUEUE_DATABASE_FILE);
+    try {
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      // SQLite gives its -wal and -shm files the database file's mode: create it 0600 first.
+      closeSync(openSync(path, 'a', 0o600));
+      chmodSync(path, 0o600);
+    } catch (error) {
+      throw new StoreStartError(path, `cannot open ${path}: ${(error as Error).message}`, { cause: error });
+    }
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path, { timeout: 5_000 });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw Object.assign(new Error(String(check)), { code: 'SQLITE_CORRUPT' });
+      migrate(db);
+      return new QueueDatabase(path, db);
+    } catch (error) {
+      db?.close();
+      if (error instanceof StoreStartError) throw error;
+      const code = (error as { code?: string }).code ?? '';
+      const reason = (error as Error).message;
+      if (DAMAGED.has(code)) {
+        throw new StoreStartError(
+          path,
+          `the offline queue ${path} is damaged (${reason}): restore it from a backup, or move it aside` +
+            ' (with its -wal and -shm files) to start with an empty queue',
+          { cause: error },
+        );
+      }
+      throw new StoreStartError(path, `cannot open the offline queue ${path}: ${reason}`, { cause: error });
+    }
+  }
+
+  nextSeq(): number {
+    this.#lastSeq += 1;
+    return this.#lastSeq;
+  }
+
+  tunnels(): string[] {
+    return this.#sql.tunnels.all() as string[];
+  }
+
+  load(tunnel: string): StoredDelivery[] {
+    return this.#sql.load.all(tunnel) as StoredDelivery[];
+  }
+
+  /** Store a webhook; resolves once committed, rejects with E_STORE_UNAVAILABLE when it could not be. */
+  insert(row: { seq: number; id: string; tunnel: string; receivedAt: number; head: string; body: Buffer }) {
+    return this.#write(() => this.#sql.insert.run({ ...row, crc: crc32(row.body) }));
+  }
+
+  saveState(seq: number, state: DeliveryState): Promise<void> {
+    return this.#write(() => this.#sql.state.run({ seq, ...state }));
+  }
+
+  remove(seq: number): Promise<void> {
+    return this.#write(() => this.#sql.remove.run(seq));
+  }
+
+  /** A stored body, or null when it is gone or fails its checksum (a damaged record). */
+  body(seq: number): Buffer | null {
+    const row = this.#sql.body.get(seq) as { body: Buffer; crc: number } | undefined;
+    if (!row || crc32(row.body) !== row.crc) return null;
+    return row.body;
+  }
+
+  /**
+   * Whether the store can write now. While healthy this is known from the last
+   * commit; it is also proven by a tiny committed write at most once a second, so
+   * a disk that filled up while nothing was stored still makes readyz fail.
+   */
+  writable(now = Date.now()): { ok: boolean; problem: string | null } {
+    if (now - this.#probedAt >= 1_000) {
+      this.#probedAt = now;
+      try {
+        this.#commits.flush();
+        this.#db.transaction(() => this.#sql.probe.run(now))();
+        this.#writeProblem = null;
+      } catch (error) {
+        this.#writeProblem = storeUnavailable(error).message;
+      }
+    }
+    return { ok: this.#writeProblem === null, problem: this.#writeProblem };
+  }
+
+  get commitStats(): CommitStats {
+    return { ...this.#commits.stats };
+  }
+
+  close(): void {
+    this.#commits.flush();
+    this.#db.close();
+  }
+
+  async #write(run: () => unknown): Promise<void> {
+    try {
+      await this.#commits.submit(() => void run());
+    } catch (error) {
+      throw storeUnavailable(error);
+    }
+  }
+}
