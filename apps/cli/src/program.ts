@@ -90,13 +90,14 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
 
   program
     .command('queue')
-    .description('offline queue of one of your tunnels on the relay: list, retry <id>|--failed, drop <id>')
+    .description('offline queue of one of your tunnels on the relay: list, retry <id>|--failed|--all, drop <id>')
     .argument('[action]', 'list | retry | drop', 'list')
     .argument('[id]', 'delivery id (hookline-delivery), for retry and drop')
     .option('--name <name>', 'tunnel name (env HOOKLINE_NAME)')
     .option('--relay <url>', 'relay (env HOOKLINE_RELAY)')
     .option('--token <token>', 'token that owns the name (env HOOKLINE_TOKEN)')
     .option('--failed', 'with retry: every failed delivery')
+    .option('--all', 'with retry: every waiting or failed delivery, now, with a fresh set of tries')
     .option('--json', 'print JSON')
     .action(async (action: string, id: string | undefined, flags: QueueFlags) => {
       const { runQueue } = await import('./commands/queue.js');

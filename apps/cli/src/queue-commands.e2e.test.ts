@@ -85,8 +85,12 @@ describe('hookline token, relay --data-dir, http --queue and queue (real process
     expect(JSON.parse(listed.stdout)).toMatchObject({
       name: 'shop',
       mode: 'serial',
-      entries: [{ id: delivery, state: 'pending' }],
+      entries: [{ id: delivery, state: 'pending', nextAttemptAt: null }],
     });
+    const readable = await run(['queue', 'list', '--relay', url, '--token', token, '--name', 'shop'], dir);
+    expect(readable.stdout).toMatch(new RegExp(`^${delivery}\\s+pending\\s+POST /webhooks\\s+not tried yet\\n$`));
+    const all = await run(['queue', 'retry', '--all', '--relay', url, '--token', token, '--name', 'shop'], dir);
+    expect(all.stdout).toBe('retrying 1 delivery\n');
 
     const second = start(httpArgs);
     await second.waitForLine('stdout', /^Forwarding /);

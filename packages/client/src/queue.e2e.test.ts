@@ -116,7 +116,7 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
     await until(async () => (await entries(port)).length === 0, 'acks');
     // The client hears the queue drain (its inspector shows the count).
     await until(() => back.queue?.pending === 0, 'the drained queue reported');
-    expect(reports.at(-1)).toEqual({ pending: 0, failed: 0 });
+    expect(reports.at(-1)).toEqual({ pending: 0, failed: 0, delivered: 5 });
   });
 
   it('gives a live caller the real local response, and the webhook was on disk first', async () => {

@@ -113,6 +113,8 @@ export const resetSchema = errorMessageSchema;
 export const queueStatusSchema = z.object({
   pending: z.number().int().min(0),
   failed: z.number().int().min(0),
+  /** Delivered (acknowledged) since this session began: the drain's progress. Older relays omit it. */
+  delivered: z.number().int().min(0).optional(),
 });
 
 export const deliveryAckSchema = z.object({

@@ -59,7 +59,7 @@ const embedded = (): Backend => {
     async queue(limits = {}) {
       // A reopen is a restart: the previous connection goes first, as when a relay stops.
       database?.close();
-      database = QueueDatabase.open(dir);
+      database = QueueDatabase.open(dir, silent);
       databases.push(database);
       return new SqliteQueue('shop', database, { ...DEFAULT_QUEUE_LIMITS, ...limits }, silent);
     },

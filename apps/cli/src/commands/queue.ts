@@ -9,6 +9,7 @@ export interface QueueFlags {
   token?: string;
   json?: boolean;
   failed?: boolean;
+  all?: boolean;
 }
 
 interface EntryView {
@@ -48,18 +49,17 @@ export async function runQueue(action: string, id: string | undefined, flags: Qu
       }
       if (entries.length === 0) io.stderr.write(`queue of ${name} is empty\n`);
       for (const e of entries) {
-        const next = e.state === 'pending' && e.nextAttemptAt ? ` next ${e.nextAttemptAt}` : '';
         const last = e.lastError ? `  last: ${e.lastError}` : '';
-        out(`${e.id}  ${e.state.padEnd(8)} ${e.method} ${e.target}  tries ${e.attempts}${next}${last}`);
+        out(`${e.id}  ${e.state.padEnd(8)} ${e.method} ${e.target}  ${triesText(e, Date.now())}${last}`);
       }
       return 0;
     }
     case 'retry': {
-      if (!id && !flags.failed) throw new UserError('queue retry needs a delivery id or --failed');
-      const result = (await call('/retry', {
-        method: 'POST',
-        body: JSON.stringify(flags.failed ? { failed: true } : { id }),
-      })) as { retried: string[] };
+      if (!id && !flags.failed && !flags.all) throw new UserError('queue retry needs a delivery id, --failed or --all');
+      const request = flags.all ? { all: true } : flags.failed ? { failed: true } : { id };
+      const result = (await call('/retry', { method: 'POST', body: JSON.stringify(request) })) as {
+        retried: string[];
+      };
       if (flags.json) out(JSON.stringify(result));
       else out(`retrying ${result.retried.length} deliver${result.retried.length === 1 ? 'y' : 'ies'}`);
       return 0;
@@ -74,4 +74,15 @@ export async function runQueue(action: string, id: string | undefined, flags: Qu
     default:
       throw new UserError(`unknown queue action "${action}": use list, retry or drop`);
   }
+}
+
+/** "not tried yet", "tried 2×, next in 14 s (12:04:31)", "failed after 8 tries": never an epoch date. */
+export function triesText(entry: Pick<EntryView, 'state' | 'attempts' | 'nextAttemptAt'>, now: number): string {
+  if (entry.state === 'failed') return `failed after ${entry.attempts} ${entry.attempts === 1 ? 'try' : 'tries'}`;
+  const tried = entry.attempts === 0 ? 'not tried yet' : `tried ${entry.attempts}×`;
+  if (entry.state === 'inflight') return `${tried}, delivering now`;
+  const next = entry.nextAttemptAt ? Date.parse(entry.nextAttemptAt) : 0;
+  if (next <= now) return entry.attempts === 0 ? tried : `${tried}, due now`;
+  const seconds = Math.ceil((next - now) / 1000);
+  return `${tried}, next in ${seconds} s (${new Date(next).toLocaleTimeString('en-GB')})`;
 }

@@ -41,13 +41,19 @@ export function Header({ tunnel, now, total, shown, filter, paused, waiting }: H
       <Text wrap="truncate-end">
         <Text dimColor>{counts}</Text>
         {tunnel.queue ? (
-          <Text color={tunnel.queue.failed > 0 ? 'red' : 'cyan'}>
-            {` · queue: ${tunnel.queue.pending} waiting${tunnel.queue.failed > 0 ? `, ${tunnel.queue.failed} failed` : ''}`}
-          </Text>
+          <Text color={tunnel.queue.failed > 0 ? 'red' : 'cyan'}>{` · queue: ${queueText(tunnel.queue)}`}</Text>
         ) : null}
         {paused ? <Text color="yellow"> · paused{waiting > 0 ? ` (${waiting} new)` : ''}</Text> : null}
         {tunnel.reason && tunnel.state !== 'online' ? <Text color="yellow"> · {tunnel.reason}</Text> : null}
       </Text>
     </Box>
   );
+}
+
+/** The drain's progress: "3 waiting, 12 delivered, 1 failed" (delivered: since this connection). */
+function queueText(queue: NonNullable<TunnelView['queue']>): string {
+  const parts = [`${queue.pending} waiting`];
+  if (queue.delivered) parts.push(`${queue.delivered} delivered`);
+  if (queue.failed > 0) parts.push(`${queue.failed} failed`);
+  return parts.join(', ');
 }

@@ -95,9 +95,9 @@ describe('Inspector', () => {
   });
 
   it("shows a queued tunnel's queue count, failures in the header", async () => {
-    const ui = mount({}, { queue: { pending: 3, failed: 1 } });
+    const ui = mount({}, { queue: { pending: 3, failed: 1, delivered: 12 } });
     await tick();
-    expect(ui.lastFrame()).toContain('queue: 3 waiting, 1 failed');
+    expect(ui.lastFrame()).toContain('queue: 3 waiting, 12 delivered, 1 failed');
   });
 
   it('moves with j/k and arrows, opens the detail with Enter and goes back with Esc', async () => {

@@ -18,7 +18,7 @@ export interface TunnelView {
   /** Why it is reconnecting or offline. */
   reason?: string;
   /** The relay's offline queue for this tunnel (queued tunnels only). */
-  queue?: { pending: number; failed: number };
+  queue?: { pending: number; failed: number; delivered?: number | undefined };
 }
 
 export interface StatusSource {

@@ -19,7 +19,11 @@ function entryView(entry: QueueEntry) {
     state: entry.state,
     attempts: entry.attempts,
     receivedAt: new Date(entry.receivedAt).toISOString(),
-    nextAttemptAt: Number.isFinite(entry.nextAttemptAt) ? new Date(entry.nextAttemptAt).toISOString() : null,
+    // null: failed (no more tries), or due now (0: never scheduled); never 1970-01-01.
+    nextAttemptAt:
+      Number.isFinite(entry.nextAttemptAt) && entry.nextAttemptAt > 0
+        ? new Date(entry.nextAttemptAt).toISOString()
+        : null,
     lastStatus: entry.lastStatus,
     lastError: entry.lastError,
     method: entry.head.method,
@@ -81,22 +85,28 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
   app.post('/_hookline/api/queues/:name/retry', async (c) => {
     const auth = await authorize(c);
     if ('error' in auth) return auth.error;
-    const body = (await c.req.json().catch(() => ({}))) as { id?: unknown; failed?: unknown };
+    const body = (await c.req.json().catch(() => ({}))) as { id?: unknown; failed?: unknown; all?: unknown };
     const { queue, dispatcher } = auth.tunnel;
     await queue.sync();
-    const ids =
-      body.failed === true
-        ? queue
-            .entries()
-            .filter((entry) => entry.state === 'failed')
-            .map((entry) => entry.id)
-        : typeof body.id === 'string'
-          ? [body.id]
-          : [];
-    if (ids.length === 0 && body.failed !== true) {
+    // `all`: failed ones and those waiting out a backoff, each with a fresh set of tries, now.
+    const bulk = body.all === true || body.failed === true;
+    const ids = bulk
+      ? queue
+          .entries()
+          .filter((entry) => body.all === true || entry.state === 'failed')
+          .map((entry) => entry.id)
+      : typeof body.id === 'string'
+        ? [body.id]
+        : [];
+    if (ids.length === 0 && !bulk) {
       c.header(ERROR_HEADER, 'E_BAD_REQUEST');
       return c.json(
-        { error: { code: 'E_BAD_REQUEST', message: 'give {"id": "<delivery id>"} or {"failed": true}' } },
+        {
+          error: {
+            code: 'E_BAD_REQUEST',
+            message: 'give {"id": "<delivery id>"}, {"failed": true} or {"all": true}',
+          },
+        },
         400,
       );
     }

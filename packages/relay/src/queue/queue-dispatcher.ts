@@ -33,6 +33,8 @@ export class QueueDispatcher {
   #closed = false;
   /** What the client was last told about the queue (QUEUE_STATUS), to send only changes. */
   #reported: { session: string; status: string } | null = null;
+  /** Deliveries that left the queue during the current session (the drain's progress). */
+  #delivered = { session: '', count: 0 };
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
@@ -95,8 +97,9 @@ export class QueueDispatcher {
   #reportStatus(session: TunnelSession, entries: readonly QueueEntry[]): void {
     let failed = 0;
     for (const entry of entries) if (entry.state === 'failed') failed += 1;
-    const status = { pending: entries.length - failed, failed };
-    const text = `${status.pending}/${status.failed}`;
+    const delivered = this.#delivered.session === session.id ? this.#delivered.count : 0;
+    const status = { pending: entries.length - failed, failed, delivered };
+    const text = `${status.pending}/${status.failed}/${delivered}`;
     if (this.#reported?.session === session.id && this.#reported.status === text) return;
     this.#reported = { session: session.id, status: text };
     session.writer.write({ type: FrameType.QUEUE_STATUS, stream: 0, status });
@@ -111,6 +114,11 @@ export class QueueDispatcher {
       if (entry.state === 'pending' && Number.isFinite(entry.nextAttemptAt)) entry.nextAttemptAt = 0;
     }
     this.kick();
+  }
+
+  #countDelivered(session: string): void {
+    if (this.#delivered.session !== session) this.#delivered = { session, count: 0 };
+    this.#delivered.count += 1;
   }
 
   close(): void {
@@ -137,6 +145,7 @@ export class QueueDispatcher {
       } else {
         // When the sender itself got the local server's answer, the store does not deliver it again.
         await queue.settle(entry, outcome.result);
+        if (!queue.get(entry.id)) this.#countDelivered(session.id);
         const answered = outcome.result.error === null && outcome.result.answeredSender === true;
         // A live caller whose attempt failed before any local answer: still safely queued.
         if (caller && !caller.headersSent) answerQueued(caller, entry.id);

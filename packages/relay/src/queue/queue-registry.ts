@@ -68,7 +68,7 @@ export class QueueRegistry {
   async openExisting(): Promise<void> {
     const { dataDir, logger } = this.#deps;
     if (!dataDir) return;
-    this.#database = QueueDatabase.open(dataDir);
+    this.#database = QueueDatabase.open(dataDir, logger);
     await importLegacyQueueLogs(dataDir, this.#database, logger);
     for (const name of this.#database.tunnels()) await this.get(name);
   }

@@ -1,7 +1,8 @@
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import Database from 'better-sqlite3';
+import type { RelayLogger } from '../options.js';
 import { type CommitStats, GroupCommit } from './group-commit.js';
 import { migrate } from './queue-schema.js';
 import { StoreStartError, storeUnavailable } from './store-errors.js';
@@ -30,6 +31,9 @@ export interface DeliveryState {
   lastError: string | null;
 }
 
+/** After a failed commit, this much more free space before a probe may call the store writable again. */
+const RECOVERY_MARGIN_BYTES = 256 * 1024;
+
 const DAMAGED = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_SEQUENCE']);
 
 /**
@@ -45,15 +49,30 @@ export class QueueDatabase {
   readonly #commits: GroupCommit;
   readonly #sql;
   #lastSeq: number;
-  /** Why the last commit failed, while it keeps failing (readyz reports it). */
-  #writeProblem: string | null = null;
+  /**
+   * Why the last commit failed, and the free space then; cleared by the next
+   * commit that succeeds, or by a probe once space has grown (a tiny probe row can
+   * fit where a webhook did not, so its success alone proves nothing).
+   */
+  #writeProblem: { message: string; freeAtFailure: number } | null = null;
   #probedAt = 0;
 
-  private constructor(path: string, db: Database.Database) {
+  private constructor(path: string, db: Database.Database, logger: RelayLogger) {
     this.path = path;
     this.#db = db;
     this.#commits = new GroupCommit(db, (ok, error) => {
-      this.#writeProblem = ok ? null : storeUnavailable(error).message;
+      if (ok) {
+        if (this.#writeProblem) logger.info({ file: path }, 'queue store writable again');
+        this.#writeProblem = null;
+        return;
+      }
+      // Logged when it starts failing, not once per refused webhook.
+      if (!this.#writeProblem)
+        logger.error(
+          { file: path, err: String(error) },
+          'QUEUE STORE CANNOT WRITE: webhooks refused with 507 E_STORE_UNAVAILABLE',
+        );
+      this.#writeProblem = { message: storeUnavailable(error).message, freeAtFailure: this.#freeBytes() };
     });
     this.#sql = {
       insert: db.prepare(
@@ -78,7 +97,7 @@ export class QueueDatabase {
   }
 
   /** Open (or create) `<dataDir>/queue.db`; a damaged or unreadable file is a StoreStartError. */
-  static open(dataDir: string): QueueDatabase {
+  static open(dataDir: string, logger: RelayLogger): QueueDatabase {
     const path = join(dataDir, QUEUE_DATABASE_FILE);
     try {
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -96,12 +115,13 @@ export class QueueDatabase {
       const check = db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw Object.assign(new Error(String(check)), { code: 'SQLITE_CORRUPT' });
       migrate(db);
-      return new QueueDatabase(path, db);
+      return new QueueDatabase(path, db, logger);
     } catch (error) {
       db?.close();
       if (error instanceof StoreStartError) throw error;
       const code = (error as { code?: string }).code ?? '';
-      const reason = (error as Error).message;
+      // quick_check reports over several lines: the operator gets one.
+      const reason = (error as Error).message.replace(/\s+/g, ' ').trim().slice(0, 240);
       if (DAMAGED.has(code)) {
         throw new StoreStartError(
           path,
@@ -155,15 +175,30 @@ export class QueueDatabase {
   writable(now = Date.now()): { ok: boolean; problem: string | null } {
     if (now - this.#probedAt >= 1_000) {
       this.#probedAt = now;
-      try {
-        this.#commits.flush();
-        this.#db.transaction(() => this.#sql.probe.run(now))();
-        this.#writeProblem = null;
-      } catch (error) {
-        this.#writeProblem = storeUnavailable(error).message;
-      }
+      const problem = this.#writeProblem;
+      if (!problem || this.#freeBytes() >= problem.freeAtFailure + RECOVERY_MARGIN_BYTES) this.#probe(now);
     }
-    return { ok: this.#writeProblem === null, problem: this.#writeProblem };
+    return { ok: this.#writeProblem === null, problem: this.#writeProblem?.message ?? null };
+  }
+
+  #probe(now: number): void {
+    try {
+      this.#commits.flush();
+      this.#db.transaction(() => this.#sql.probe.run(now))();
+      this.#writeProblem = null;
+    } catch (error) {
+      this.#writeProblem = { message: storeUnavailable(error).message, freeAtFailure: this.#freeBytes() };
+    }
+  }
+
+  /** Free bytes on the database's filesystem (for an unprivileged user); +Infinity if unknown. */
+  #freeBytes(): number {
+    try {
+      const stats = statfsSync(this.path);
+      return stats.bavail * stats.bsize;
+    } catch {
+      return Number.POSITIVE_INFINITY;
+    }
   }
 
   get commitStats(): CommitStats {
