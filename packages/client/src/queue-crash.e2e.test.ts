@@ -121,9 +121,13 @@ describe('no webhook lost: kill -9 of relay and client while 2 000 webhooks arri
       seen.add(id);
       firstArrivals.push(id);
     }
+    const counts = new Map<number, number>();
+    for (const id of arrivals) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const duplicated = [...counts].filter(([, n]) => n > 1).map(([id, n]) => `${id}×${n}`);
     console.log(
       `crash test: ${kills.relay} relay and ${kills.client} client kills, ${retries} sender retries, ` +
-        `${arrivals.length - unique.size} duplicate deliveries of ${WEBHOOKS}`,
+        `${accepted.length} acked, ${unique.size} delivered, ${missing.length} lost, ` +
+        `${arrivals.length - unique.size} duplicate deliveries: ${duplicated.join(' ') || 'none'}`,
     );
     expect(kills.relay).toBeGreaterThanOrEqual(2);
     expect(kills.client).toBeGreaterThanOrEqual(2);

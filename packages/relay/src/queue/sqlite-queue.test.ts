@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RequestHead } from '@hookline/protocol';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { QUEUE_DATABASE_FILE, QueueDatabase } from '../store/queue-database.js';
+import { DEFAULT_QUEUE_LIMITS } from './queue-limits.js';
+import { SqliteQueue } from './sqlite-queue.js';
+
+const head = (target: string): RequestHead => ({
+  method: 'POST',
+  target,
+  headers: ['content-type', 'text/plain'],
+  remoteAddress: '127.0.0.1',
+  protocol: 'http',
+  host: 'relay',
+  upgrade: false,
+  hasBody: true,
+  receivedAt: Date.now(),
+});
+
+describe('SqliteQueue: one damaged record costs that record, reported by id', () => {
+  let dir: string;
+  let logs: Array<{ message: string; fields: Record<string, unknown> }>;
+  let open: QueueDatabase[];
+  const logger = {
+    info() {},
+    warn() {},
+    error: (fields: object, message: string) => logs.push({ message, fields: fields as Record<string, unknown> }),
+  };
+  const reopen = () => {
+    for (const db of open.splice(0)) db.close();
+    const db = QueueDatabase.open(dir, logger);
+    open.push(db);
+    return new SqliteQueue('shop', db, DEFAULT_QUEUE_LIMITS, logger);
+  };
+  /** Change the file behind the relay's back, as a bad disk or a bad hand would. */
+  const tamper = (sql: string, ...params: unknown[]) => {
+    for (const db of open.splice(0)) db.close();
+    const raw = new Database(join(dir, QUEUE_DATABASE_FILE));
+    raw.prepare(sql).run(...params);
+    raw.close();
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hookline-sqlite-queue-'));
+    logs = [];
+    open = [];
+  });
+  afterEach(() => {
+    for (const db of open) db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never delivers a body that fails its checksum: that entry becomes failed, the rest go on', async () => {
+    const queue = reopen();
+    const bad = await queue.enqueue(head('/bad'), Buffer.from('original bytes'));
+    const good = await queue.enqueue(head('/good'), Buffer.from('fine'));
+    tamper('UPDATE deliveries SET body = ? WHERE id = ?', Buffer.from('0riginal bytes'), bad.id);
+    const after = reopen();
+    const [first, second] = after.entries();
+    await expect(after.body(first as never)).rejects.toMatchObject({ code: 'E_STORE_UNAVAILABLE' });
+    expect(after.get(bad.id)).toMatchObject({ state: 'failed', lastError: expect.stringMatching(/checksum/) });
+    expect((await after.body(second as never)).toString()).toBe('fine');
+    expect(second?.id).toBe(good.id);
+    expect(logs).toEqual([expect.objectContaining({ fields: expect.objectContaining({ delivery: bad.id }) })]);
+  });
+
+  it('skips a row whose head does not parse, names it, and keeps the others in order', async () => {
+    const queue = reopen();
+    const ids = [];
+    for (const target of ['/a', '/b', '/c']) ids.push((await queue.enqueue(head(target), Buffer.from(target))).id);
+    tamper('UPDATE deliveries SET head = ? WHERE id = ?', '{"method": "POST", "tar', ids[1]);
+    const after = reopen();
+    expect(after.entries().map((entry) => entry.head.target)).toEqual(['/a', '/c']);
+    expect(logs.map((log) => [log.message.startsWith('QUEUED WEBHOOK DAMAGED'), log.fields.delivery])).toEqual([
+      [true, ids[1]],
+    ]);
+  });
+
+  it('keeps arrival order, attempts and failed state across a reopen', async () => {
+    const queue = reopen();
+    const limits = { ...DEFAULT_QUEUE_LIMITS, maxAttempts: 1 };
+    const strict = new SqliteQueue('shop', open[0] as QueueDatabase, limits, logger);
+    const doomed = await strict.enqueue(head('/doomed'), Buffer.from('x'));
+    await strict.settle(doomed, { status: 500, error: null });
+    await queue.enqueue(head('/later'), Buffer.from('y'));
+    const after = reopen();
+    expect(after.entries().map((e) => [e.head.target, e.state, e.attempts])).toEqual([
+      ['/doomed', 'failed', 1],
+      ['/later', 'pending', 0],
+    ]);
+  });
+});
