@@ -13,7 +13,7 @@ import type { ExchangeRecord } from './relay-observer.js';
  */
 export async function readiness(
   dataDir: string | undefined,
-  store: { ok: boolean; problem: string | null } | null,
+  storeHealth: () => Promise<{ ok: boolean; problem: string | null } | null>,
 ): Promise<{ ok: boolean; checks: Record<string, string> }> {
   if (!dataDir) return { ok: true, checks: { store: 'memory' } };
   try {
@@ -21,6 +21,7 @@ export async function readiness(
   } catch (error) {
     return { ok: false, checks: { store: `data dir not writable: ${(error as NodeJS.ErrnoException).code}` } };
   }
+  const store = await storeHealth();
   if (store && !store.ok) return { ok: false, checks: { store: store.problem ?? 'the store cannot write' } };
   return { ok: true, checks: { store: 'ok' } };
 }

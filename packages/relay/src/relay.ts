@@ -17,7 +17,7 @@ import { applyServerLimits, serverOptionsFor } from './server-limits.js';
 import { createServiceApp } from './service-app.js';
 import { SessionTable } from './session-table.js';
 import { type DataDirLock, lockDataDir } from './store/data-dir-lock.js';
-import type { CommitStats } from './store/group-commit.js';
+import type { CommitStats } from './store/queue-writer.js';
 import { createFileReservations, createMemoryReservations } from './store/reservations.js';
 import { createTokenVerifier, type TokenVerifier } from './store/token-store.js';
 import { acceptTunnelSocket } from './tunnel-handshake.js';
@@ -112,7 +112,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     reservations,
     queues,
     stats: () => ({ tunnels: sessions.size }),
-    ready: () => (cluster ? cluster.ready() : readiness(options.dataDir, queues.storeHealth())),
+    ready: () => (cluster ? cluster.ready() : readiness(options.dataDir, () => queues.storeHealth())),
     onTunnelSocket(socket, owner, remoteAddress) {
       acceptTunnelSocket(socket, { options, sessions, reservations, queues, cluster, owner, remoteAddress, urlsFor });
     },
@@ -277,7 +277,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
         });
       });
     },
-    ready: () => (cluster ? cluster.ready() : readiness(options.dataDir, queues.storeHealth())),
+    ready: () => (cluster ? cluster.ready() : readiness(options.dataDir, () => queues.storeHealth())),
     queueCommitStats: () => queues.commitStats(),
     queueDepth: () => queues.depth(),
     get inFlight() {

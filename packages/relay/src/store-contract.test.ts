@@ -43,7 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const database of databases) database.close();
+  for (const database of databases) await database.close();
   client?.disconnect();
   await redis?.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -58,7 +58,7 @@ const embedded = (): Backend => {
   return {
     async queue(limits = {}) {
       // A reopen is a restart: the previous connection goes first, as when a relay stops.
-      database?.close();
+      await database?.close();
       database = QueueDatabase.open(dir, silent);
       databases.push(database);
       return new SqliteQueue('shop', database, { ...DEFAULT_QUEUE_LIMITS, ...limits }, silent);

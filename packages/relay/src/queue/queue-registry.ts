@@ -74,8 +74,8 @@ export class QueueRegistry {
   }
 
   /** Whether the embedded store can write (readyz); null without one. */
-  storeHealth(): { ok: boolean; problem: string | null } | null {
-    return this.#database?.writable() ?? null;
+  async storeHealth(): Promise<{ ok: boolean; problem: string | null } | null> {
+    return (await this.#database?.writable()) ?? null;
   }
 
   /** Time the event loop spent in queue commits (bench, tests). */
@@ -148,7 +148,7 @@ export class QueueRegistry {
       tunnel.dispatcher.close();
       await tunnel.queue.close();
     }
-    this.#database?.close();
+    await this.#database?.close();
     this.#database = null;
   }
 

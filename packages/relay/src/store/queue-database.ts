@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { RelayLogger } from '../options.js';
-import { type CommitStats, GroupCommit } from './group-commit.js';
 import { migrate } from './queue-schema.js';
+import { type CommitStats, type Durability, type QueueWrite, QueueWriter } from './queue-writer.js';
 import { StoreStartError, storeUnavailable } from './store-errors.js';
 
 export const QUEUE_DATABASE_FILE = 'queue.db';
@@ -39,14 +39,16 @@ const DAMAGED = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_VTAB
 /**
  * The relay's offline queue: one SQLite database per data dir (WAL,
  * `synchronous=FULL`), every tunnel's webhooks in one table in arrival order.
- * Writes are group-committed (`GroupCommit`); a write's promise resolves only
- * after its transaction is on disk, so a 202 is never sent for a webhook that is
- * not. A damaged file is refused at open (`PRAGMA quick_check`), never replaced.
+ * Writes go to the writer thread (`QueueWriter`: group commit, off the event
+ * loop); a write's promise resolves only after its transaction is on disk, so a
+ * 202 is never sent for a webhook that is not. Reads (the index at open, bodies
+ * when delivered) use this thread's own connection. A damaged file is refused at
+ * open (`PRAGMA quick_check`), never replaced.
  */
 export class QueueDatabase {
   readonly path: string;
   readonly #db: Database.Database;
-  readonly #commits: GroupCommit;
+  readonly #writer: QueueWriter;
   readonly #sql;
   #lastSeq: number;
   /**
@@ -60,7 +62,7 @@ export class QueueDatabase {
   private constructor(path: string, db: Database.Database, logger: RelayLogger) {
     this.path = path;
     this.#db = db;
-    this.#commits = new GroupCommit(db, (ok, error) => {
+    this.#writer = new QueueWriter(path, (ok, error) => {
       if (ok) {
         if (this.#writeProblem) logger.info({ file: path }, 'queue store writable again');
         this.#writeProblem = null;
@@ -75,15 +77,6 @@ export class QueueDatabase {
       this.#writeProblem = { message: storeUnavailable(error).message, freeAtFailure: this.#freeBytes() };
     });
     this.#sql = {
-      insert: db.prepare(
-        `INSERT INTO deliveries (seq, id, tunnel, received_at, head, body, body_crc)
-         VALUES (@seq, @id, @tunnel, @receivedAt, @head, @body, @crc)`,
-      ),
-      state: db.prepare(
-        `UPDATE deliveries SET attempts = @attempts, next_attempt_at = @nextAttemptAt,
-         last_status = @lastStatus, last_error = @lastError WHERE seq = @seq`,
-      ),
-      remove: db.prepare('DELETE FROM deliveries WHERE seq = ?'),
       body: db.prepare('SELECT body, body_crc AS crc FROM deliveries WHERE seq = ?'),
       load: db.prepare(
         `SELECT seq, id, tunnel, received_at AS receivedAt, head, length(body) AS bodySize, attempts,
@@ -91,7 +84,6 @@ export class QueueDatabase {
          FROM deliveries WHERE tunnel = ? ORDER BY seq`,
       ),
       tunnels: db.prepare('SELECT DISTINCT tunnel FROM deliveries').pluck(),
-      probe: db.prepare('INSERT OR REPLACE INTO probe (id, at) VALUES (1, ?)'),
     };
     this.#lastSeq = (db.prepare('SELECT max(seq) FROM deliveries').pluck().get() as number | null) ?? 0;
   }
@@ -149,15 +141,17 @@ export class QueueDatabase {
 
   /** Store a webhook; resolves once committed, rejects with E_STORE_UNAVAILABLE when it could not be. */
   insert(row: { seq: number; id: string; tunnel: string; receivedAt: number; head: string; body: Buffer }) {
-    return this.#write(() => this.#sql.insert.run({ ...row, crc: crc32(row.body) }));
+    return this.#write({ op: 'insert', row }, 'durable');
   }
 
+  /** Attempts and next try: losing one in a power cut costs an extra try, so no fsync of its own. */
   saveState(seq: number, state: DeliveryState): Promise<void> {
-    return this.#write(() => this.#sql.state.run({ seq, ...state }));
+    return this.#write({ op: 'state', row: { seq, ...state } }, 'relaxed');
   }
 
+  /** After an ack or a drop: losing it in a power cut costs one redelivery, so no fsync of its own. */
   remove(seq: number): Promise<void> {
-    return this.#write(() => this.#sql.remove.run(seq));
+    return this.#write({ op: 'remove', row: { seq } }, 'relaxed');
   }
 
   /** A stored body, or null when it is gone or fails its checksum (a damaged record). */
@@ -172,23 +166,16 @@ export class QueueDatabase {
    * commit; it is also proven by a tiny committed write at most once a second, so
    * a disk that filled up while nothing was stored still makes readyz fail.
    */
-  writable(now = Date.now()): { ok: boolean; problem: string | null } {
+  async writable(now = Date.now()): Promise<{ ok: boolean; problem: string | null }> {
     if (now - this.#probedAt >= 1_000) {
       this.#probedAt = now;
       const problem = this.#writeProblem;
-      if (!problem || this.#freeBytes() >= problem.freeAtFailure + RECOVERY_MARGIN_BYTES) this.#probe(now);
+      if (!problem || this.#freeBytes() >= problem.freeAtFailure + RECOVERY_MARGIN_BYTES) {
+        // A durable commit of its own; its outcome updates #writeProblem like any commit.
+        await this.#writer.write({ op: 'probe' }, 'durable').catch(() => {});
+      }
     }
     return { ok: this.#writeProblem === null, problem: this.#writeProblem?.message ?? null };
-  }
-
-  #probe(now: number): void {
-    try {
-      this.#commits.flush();
-      this.#db.transaction(() => this.#sql.probe.run(now))();
-      this.#writeProblem = null;
-    } catch (error) {
-      this.#writeProblem = { message: storeUnavailable(error).message, freeAtFailure: this.#freeBytes() };
-    }
   }
 
   /** Free bytes on the database's filesystem (for an unprivileged user); +Infinity if unknown. */
@@ -202,18 +189,20 @@ export class QueueDatabase {
   }
 
   get commitStats(): CommitStats {
-    return { ...this.#commits.stats };
+    return { ...this.#writer.stats };
   }
 
-  close(): void {
-    this.#commits.flush();
-    this.#db.close();
+  /** Commit what was sent, then close both connections. */
+  async close(): Promise<void> {
+    await this.#writer.close();
+    if (this.#db.open) this.#db.close();
   }
 
-  async #write(run: () => unknown): Promise<void> {
+  async #write(write: QueueWrite, durability: Durability): Promise<void> {
     try {
-      await this.#commits.submit(() => void run());
+      await this.#writer.write(write, durability);
     } catch (error) {
+      if ((error as { code?: string }).code === 'E_STORE_UNAVAILABLE') throw error;
       throw storeUnavailable(error);
     }
   }
