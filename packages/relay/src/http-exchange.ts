@@ -71,6 +71,7 @@ export function forwardHttpExchange(
   const refuse = (message: string): void => {
     session.reset(id, 'E_BAD_RESPONSE', message);
     finish();
+    if (!req.complete) req.resume();
     if (answered) return;
     sendPublicError(res, 'E_BAD_RESPONSE', `the tunnel sent an unusable response: ${message}`);
   };

@@ -50,6 +50,12 @@ export function proxyToNode(
     if (res.headersSent) return void reply.resume();
     relayReply(reply, res, req.method ?? 'GET', () => upstream.destroy());
   });
+  // node:http hands a 101 to 'upgrade', never to 'response': on a plain request it is unusable.
+  upstream.once('upgrade', (_reply, socket) => {
+    clearTimeout(headTimer);
+    socket.destroy();
+    sendPublicError(res, 'E_BAD_RESPONSE', 'the relay node holding this tunnel answered 101 to a plain request');
+  });
   upstream.on('error', () => {
     // A whole answer stays whole (the caller's connection may already carry its next exchange).
     if (res.headersSent) return void (res.writableEnded || res.destroy());
