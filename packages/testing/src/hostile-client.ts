@@ -33,9 +33,24 @@ export interface HostileClient {
   close(): Promise<void>;
 }
 
+export interface HostileClientOptions {
+  /** Bearer token, for relays that require one (and for queued tunnels). */
+  token?: string;
+  /** Ask for a durable queue (`serial`, `parallel:N`): the relay's queued live path then carries its answers. */
+  queue?: string;
+}
+
 /** Connect to `relayUrl` (the relay's http base URL) and claim tunnel `name`. */
-export async function connectHostileClient(relayUrl: string, name: string): Promise<HostileClient> {
-  const socket = new WebSocket(`${relayUrl.replace(/^http/, 'ws')}/_hookline/connect`, { perMessageDeflate: false });
+export async function connectHostileClient(
+  relayUrl: string,
+  name: string,
+  options: HostileClientOptions = {},
+): Promise<HostileClient> {
+  const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  const socket = new WebSocket(`${relayUrl.replace(/^http/, 'ws')}/_hookline/connect`, {
+    perMessageDeflate: false,
+    headers,
+  });
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
   socket.on('error', () => {});
@@ -74,7 +89,12 @@ export async function connectHostileClient(relayUrl: string, name: string): Prom
     encodeFrame({
       type: FrameType.HELLO,
       stream: 0,
-      message: { versions: [1], clientId: `hostile-${randomBytes(8).toString('hex')}`, name },
+      message: {
+        versions: [1],
+        clientId: `hostile-${randomBytes(8).toString('hex')}`,
+        name,
+        ...(options.queue === undefined ? {} : { queue: options.queue }),
+      },
     }),
   );
   const readyFrame = await Promise.race([

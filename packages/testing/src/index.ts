@@ -15,6 +15,7 @@ export {
   connectHostileClient,
   frames,
   type HostileClient,
+  type HostileClientOptions,
   INJECTED_RESPONSE,
   pushBlindly,
 } from './hostile-client.js';
