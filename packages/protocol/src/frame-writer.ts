@@ -23,6 +23,11 @@ export interface FrameWriterOptions {
   highWaterMark?: number;
   /** @default MAX_BATCH_BYTES */
   maxBatchBytes?: number;
+  /**
+   * Told of every WINDOW written, whoever writes it: the receiving side's ledger
+   * of granted credit, so it can hold the peer to the window it was given.
+   */
+  onWindow?: (stream: number, credit: number) => void;
 }
 
 /**
@@ -35,6 +40,7 @@ export class FrameWriter {
   readonly #sink: MessageSink;
   readonly #highWaterMark: number;
   readonly #maxBatchBytes: number;
+  readonly #onWindow: ((stream: number, credit: number) => void) | undefined;
   #parts: Buffer[] = [];
   #pendingBytes = 0;
   #scheduled = false;
@@ -45,6 +51,7 @@ export class FrameWriter {
     this.#sink = sink;
     this.#highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
     this.#maxBatchBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
+    this.#onWindow = options.onWindow;
   }
 
   /** True while the transport holds more than the high-water mark. */
@@ -53,6 +60,7 @@ export class FrameWriter {
   }
 
   write(frame: Frame): void {
+    if (frame.type === FrameType.WINDOW) this.#onWindow?.(frame.stream, frame.credit);
     const payload = encodePayload(frame);
     this.#push(encodeFrameHeader(frame.type, frame.stream, payload.length), payload);
   }

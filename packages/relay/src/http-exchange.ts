@@ -10,6 +10,7 @@ import {
 } from '@hookline/protocol';
 import { sendPublicError } from './public-error.js';
 import { answerBodyTooLarge } from './refuse-body.js';
+import { judgeResponseHead, ResponseBodyFraming } from './response-framing.js';
 import type { TunnelRoute } from './routing.js';
 import type { RelayStream, TunnelSession } from './tunnel-session.js';
 
@@ -54,6 +55,10 @@ export function forwardHttpExchange(
   const head = requestHead(req, route, false);
   let pump: BodyPump | null = null;
   let sink: BodySink | null = null;
+  /** Set once the final head is written: holds the client's bytes to its declared length. */
+  let body: ResponseBodyFraming | null = null;
+  /** The caller's response is whole and ended; nothing the client sends now can touch it. */
+  let answered = false;
   let done = false;
 
   const finish = (): void => {
@@ -62,42 +67,62 @@ export function forwardHttpExchange(
     sink?.close();
     session.finish(id);
   };
+  /** The client broke framing: reset its stream, and cut the caller's connection unless its answer is whole. */
+  const refuse = (message: string): void => {
+    session.reset(id, 'E_BAD_RESPONSE', message);
+    finish();
+    if (!req.complete) req.resume();
+    if (answered) return;
+    sendPublicError(res, 'E_BAD_RESPONSE', `the tunnel sent an unusable response: ${message}`);
+  };
+  const complete = (): void => {
+    answered = true;
+    sink?.end();
+  };
 
   const stream: RelayStream = {
     onResponseHead(response: ResponseHead) {
-      if (res.headersSent) return;
+      if (body) return refuse('a second final response head');
+      const verdict = judgeResponseHead(response, { method: head.method, upgrade: false });
+      if (verdict.kind === 'interim') return earlyHints(req, res, verdict.hints);
+      if (verdict.kind !== 'final') return refuse(verdict.kind === 'refuse' ? verdict.message : 'unexpected 101');
       try {
-        const headers = stripHopByHop(response.headers);
-        if (response.statusText === undefined) res.writeHead(response.status, headers);
-        else res.writeHead(response.status, response.statusText, headers);
-        // Usually the body and end arrive in the same tunnel message and leave with
-        // the head in one write (the microtask runs after the whole message); a
-        // streaming response (SSE) must not wait for its first byte.
-        queueMicrotask(() => {
-          if (!res.writableEnded && !res.destroyed) res.flushHeaders();
-        });
+        // Node's own backstop: a write past the declared length throws instead of reaching the wire.
+        res.strictContentLength = true;
+        if (verdict.statusText === undefined) res.writeHead(verdict.status, verdict.headers);
+        else res.writeHead(verdict.status, verdict.statusText, verdict.headers);
       } catch (error) {
-        session.reset(id, 'E_PROTOCOL', 'response head was not valid HTTP');
-        finish();
         // writeHead keeps what it was given before it threw; the error answer must not reuse it.
         res.statusMessage = '';
         for (const name of res.getHeaderNames()) res.removeHeader(name);
-        sendPublicError(res, 'E_PROTOCOL', `the tunnel sent an invalid response head: ${(error as Error).message}`);
-        return;
+        return refuse(`invalid response head: ${(error as Error).message}`);
       }
+      body = new ResponseBodyFraming(verdict.length);
       sink = new BodySink({ destination: res, writer: session.writer, stream: id, window: limits.streamWindow });
+      if (body.complete) return complete();
+      // Usually the body and end arrive in the same tunnel message and leave with
+      // the head in one write (the microtask runs after the whole message); a
+      // streaming response (SSE) must not wait for its first byte.
+      queueMicrotask(() => {
+        if (!res.writableEnded && !res.destroyed) res.flushHeaders();
+      });
     },
     onResponseBody(chunk) {
-      sink?.push(chunk);
+      if (!body || !sink) return refuse('response body before its head');
+      const step = body.take(chunk);
+      if (step.write) sink.push(step.write);
+      if (step.complete && !answered) complete();
+      if (step.overrun) refuse('response body longer than its Content-Length');
     },
     onResponseEnd() {
-      if (!sink) {
-        session.reset(id, 'E_PROTOCOL', 'response ended before its head');
+      if (!body || !sink) return refuse('response ended before its head');
+      if (!body.whole()) {
+        // Fewer bytes than declared: the caller must neither wait for nor reuse a body that never comes.
         finish();
-        sendPublicError(res, 'E_PROTOCOL', 'the tunnel ended a response before sending its head');
+        res.destroy();
         return;
       }
-      sink.end();
+      if (!answered) complete();
       finish();
     },
     onWindow(credit) {
@@ -105,8 +130,10 @@ export function forwardHttpExchange(
     },
     onReset(code: ErrorCode, message: string) {
       finish();
-      sendPublicError(res, code, message);
       if (!req.complete) req.resume();
+      // A whole answer stays whole: cutting its connection now could hit another
+      // exchange that a keep-alive proxy already sent on it.
+      if (!answered) sendPublicError(res, code, message);
     },
   };
 
@@ -144,8 +171,21 @@ export function forwardHttpExchange(
 
   // The caller went away before the response finished: stop the local side too.
   res.once('close', () => {
-    if (done || res.writableFinished) return;
+    if (done) return;
+    // Whole before the client's END: forget the stream; its late frames are dropped.
+    if (answered) return finish();
+    if (res.writableFinished) return;
     session.reset(id, 'E_CANCELLED', 'the caller closed the connection');
     finish();
   });
+}
+
+/** A 103's Link values go out as Early Hints to an HTTP/1.1 caller; every other 1xx is dropped. */
+function earlyHints(req: IncomingMessage, res: ServerResponse, hints: string[]): void {
+  if (hints.length === 0 || req.httpVersionMinor < 1 || res.headersSent || res.destroyed) return;
+  try {
+    res.writeEarlyHints({ link: hints });
+  } catch {
+    // Node refuses Link values it cannot vouch for; the hint is optional, the answer is not.
+  }
 }

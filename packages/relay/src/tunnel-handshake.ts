@@ -97,6 +97,7 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
     owner,
     access,
     maxStreams: options.maxStreamsPerTunnel,
+    window: options.streamWindow,
     onClosed: (closed) => {
       if (sessions.delete(closed)) void options.registry.release(closed.name, closed.id);
       options.logger.info({ tunnel: closed.name, session: closed.id }, 'tunnel offline');

@@ -9,6 +9,7 @@ import {
   type ResponseHead,
 } from '@hookline/protocol';
 import type { WebSocket } from 'ws';
+import { FlowLedger } from './flow-ledger.js';
 import type { AccessPolicy } from './tunnel-access.js';
 
 /** One exchange on the relay side, fed by the session's frames. */
@@ -28,9 +29,19 @@ export interface TunnelSessionInit {
   owner: string | null;
   access?: AccessPolicy | undefined;
   maxStreams: number;
+  /** The response-body window each stream's sink grants the client (`streamWindow`). */
+  window: number;
   /** Called once when the session is gone, whatever the reason. */
   onClosed: (session: TunnelSession) => void;
 }
+
+/**
+ * Flow-control violations a session may commit: the first costs the stream
+ * (RESET E_FLOW_CONTROL), this many end the session. One is forgiven because it
+ * hurts no one but the client's own caller; a second means the client ignores
+ * windows, and every stream it holds would make the relay buffer for it.
+ */
+export const FLOW_VIOLATIONS_PER_SESSION = 2;
 
 /**
  * The relay's end of one client's WebSocket: allocates stream ids for ingress
@@ -49,6 +60,8 @@ export class TunnelSession {
   readonly #streams = new Map<number, RelayStream>();
   readonly #maxStreams: number;
   readonly #onClosed: (session: TunnelSession) => void;
+  readonly #ledger: FlowLedger;
+  #flowViolations = 0;
   #nextStreamId = 1;
   #closed = false;
   /** Set by the heartbeat: false after a ping, true again on pong. */
@@ -66,7 +79,8 @@ export class TunnelSession {
     this.access = init.access;
     this.#maxStreams = init.maxStreams;
     this.#onClosed = init.onClosed;
-    this.writer = new FrameWriter(init.socket);
+    this.#ledger = new FlowLedger(init.window);
+    this.writer = new FrameWriter(init.socket, { onWindow: (stream, credit) => this.#ledger.grant(stream, credit) });
     init.socket.on('message', this.#onMessage);
     init.socket.on('pong', () => {
       this.alive = true;
@@ -89,6 +103,7 @@ export class TunnelSession {
     const id = this.#nextStreamId;
     this.#nextStreamId = id >= 0xffff_ffff ? 1 : id + 1;
     this.#streams.set(id, stream);
+    this.#ledger.open(id);
     this.writer.write({ type: FrameType.REQUEST_HEAD, stream: id, head });
     return id;
   }
@@ -96,11 +111,13 @@ export class TunnelSession {
   /** The exchange is over on both sides; forget it. */
   finish(id: number): void {
     this.#streams.delete(id);
+    this.#ledger.close(id);
   }
 
   /** Abort an exchange from the relay side (caller left, limit hit). */
   reset(id: number, code: ErrorCode, message: string): void {
     if (!this.#streams.delete(id)) return;
+    this.#ledger.close(id);
     this.writer.write({ type: FrameType.RESET, stream: id, reset: { code, message } });
   }
 
@@ -150,8 +167,13 @@ export class TunnelSession {
     switch (frame.type) {
       case FrameType.RESPONSE_HEAD:
         return this.#stream(frame.stream)?.onResponseHead(frame.head);
-      case FrameType.RESPONSE_BODY:
-        return this.#stream(frame.stream)?.onResponseBody(frame.chunk);
+      case FrameType.RESPONSE_BODY: {
+        const stream = this.#stream(frame.stream);
+        if (stream === undefined) return;
+        // Checked before any destination sees the bytes: memory stays bounded by the window.
+        if (!this.#ledger.take(frame.stream, frame.chunk.length)) return this.#flowViolation(frame.stream, stream);
+        return stream.onResponseBody(frame.chunk);
+      }
       case FrameType.RESPONSE_END:
         return this.#stream(frame.stream)?.onResponseEnd();
       case FrameType.WINDOW:
@@ -159,6 +181,7 @@ export class TunnelSession {
       case FrameType.RESET: {
         const stream = this.#stream(frame.stream);
         this.#streams.delete(frame.stream);
+        this.#ledger.close(frame.stream);
         return stream?.onReset(frame.reset.code, frame.reset.message);
       }
       case FrameType.ERROR:
@@ -186,6 +209,16 @@ export class TunnelSession {
       this.close('E_PROTOCOL', `frame for stream ${id}, which was never opened`, 1002);
     }
     return stream;
+  }
+
+  #flowViolation(id: number, stream: RelayStream): void {
+    this.#flowViolations += 1;
+    const message = 'the tunnel client sent response body beyond the window the relay granted';
+    this.reset(id, 'E_FLOW_CONTROL', message);
+    stream.onReset('E_FLOW_CONTROL', message);
+    if (this.#flowViolations >= FLOW_VIOLATIONS_PER_SESSION) {
+      this.close('E_FLOW_CONTROL', `${message}, ${this.#flowViolations} times in this session`, 1008);
+    }
   }
 
   #teardown(code: ErrorCode, message: string): void {

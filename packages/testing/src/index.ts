@@ -11,6 +11,15 @@ export {
   spawnTs,
 } from './child.js';
 export { freePort } from './free-port.js';
+export {
+  connectHostileClient,
+  frames,
+  type HostileClient,
+  type HostileClientOptions,
+  INJECTED_RESPONSE,
+  pushBlindly,
+} from './hostile-client.js';
+export { type KeepAliveProxy, startKeepAliveProxy } from './keep-alive-proxy.js';
 export { type Origin, readBody, startOrigin } from './origin.js';
 export { memoryOf, resetPeak } from './process-stats.js';
 export { startRedis, type TestRedis } from './redis-server.js';

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { stripHopByHop } from '@hookline/protocol';
 import { sendPublicError } from '../public-error.js';
+import { judgeResponseHead, ResponseBodyFraming } from '../response-framing.js';
 
 /** Headers that mark a request as coming from another node of the cluster. */
 export const CLUSTER_SECRET_HEADER = 'hookline-cluster-secret';
@@ -47,12 +48,17 @@ export function proxyToNode(
   upstream.once('close', () => clearTimeout(headTimer));
   upstream.on('response', (reply) => {
     if (res.headersSent) return void reply.resume();
-    res.writeHead(reply.statusCode ?? 502, stripHopByHop(reply.rawHeaders));
-    reply.pipe(res);
-    reply.on('error', () => res.destroy());
+    relayReply(reply, res, req.method ?? 'GET', () => upstream.destroy());
+  });
+  // node:http hands a 101 to 'upgrade', never to 'response': on a plain request it is unusable.
+  upstream.once('upgrade', (_reply, socket) => {
+    clearTimeout(headTimer);
+    socket.destroy();
+    sendPublicError(res, 'E_BAD_RESPONSE', 'the relay node holding this tunnel answered 101 to a plain request');
   });
   upstream.on('error', () => {
-    if (res.headersSent) return void res.destroy();
+    // A whole answer stays whole (the caller's connection may already carry its next exchange).
+    if (res.headersSent) return void (res.writableEnded || res.destroy());
     sendPublicError(res, 'E_TUNNEL_OFFLINE', 'the relay node holding this tunnel cannot be reached; retry shortly', {
       'retry-after': '1',
     });
@@ -61,6 +67,46 @@ export function proxyToNode(
     if (!res.writableFinished) upstream.destroy();
   });
   req.pipe(upstream);
+}
+
+/**
+ * Write the holding node's answer to the caller under the same framing rules as
+ * a tunnel's (response-framing.ts): that node is ours, but what it relays came
+ * from a tunnel client, and this caller's connection must not depend on either.
+ */
+function relayReply(reply: IncomingMessage, res: ServerResponse, method: string, cut: () => void): void {
+  const head = { status: reply.statusCode ?? 0, headers: reply.rawHeaders };
+  const verdict = judgeResponseHead(head, { method, upgrade: false });
+  if (verdict.kind !== 'final') {
+    // node:http never hands 1xx to 'response'; a 101 here, or 600-999, is unusable.
+    cut();
+    const message = verdict.kind === 'refuse' ? verdict.message : `status ${head.status} as a final answer`;
+    return sendPublicError(res, 'E_BAD_RESPONSE', `the relay node holding this tunnel answered badly: ${message}`);
+  }
+  res.strictContentLength = true;
+  res.writeHead(verdict.status, verdict.headers);
+  const body = new ResponseBodyFraming(verdict.length);
+  if (body.complete) res.end();
+  reply.on('data', (chunk: Buffer) => {
+    if (res.writableEnded) return;
+    const step = body.take(chunk);
+    if (step.write && !res.write(step.write)) {
+      reply.pause();
+      res.once('drain', () => reply.resume());
+    }
+    if (step.complete) res.end();
+    if (step.overrun) cut();
+  });
+  // Whole (node:http saw the full message) and exactly as declared, or the caller's connection is cut.
+  reply.once('end', () => {
+    if (!res.writableEnded) return void (body.whole() ? res.end() : res.destroy());
+  });
+  reply.once('close', () => {
+    if (!res.writableEnded && !(reply.complete && body.whole())) res.destroy();
+  });
+  reply.on('error', () => {
+    if (!res.writableEnded) res.destroy();
+  });
 }
 
 /**
