@@ -21,7 +21,7 @@ export const ERROR_STATUS = {
   E_TUNNEL_CLOSED: 502,
   E_PROTOCOL: 502,
   E_STREAM_RESET: 502,
-  // Issue 14, response framing and flow control: the tunnel client broke HTTP framing
+  // The tunnel client broke HTTP framing
   // (lengths, statuses, 1xx/101) or sent body bytes beyond the window the relay granted.
   E_BAD_RESPONSE: 502,
   E_FLOW_CONTROL: 502,
