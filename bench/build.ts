@@ -12,6 +12,7 @@ const entries = {
   receiver: here('./webhook-origin.ts'),
   'reference-relay': here('./reference/relay.ts'),
   'reference-client': here('./reference/client.ts'),
+  'queue-relay': here('./queue-store-relay.ts'),
 };
 export type BenchProcess = keyof typeof entries;
 

@@ -3,7 +3,7 @@ import type { BenchProcess } from './build.js';
 import { DEPLOYED_RELAY_ENV } from './relay-env.js';
 
 /** Relay limits opened up so that only speed is measured, not a cap. */
-const LOAD_RELAY_OPTIONS = {
+export const LOAD_RELAY_OPTIONS = {
   maxBodyBytes: 4096 * 2 ** 20,
   maxStreamsPerTunnel: 10_000,
   tunnelRate: { perSecond: 1e9, burst: 1e9 },

@@ -16,6 +16,7 @@ import { alternate, type LoadResult, median, medianOf } from './load.js';
 import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
 import { startBenchClient, startBenchRelay } from './processes.js';
 import { benchQueue } from './queue.js';
+import { benchQueueStore } from './queue-store.js';
 import { startReference } from './reference/start.js';
 import { startBundledRelay } from './relay-service.js';
 import { signedHeaders } from './webhook-signature.js';
@@ -179,6 +180,10 @@ try {
 
 // The offline queue: enqueue with fsync, and drain on reconnect (no direct baseline).
 for (const row of await benchQueue(quick)) record(row.name, row.unit, null, row.value);
+// The queue store against a relay process on the real disk: enqueue, drain, event-loop time per commit.
+for (const row of (await benchQueueStore(scripts, { quick, runs })).rows) {
+  if (row.value !== null) record(row.name, row.unit, null, row.value);
+}
 
 mkdirSync(here('./results'), { recursive: true });
 const report = { date: new Date().toISOString(), quick, runs, seconds, node: process.version, rows };
