@@ -6,9 +6,10 @@
  *    c=1 and c=32 (keep-alive connections back to back), req/s and p50/p99;
  *  - drain rate: N webhooks queued, then the client connects (a process, serial or
  *    parallel:4) to an origin answering 200 at once; first to last delivery;
- *  - event-loop time per commit (`queueCommitStats()`: mean, max, writes per
- *    commit) and the relay's event-loop delay (monitorEventLoopDelay, 1 ms) while
- *    enqueueing.
+ *  - time per commit in the queue's writer thread (`queueCommitStats()`: mean,
+ *    max, writes per commit, share of wall time) and the relay's event-loop delay
+ *    (monitorEventLoopDelay, 1 ms) while enqueueing: since commits run on the
+ *    writer thread, the loop delay is what the relay's requests feel.
  * In a full run each measurement gets a fresh relay and data dir, so one cannot
  * inherit another's backlog or commit maximum. Figures only: nothing here asserts a time.
  *
@@ -197,7 +198,7 @@ interface EnqueueResult {
   p50: number;
   p99: number;
   /** Commits of the measured window (deltas; max is over the relay's life, warm-up included). */
-  commit: { meanMs: number; maxMs: number; writesPerCommit: number; loopShare: number } | null;
+  commit: { meanMs: number; maxMs: number; writesPerCommit: number; busyShare: number } | null;
   loop: RelaySample['loop'];
 }
 
@@ -258,7 +259,7 @@ function commitDelta(before: CommitFigures | null, after: CommitFigures | null, 
     meanMs: totalMs / commits,
     maxMs: after.maxMs,
     writesPerCommit: (after.writes - before.writes) / commits,
-    loopShare: totalMs / wallMs,
+    busyShare: totalMs / wallMs,
   };
 }
 
@@ -375,15 +376,15 @@ function rowsOf(results: RunResult[], quick: boolean): QueueStoreRow[] {
   );
   for (const [c, label] of levels) {
     rows.push(
-      { name: `store: ${label} loop ms/commit mean`, unit: 'ms', value: of((r) => r[c].commit?.meanMs) },
+      { name: `store: ${label} writer ms/commit mean`, unit: 'ms', value: of((r) => r[c].commit?.meanMs) },
       // Over the relay's life (its warm-up included): queueCommitStats() has no reset.
-      { name: `store: ${label} loop ms/commit max`, unit: 'ms', value: of((r) => r[c].commit?.maxMs) },
+      { name: `store: ${label} writer ms/commit max`, unit: 'ms', value: of((r) => r[c].commit?.maxMs) },
       { name: `store: ${label} writes/commit`, unit: '', value: of((r) => r[c].commit?.writesPerCommit) },
       {
-        name: `store: ${label} loop share in commits`,
+        name: `store: ${label} writer busy in commits`,
         unit: '%',
         value: of((r) => {
-          const share = r[c].commit?.loopShare;
+          const share = r[c].commit?.busyShare;
           return share === undefined ? null : share * 100;
         }),
       },
