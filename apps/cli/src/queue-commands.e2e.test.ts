@@ -2,38 +2,28 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliProcess, isolatedEnv, spawnCli } from './test-support/cli-process.js';
+import { isolatedEnv, runCli, spawnCli, stopAllCli } from './test-support/cli-process.js';
 import { type Origin, send, startOrigin } from './test-support/origin.js';
 
 /** Run a short CLI command to its end. */
-async function run(args: string[], dir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawnCli(args, { cwd: dir, env: isolatedEnv(dir) });
-  const exit = await proc.exited;
-  return { code: exit.code, stdout: proc.output('stdout'), stderr: proc.output('stderr') };
-}
+const run = (args: string[], dir: string) => runCli(args, { cwd: dir, env: isolatedEnv(dir) });
 
 describe('hookline token, relay --data-dir, http --queue and queue (real processes)', () => {
   let dir: string;
-  let procs: CliProcess[];
   let origin: Origin;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hookline-cli-queue-'));
-    procs = [];
     origin = await startOrigin();
   });
 
   afterEach(async () => {
-    for (const proc of procs) await proc.stop();
+    await stopAllCli();
     await origin.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = (args: string[]) => {
-    const proc = spawnCli(args, { cwd: dir, env: isolatedEnv(dir) });
-    procs.push(proc);
-    return proc;
-  };
+  const start = (args: string[]) => spawnCli(args, { cwd: dir, env: isolatedEnv(dir) });
 
   it('creates, lists and revokes tokens; a revoked token is refused', async () => {
     const data = join(dir, 'relay-data');

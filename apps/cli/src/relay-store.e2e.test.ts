@@ -12,14 +12,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliProcess, isolatedEnv, spawnCli } from './test-support/cli-process.js';
+import { isolatedEnv, runCli, spawnCli, stopAllCli } from './test-support/cli-process.js';
 import { type Origin, send, startOrigin } from './test-support/origin.js';
 
-async function run(args: string[], dir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawnCli(args, { cwd: dir, env: isolatedEnv(dir) });
-  const exit = await proc.exited;
-  return { code: exit.code, stdout: proc.output('stdout'), stderr: proc.output('stderr') };
-}
+const run = (args: string[], dir: string) => runCli(args, { cwd: dir, env: isolatedEnv(dir) });
 
 /**
  * The relay's store as an operator meets it: a damaged file or a data dir in use
@@ -29,54 +25,44 @@ async function run(args: string[], dir: string): Promise<{ code: number | null; 
 describe('hookline relay: a store it cannot trust refuses the start (real processes)', () => {
   let dir: string;
   let data: string;
-  let procs: CliProcess[];
   let origin: Origin;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hookline-cli-store-'));
     data = join(dir, 'relay-data');
-    procs = [];
     origin = await startOrigin();
   });
 
   afterEach(async () => {
-    for (const proc of procs) await proc.stop();
+    await stopAllCli();
     await origin.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = (args: string[]) => {
-    const proc = spawnCli(args, { cwd: dir, env: isolatedEnv(dir) });
-    procs.push(proc);
-    return proc;
-  };
+  const start = (args: string[]) => spawnCli(args, { cwd: dir, env: isolatedEnv(dir) });
+  let relayPid: number | undefined;
   const startRelay = async () => {
     const relay = start(['relay', '--port', '0', '--data-dir', data]);
-    return (await relay.waitForLine('stdout', /listening on (http:\/\/\S+)/))[1] as string;
+    relayPid = relay.child.pid;
+    const url = (await relay.waitForLine('stdout', /listening on (http:\/\/\S+)/))[1] as string;
+    return { relay, url };
+  };
+  const newToken = async () =>
+    (JSON.parse((await run(['token', 'create', '--data-dir', data, '--json'], dir)).stdout) as { token: string }).token;
+  /** `hookline http` on the token-owned name q1 with an offline queue, once forwarding. */
+  const forwardQueued = async (url: string, token: string) => {
+    const args = ['http', String(origin.port), '--relay', url, '--token', token, '--name', 'q1', '--queue', '--no-tui'];
+    const http = start(args);
+    await http.waitForLine('stdout', /^Forwarding /);
+    return http;
   };
   /** Start a relay once so every store file exists, store one queued webhook, stop it. */
   const seedStore = async () => {
-    const { token } = JSON.parse((await run(['token', 'create', '--data-dir', data, '--json'], dir)).stdout);
-    const relay = start(['relay', '--port', '0', '--data-dir', data]);
-    const url = (await relay.waitForLine('stdout', /listening on (http:\/\/\S+)/))[1] as string;
-    const http = start([
-      'http',
-      String(origin.port),
-      '--relay',
-      url,
-      '--token',
-      token,
-      '--name',
-      'q1',
-      '--queue',
-      '--no-tui',
-    ]);
-    await http.waitForLine('stdout', /^Forwarding /);
-    await http.stop();
+    const { relay, url } = await startRelay();
+    await (await forwardQueued(url, await newToken())).stop();
     const queued = await send(`${url}/t/q1/hook`, { method: 'POST', body: '{"id":"evt_1"}' });
     expect(queued.status).toBe(202);
     await relay.stop();
-    return token as string;
   };
   const refusal = async (pattern: RegExp) => {
     const result = await run(['relay', '--port', '0', '--data-dir', data], dir);
@@ -88,21 +74,8 @@ describe('hookline relay: a store it cannot trust refuses the start (real proces
   };
 
   it('honours a valid token on an open relay with a data dir: an owned name with --queue works', async () => {
-    const { token } = JSON.parse((await run(['token', 'create', '--data-dir', data, '--json'], dir)).stdout);
-    const url = await startRelay();
-    const http = start([
-      'http',
-      String(origin.port),
-      '--relay',
-      url,
-      '--token',
-      token,
-      '--name',
-      'q1',
-      '--queue',
-      '--no-tui',
-    ]);
-    await http.waitForLine('stdout', /^Forwarding /);
+    const { url } = await startRelay();
+    await forwardQueued(url, await newToken());
     const live = await send(`${url}/t/q1/hook`, { method: 'POST', body: 'x' });
     expect(live.status).toBe(200);
     const wrong = await run(['http', String(origin.port), '--relay', url, '--token', 'hl_wrong', '--no-tui'], dir);
@@ -114,7 +87,7 @@ describe('hookline relay: a store it cannot trust refuses the start (real proces
     await startRelay();
     const line = await refusal(/data dir .* is in use by pid \d+/);
     const holder = Number(/pid (\d+)/.exec(line)?.[1]);
-    expect(holder).toBe(procs[0]?.child.pid);
+    expect(holder).toBe(relayPid);
   });
 
   it('refuses a truncated or overwritten queue database, and starts again once it is restored', async () => {

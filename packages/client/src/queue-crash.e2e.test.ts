@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createToken } from '@hookline/relay';
@@ -13,28 +12,13 @@ import {
   startOrigin,
 } from '@hookline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { postWebhook } from './test-support/post-webhook.js';
 
 const WEBHOOKS = Number(process.env.CRASH_WEBHOOKS ?? 2_000);
 
 /** POST one webhook; resolves with the status, or null when the relay could not be reached. */
-function post(port: number, id: number): Promise<number | null> {
-  return new Promise((resolve) => {
-    const body = JSON.stringify({ id, type: 'invoice.paid' });
-    const req = request(
-      { host: '127.0.0.1', port, path: '/t/shop/webhooks', method: 'POST', agent: false, timeout: 10_000 },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? null));
-        res.on('error', () => resolve(null));
-      },
-    );
-    req.setHeader('content-type', 'application/json');
-    req.setHeader('content-length', Buffer.byteLength(body));
-    req.on('error', () => resolve(null));
-    req.on('timeout', () => req.destroy());
-    req.end(body);
-  });
-}
+const post = async (port: number, id: number): Promise<number | null> =>
+  (await postWebhook(port, '/t/shop/webhooks', JSON.stringify({ id, type: 'invoice.paid' }))).status;
 
 describe('no webhook lost: kill -9 of relay and client (5+ times each) while 2 000 webhooks arrive (serial queue)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hookline-crash-'));

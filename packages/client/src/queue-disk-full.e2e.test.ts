@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,24 +12,15 @@ import {
   startOrigin,
 } from '@hookline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { postWebhook } from './test-support/post-webhook.js';
 
-function post(port: number, id: number): Promise<{ status: number | null; code: string | null }> {
-  return new Promise((resolve) => {
-    const body = Buffer.concat([Buffer.from(`${JSON.stringify({ id })}\n`), Buffer.alloc(48 * 1024, 0x61)]);
-    const req = request(
-      { host: '127.0.0.1', port, path: '/t/shop/hook', method: 'POST', agent: false, timeout: 10_000 },
-      (res) => {
-        res.resume();
-        const code = res.headers['hookline-error'];
-        res.on('end', () => resolve({ status: res.statusCode ?? null, code: typeof code === 'string' ? code : null }));
-      },
-    );
-    req.setHeader('content-length', body.length);
-    req.on('error', () => resolve({ status: null, code: null }));
-    req.on('timeout', () => req.destroy());
-    req.end(body);
-  });
-}
+/** A 48 KiB webhook whose first line names it. */
+const post = (port: number, id: number) =>
+  postWebhook(
+    port,
+    '/t/shop/hook',
+    Buffer.concat([Buffer.from(`${JSON.stringify({ id })}\n`), Buffer.alloc(48 * 1024, 0x61)]),
+  );
 
 const ready = async (port: number) => (await fetch(`http://127.0.0.1:${port}/_hookline/readyz`)).status;
 

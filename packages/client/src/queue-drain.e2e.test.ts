@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,30 +11,14 @@ import {
   startOrigin,
 } from '@hookline/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { postWebhook } from './test-support/post-webhook.js';
 
 const BACKLOG = Number(process.env.DRAIN_BACKLOG ?? 1_000);
 const TRAFFIC_SECONDS = Number(process.env.DRAIN_TRAFFIC_SECONDS ?? 20);
 const RATE_PER_SECOND = 20;
 
-/** POST one webhook; resolves with the status, or null when it got no answer. */
-function post(port: number, name: string, id: string): Promise<number | null> {
-  return new Promise((resolve) => {
-    const body = JSON.stringify({ id });
-    const req = request(
-      { host: '127.0.0.1', port, path: `/t/${name}/hook`, method: 'POST', agent: false, timeout: 15_000 },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? null));
-        res.on('error', () => resolve(null));
-      },
-    );
-    req.setHeader('content-type', 'application/json');
-    req.setHeader('content-length', Buffer.byteLength(body));
-    req.on('error', () => resolve(null));
-    req.on('timeout', () => req.destroy());
-    req.end(body);
-  });
-}
+const post = async (port: number, name: string, id: string): Promise<number | null> =>
+  (await postWebhook(port, `/t/${name}/hook`, JSON.stringify({ id }))).status;
 
 /**
  * The overlap that lost webhooks with the hand-written log: a backlog draining

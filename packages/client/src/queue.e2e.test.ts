@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRelay, createToken, type Relay, type RelayOptions } from '@hookline/relay';
-import { type Origin, readBody, startOrigin } from '@hookline/testing';
+import { type Origin, readBody, sampleRequestHead, startOrigin } from '@hookline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectTunnel, type Tunnel } from './connect-tunnel.js';
 import { call } from './test-support/http-call.js';
@@ -228,17 +228,7 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
         id,
         seq: 1,
         receivedAt: Date.now(),
-        head: {
-          method: 'POST',
-          target: '/hook',
-          headers: ['content-type', 'text/plain'],
-          remoteAddress: '127.0.0.1',
-          protocol: 'http',
-          host: 'relay',
-          upgrade: false,
-          hasBody: true,
-          receivedAt: Date.now(),
-        },
+        head: sampleRequestHead('/hook'),
         body: Buffer.from(body).toString('base64'),
       });
     const lines = [enqueue('dlv_old1', 'old-1'), 'not json at all', enqueue('dlv_old2', 'old-2')];

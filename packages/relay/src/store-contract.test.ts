@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RequestHead } from '@hookline/protocol';
-import { startRedis, type TestRedis } from '@hookline/testing';
+import { sampleRequestHead, startRedis, type TestRedis } from '@hookline/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisDeliveryQueue } from './cluster/redis-delivery-queue.js';
@@ -147,17 +146,7 @@ describe.each([
     expect(await store.expire(Date.now() - 60_000, () => false)).toEqual([]);
   });
 
-  const head = (target: string): RequestHead => ({
-    method: 'POST',
-    target,
-    headers: ['content-type', 'application/json'],
-    remoteAddress: '127.0.0.1',
-    protocol: 'http',
-    host: 'relay',
-    upgrade: false,
-    hasBody: true,
-    receivedAt: Date.now(),
-  });
+  const head = (target: string) => sampleRequestHead(target, { headers: ['content-type', 'application/json'] });
 
   it('queues in arrival order, gives bodies back byte-exact, and removes an entry only on a 2xx', async () => {
     const queue = await makeBackend().queue();

@@ -23,3 +23,4 @@ export { type KeepAliveProxy, startKeepAliveProxy } from './keep-alive-proxy.js'
 export { type Origin, readBody, startOrigin } from './origin.js';
 export { memoryOf, resetPeak } from './process-stats.js';
 export { startRedis, type TestRedis } from './redis-server.js';
+export { sampleRequestHead } from './request-head.js';

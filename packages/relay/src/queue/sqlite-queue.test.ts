@@ -1,24 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RequestHead } from '@hookline/protocol';
+import { sampleRequestHead } from '@hookline/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QUEUE_DATABASE_FILE, QueueDatabase } from '../store/queue-database.js';
 import { DEFAULT_QUEUE_LIMITS } from './queue-limits.js';
 import { SqliteQueue } from './sqlite-queue.js';
 
-const head = (target: string): RequestHead => ({
-  method: 'POST',
-  target,
-  headers: ['content-type', 'text/plain'],
-  remoteAddress: '127.0.0.1',
-  protocol: 'http',
-  host: 'relay',
-  upgrade: false,
-  hasBody: true,
-  receivedAt: Date.now(),
-});
+const head = (target: string) => sampleRequestHead(target);
 
 describe('SqliteQueue: one damaged record costs that record, reported by id', () => {
   let dir: string;
