@@ -14,7 +14,8 @@ export default defineConfig({
   outDir: 'dist',
   clean: true,
   splitting: true,
-  noExternal: [/.*/],
+  // Everything but the native addon (noExternal would win over `external`).
+  noExternal: [/^(?!better-sqlite3$)/],
   // ws loads these optional native speed-ups in a try/catch; they are not installed.
   external: ['bufferutil', 'utf-8-validate', 'better-sqlite3'],
   // ws, pino and prom-client are CommonJS and call require(); an ESM bundle has no

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +11,21 @@ import config from '../tsup.config.js';
 import { killServices, startService } from './test-support/service-process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const repoNodeModules = fileURLToPath(new URL('../../../node_modules', import.meta.url));
 
-/** What the container image runs: the bundled files, with no node_modules and no tsx. */
+/**
+ * The packages the Dockerfile copies beside the bundle (the native SQLite addon and
+ * what loads it), read from its COPY lines so this test runs exactly that layout.
+ */
+function imageNodeModules(): string[] {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const copied = [
+    ...dockerfile.matchAll(/^COPY --from=build \/src\/node_modules\/(\S+?)\/ \/app\/node_modules\/\1\/$/gm),
+  ];
+  return copied.map((match) => match[1] as string);
+}
+
+/** What the container image runs: the bundled files, no tsx, only the node_modules the image copies. */
 describe('the bundled service (the Docker image entry)', () => {
   let out: string;
   let origin: Origin | undefined;
@@ -28,6 +41,10 @@ describe('the bundled service (the Docker image entry)', () => {
       sourcemap: false,
       silent: true,
     });
+    const modules = imageNodeModules();
+    expect(modules).toContain('better-sqlite3');
+    for (const name of modules)
+      cpSync(join(repoNodeModules, name), join(out, 'node_modules', name), { recursive: true });
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
   afterEach(async () => {
@@ -44,7 +61,11 @@ describe('the bundled service (the Docker image entry)', () => {
     });
 
   it('runs, forwards through a tunnel, passes its healthcheck and stops on SIGTERM', async () => {
-    const service = await startService(['--metrics-token', 'bundle-metrics-token-0123'], {}, join(out, 'main.js'));
+    const args = ['--metrics-token', 'bundle-metrics-token-0123', '--data-dir', join(out, 'data')];
+    const service = await startService(args, {}, join(out, 'main.js'));
+    // The queue database's writer thread runs from the bundle too: readyz commits a probe through it.
+    const ready = await fetch(`${service.url}/_hookline/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: 'ok' } });
     origin = await startOrigin((_req, res) => res.end('bundled'));
     tunnel = await connectTunnel({ relay: service.url, target: origin.port, name: 'bundled', reconnect: false });
     const response = await fetch(`${service.url}/t/bundled/`);
