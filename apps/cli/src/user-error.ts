@@ -20,6 +20,11 @@ const USER_CODES = new Set([
   'E_VERSION',
   'E_RELAY_UNREACHABLE',
   'E_TUNNEL_CLOSED',
+  'E_RATE_LIMITED',
+  'E_FORBIDDEN',
+  'E_TOO_MANY_TUNNELS',
+  'E_NAME_IN_USE',
+  'E_TOO_MANY_NAMES',
 ]);
 
 export function isUserError(error: unknown): error is Error {

@@ -6,6 +6,7 @@ import { MAX_MESSAGE_SIZE } from '@hookline/protocol';
 import { WebSocketServer } from 'ws';
 import { Cluster } from './cluster/cluster.js';
 import { resolveClusterOptions } from './cluster/cluster-options.js';
+import { prepareDataDir } from './data-dir.js';
 import { createTunnelFinder } from './find-tunnel.js';
 import { forwardHttpExchange } from './http-exchange.js';
 import { type RelayOptions, resolveRelayOptions } from './options.js';
@@ -13,11 +14,18 @@ import { sendPublicError, writeSocketError } from './public-error.js';
 import { QueueRegistry } from './queue/queue-registry.js';
 import { acceptQueued } from './queue/queued-ingress.js';
 import { observeExchange, readiness } from './relay-health.js';
-import { applyServerLimits, serverOptionsFor } from './server-limits.js';
+import {
+  applyServerLimits,
+  cutOnHangUp,
+  refuseBadRequest,
+  refuseBadUpgrade,
+  serverOptionsFor,
+} from './server-limits.js';
 import { createServiceApp } from './service-app.js';
 import { SessionTable } from './session-table.js';
 import { createFileReservations, createMemoryReservations } from './store/reservations.js';
 import { createTokenVerifier } from './store/token-store.js';
+import { dropConsumedCredentials } from './tunnel-access.js';
 import { acceptTunnelSocket } from './tunnel-handshake.js';
 import { forwardUpgrade } from './upgrade-exchange.js';
 
@@ -104,8 +112,8 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     queues,
     stats: () => ({ tunnels: sessions.size }),
     ready: () => (cluster ? cluster.ready() : readiness(options.dataDir)),
-    onTunnelSocket(socket, owner, remoteAddress) {
-      acceptTunnelSocket(socket, { options, sessions, reservations, queues, cluster, owner, remoteAddress, urlsFor });
+    onTunnelSocket(socket, client) {
+      acceptTunnelSocket(socket, { options, sessions, reservations, queues, cluster, ...client, urlsFor });
     },
   });
 
@@ -124,6 +132,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     res: ServerResponse,
     hono: (req: IncomingMessage, res: ServerResponse) => unknown,
   ) => {
+    if (refuseBadRequest(req, res)) return;
     const internal = cluster?.isInternal(req) ?? false;
     const found = findTunnel(req, false, internal);
     if (found.kind === 'service') return void hono(req, res);
@@ -132,6 +141,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     res.once('close', () => {
       inFlight -= 1;
     });
+    cutOnHangUp(req, res);
     if (observer.exchange) observeExchange(req, res, found, observer.exchange);
     if (found.kind === 'error') {
       const { name } = found;
@@ -146,14 +156,16 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     }
     if (found.kind === 'queued') {
       const { name } = found.route;
-      const acceptHere = () =>
-        queues
+      const acceptHere = () => {
+        dropConsumedCredentials(req, found.access);
+        return queues
           .get(name)
           .then((tunnel) => acceptQueued(tunnel, req, res, found.route, options.maxBodyBytes))
           .catch((error: unknown) => {
             options.logger.error({ tunnel: name, err: String(error) }, 'queue unavailable');
             sendPublicError(res, 'E_INTERNAL', 'the relay could not store the webhook; nothing was stored');
           });
+      };
       const local = sessions.get(name);
       const heldHere = local && !local.closed && local.leaseValidUntil > Date.now();
       // In a cluster the node holding the tunnel takes the webhook (in order, live when it can).
@@ -167,6 +179,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       }
       return void acceptHere();
     }
+    dropConsumedCredentials(req, found.session.access);
     forwardHttpExchange(found.session, req, res, found.route, limits);
   };
 
@@ -187,6 +200,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   >;
   server.removeAllListeners('upgrade');
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (refuseBadUpgrade(req, socket)) return;
     const internal = cluster?.isInternal(req) ?? false;
     const found = findTunnel(req, true, internal);
     if (found.kind === 'service') {
@@ -207,6 +221,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       return writeSocketError(socket, found.code, found.message);
     }
     if (found.kind === 'queued') return writeSocketError(socket, 'E_TUNNEL_OFFLINE', 'tunnel is offline');
+    dropConsumedCredentials(req, found.session.access);
     forwardUpgrade(found.session, req, socket, head, found.route, limits);
   });
   applyServerLimits(server, options);
@@ -241,6 +256,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       return sessions.size;
     },
     async listen(port = 0, host = '127.0.0.1') {
+      if (options.dataDir && !cluster) await prepareDataDir(options.dataDir);
       await reservations.load();
       await queues.openExisting();
       await sweepNames();

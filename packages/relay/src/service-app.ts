@@ -1,19 +1,21 @@
+import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import { upgradeWebSocket } from '@hono/node-server';
 import type { ErrorCode } from '@hookline/protocol';
 import { ERROR_STATUS } from '@hookline/protocol';
 import { Hono } from 'hono';
 import type { WebSocket } from 'ws';
+import { AuthGuard, type AuthRefusal } from './auth-guard.js';
 import { tunnelNameProblem } from './names.js';
 import type { ResolvedRelayOptions } from './options.js';
 import { ERROR_HEADER } from './public-error.js';
 import { mountQueueApi } from './queue/queue-api.js';
 import type { QueueRegistry } from './queue/queue-registry.js';
-import { RateLimiter } from './rate-limiter.js';
-import { mayReplace } from './registry.js';
+import { mayReplace, nameInUseMessage } from './registry.js';
 import type { ReservationStore } from './store/reservations.js';
 import { createTokenVerifier, type TokenVerifier } from './store/token-store.js';
-import { bearerToken } from './token-auth.js';
+import { gateToken, UNAUTHORIZED_MESSAGE } from './token-gate.js';
+import { callerAddress } from './tunnel-access.js';
 
 export interface ServiceAppDeps {
   options: ResolvedRelayOptions;
@@ -22,10 +24,20 @@ export interface ServiceAppDeps {
   reservations: ReservationStore;
   queues: QueueRegistry;
   /** Called with the raw ws socket once a tunnel client is connected. */
-  onTunnelSocket(socket: WebSocket, owner: string | null, remoteAddress: string): void;
+  onTunnelSocket(socket: WebSocket, client: ConnectingClient): void;
   stats(): { tunnels: number };
   /** Whether the relay's store is usable (readyz). */
   ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+}
+
+/** What the upgrade request established about a connecting tunnel client. */
+export interface ConnectingClient {
+  /** Token id the upgrade request authenticated with, or null on an open relay. */
+  owner: string | null;
+  /** Caller address with `trustProxy` applied. */
+  remoteAddress: string;
+  /** `--takeover`: replace a live client of the same name and token. */
+  takeover: boolean;
 }
 
 type Env = { Bindings: HttpBindings; Variables: { owner: string | null } };
@@ -38,16 +50,21 @@ function refusal(code: ErrorCode, message: string, headers: Record<string, strin
   });
 }
 
+function rateLimited(limit: AuthRefusal): Response {
+  return refusal(limit.code, limit.message, { 'retry-after': String(limit.retryAfterSeconds) });
+}
+
 /**
  * The relay's own routes under `/_hookline/` (hono): health, the tunnel
  * endpoint. Tunnel traffic never comes here; the ingress dispatcher takes it first.
  */
 export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
   const app = new Hono<Env>();
-  // Guessing tokens costs a guesser its address's budget, not the relay its CPU.
-  const authFailures = new RateLimiter({
-    ratePerSecond: deps.options.authFailuresPerMinute / 60,
-    burst: deps.options.authFailuresPerMinute,
+  // Guessing tokens costs a guesser its address's budget, not the relay its CPU (auth-guard.ts).
+  const guard = new AuthGuard({
+    perAddressPerMinute: deps.options.authFailuresPerMinute,
+    totalPerMinute: deps.options.authFailuresPerMinuteTotal,
+    trustProxy: deps.options.trustProxy,
   });
 
   app.get('/_hookline/healthz', (c) => c.json({ status: 'ok', tunnels: deps.stats().tunnels }));
@@ -62,31 +79,24 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
       // Refuse before the upgrade: a bad token or name never costs a WebSocket.
       let owner: string | null = null;
       if (deps.verifier) {
-        const address = c.env.incoming.socket.remoteAddress ?? '';
-        const wait = authFailures.blocked(address);
-        if (wait > 0) {
-          return refusal('E_RATE_LIMITED', `too many failed token checks; retry in ${wait} s`, {
-            'retry-after': String(wait),
-          });
-        }
-        owner = deps.verifier.verify(bearerToken(c.req.header('authorization')));
-        if (owner === null) {
-          authFailures.take(address);
-          return refusal('E_UNAUTHORIZED', 'missing or invalid token (Authorization: Bearer …)');
-        }
+        const gate = gateToken(guard, deps.verifier, c.env.incoming);
+        if (!gate.ok && gate.refusal) return rateLimited(gate.refusal);
+        if (!gate.ok) return refusal('E_UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
+        owner = gate.owner;
       }
-      const name = c.req.query('name');
+      const name = c.req.query('name')?.toLowerCase();
       if (name !== undefined) {
-        const problem = tunnelNameProblem(name.toLowerCase());
+        const problem = tunnelNameProblem(name);
         if (problem) return refusal('E_NAME_INVALID', problem);
-        const holder = await deps.options.registry.holderOf(name.toLowerCase());
-        const clientId = c.req.query('client');
-        const reserved = deps.reservations.get(name.toLowerCase());
+        const reserved = deps.reservations.get(name);
+        // Only a holder of a valid token gets here: telling it the name is someone else's leaks nothing.
         if (reserved && reserved.owner !== owner) {
           return refusal('E_NAME_TAKEN', `tunnel name "${name}" belongs to another token`);
         }
-        if (holder && !mayReplace(holder, { sessionId: '', clientId: clientId ?? '', owner })) {
-          return refusal('E_NAME_TAKEN', `tunnel name "${name}" is in use by another client`);
+        const holder = await deps.options.registry.holderOf(name);
+        const next = { clientId: c.req.query('client') ?? '', owner };
+        if (holder && !mayReplace(holder, next, c.req.query('takeover') === '1')) {
+          return refusal('E_NAME_IN_USE', nameInUseMessage(name, holder));
         }
       }
       c.set('owner', owner);
@@ -94,18 +104,20 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
     },
     upgradeWebSocket((c) => {
       const owner = c.get('owner');
-      const remoteAddress = c.env.incoming.socket.remoteAddress ?? '';
+      const remoteAddress = callerAddress(c.env.incoming, deps.options.trustProxy);
+      const takeover = c.req.query('takeover') === '1';
       return {
         onOpen(_event, ws) {
-          deps.onTunnelSocket(ws.raw as WebSocket, owner, remoteAddress);
+          deps.onTunnelSocket(ws.raw as WebSocket, { owner, remoteAddress, takeover });
         },
       };
     }),
   );
 
   // The queue API needs tokens even on an open relay: queues only exist for token-owned names.
+  const apiVerifier = deps.verifier ?? createTokenVerifier({ dataDir: deps.options.dataDir });
   mountQueueApi(app as unknown as Hono, {
-    verifier: deps.verifier ?? createTokenVerifier({ dataDir: deps.options.dataDir }),
+    authenticate: (c, accept) => gateToken(guard, apiVerifier, c.env.incoming as IncomingMessage, accept),
     reservations: deps.reservations,
     queues: deps.queues,
   });

@@ -198,7 +198,7 @@ describe.each([
     expect((await backend.reservations()).get('kept')?.owner).toBe('tok-a');
   });
 
-  it('claims live names: same client or same token may replace, others are refused', async () => {
+  it('claims live names: the same client may replace its session, the same token only with takeover', async () => {
     const registry = makeBackend().registry();
     const first = { sessionId: 's1', clientId: 'client-1', owner: null };
     expect((await registry.claim('demo', first)).ok).toBe(true);
@@ -213,8 +213,16 @@ describe.each([
     expect(await registry.holderOf('demo')).toBeUndefined();
 
     expect((await registry.claim('owned', { sessionId: 'a', clientId: 'c1', owner: 'tok' })).ok).toBe(true);
-    expect((await registry.claim('owned', { sessionId: 'b', clientId: 'c2', owner: 'tok' })).ok).toBe(true);
-    expect((await registry.claim('owned', { sessionId: 'c', clientId: 'c3', owner: 'other' })).ok).toBe(false);
+    // One client per name: a second client of the same token is refused, and sees who holds it.
+    expect(await registry.claim('owned', { sessionId: 'b', clientId: 'c2', owner: 'tok' })).toMatchObject({
+      ok: false,
+      holder: { sessionId: 'a', clientId: 'c1' },
+    });
+    expect(await registry.claim('owned', { sessionId: 'b', clientId: 'c2', owner: 'tok' }, true)).toMatchObject({
+      ok: true,
+      replaced: { sessionId: 'a' },
+    });
+    expect((await registry.claim('owned', { sessionId: 'c', clientId: 'c3', owner: 'other' }, true)).ok).toBe(false);
   });
 
   it('verifies tokens by hash, and stops accepting a revoked one', async () => {

@@ -1,0 +1,14 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Create the relay's data dir and its queue folder owner-only (0700) before
+ * anything is written into them: tokens, names and queued webhooks (their
+ * headers and bodies) are nobody else's business. Files are written 0600.
+ * Folders that already exist keep their mode: the operator may have chosen it.
+ */
+export async function prepareDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // The queue store creates this folder with the default mode; make it first.
+  await mkdir(join(dataDir, 'queues'), { recursive: true, mode: 0o700 });
+}
