@@ -14,7 +14,7 @@ import type { QueueRegistry } from './queue/queue-registry.js';
 import { mayReplace, nameInUseMessage } from './registry.js';
 import type { ReservationStore } from './store/reservations.js';
 import { createTokenVerifier, type TokenVerifier } from './store/token-store.js';
-import { gateToken, UNAUTHORIZED_MESSAGE } from './token-gate.js';
+import { gateToken } from './token-gate.js';
 import { callerAddress } from './tunnel-access.js';
 
 export interface ServiceAppDeps {
@@ -81,7 +81,7 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
       if (deps.verifier) {
         const gate = gateToken(guard, deps.verifier, c.env.incoming);
         if (!gate.ok && gate.refusal) return rateLimited(gate.refusal);
-        if (!gate.ok) return refusal('E_UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
+        if (!gate.ok) return refusal('E_UNAUTHORIZED', 'missing or invalid token (Authorization: Bearer …)');
         owner = gate.owner;
       }
       const name = c.req.query('name')?.toLowerCase();
@@ -122,7 +122,7 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
     queues: deps.queues,
   });
 
-  deps.options.observer.routes?.(app as unknown as Hono);
+  deps.options.observer.routes?.(app as unknown as Hono, guard);
 
   app.all('/_hookline/connect', (c) => c.text('this endpoint expects a WebSocket upgrade\n', 426));
 

@@ -9,7 +9,7 @@ export type TokenGateResult =
   | { ok: false; refusal: null };
 
 /** The one answer for "no such token" and "this token does not own that name": no oracle. */
-export const UNAUTHORIZED_MESSAGE = 'missing or invalid token for this request (Authorization: Bearer …)';
+export const UNAUTHORIZED_MESSAGE = 'missing or invalid token, or the name is not one of its names';
 
 /**
  * Check the bearer token of `req` through the abuse guard. `accept(owner)` is a
