@@ -10,14 +10,19 @@ import { connectTunnel, type Tunnel } from './connect-tunnel.js';
 import type { TunnelState } from './events.js';
 import { call } from './test-support/http-call.js';
 
-/** A raw protocol-v1 connection with a chosen clientId (the Tunnel class keeps its own private). */
+/**
+ * A raw protocol-v1 connection with a chosen clientId (the Tunnel class keeps its
+ * own private); `autoPong: false` makes it a peer that stopped answering heartbeats.
+ */
 async function rawSession(
   relayUrl: string,
   token: string,
   clientId: string,
+  autoPong = true,
 ): Promise<{ socket: WebSocket; first: Frame }> {
   const url = `${relayUrl.replace('http', 'ws')}/_hookline/connect?name=shop&client=${clientId}`;
-  const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false });
+  const headers = { authorization: `Bearer ${token}` };
+  const socket = new WebSocket(url, { headers, perMessageDeflate: false, autoPong });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
@@ -112,6 +117,17 @@ describe('one client per name', () => {
     expect(await answer()).toBe('second');
     expect(relay.tunnelCount).toBe(1);
     expect(first.state.state).toBe('failed');
+  });
+
+  it('does not keep a name for a holder that stopped answering heartbeats: a newcomer gets it at once', async () => {
+    // A laptop that changed networks: its old connection still looks open, but nothing answers a ping.
+    const silent = await rawSession(relay.url, token, 'silent-client-0000000', false);
+    expect(silent.first.type).toBe(FrameType.READY);
+    const gone = new Promise<void>((resolve) => silent.socket.once('close', () => resolve()));
+    const newcomer = await terminal('newcomer');
+    expect(newcomer.state.state).toBe('online');
+    await gone;
+    expect(await answer()).toBe('newcomer');
   });
 
   it('gives a client its name back at once when its own old connection is half-dead (same clientId)', async () => {

@@ -111,6 +111,9 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     reservations,
     queues,
     stats: () => ({ tunnels: sessions.size }),
+    // A network change leaves a half-dead session the heartbeat finds only after up to two
+    // intervals; a newcomer asks at once (2 s is many round trips, even on a poor link).
+    holderAnswers: async (name) => sessions.get(name)?.probe(Math.min(2_000, options.heartbeatIntervalMs)) ?? true,
     ready: () => (cluster ? cluster.ready() : readiness(options.dataDir)),
     onTunnelSocket(socket, client) {
       acceptTunnelSocket(socket, { options, sessions, reservations, queues, cluster, ...client, urlsFor });

@@ -26,6 +26,11 @@ export interface ServiceAppDeps {
   /** Called with the raw ws socket once a tunnel client is connected. */
   onTunnelSocket(socket: WebSocket, client: ConnectingClient): void;
   stats(): { tunnels: number };
+  /**
+   * Whether the live holder of `name` still answers heartbeats; one held on this
+   * node that does not answer a ping now is ended. True when it is held elsewhere.
+   */
+  holderAnswers(name: string): Promise<boolean>;
   /** Whether the relay's store is usable (readyz). */
   ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
@@ -95,7 +100,8 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
         }
         const holder = await deps.options.registry.holderOf(name);
         const next = { clientId: c.req.query('client') ?? '', owner };
-        if (holder && !mayReplace(holder, next, c.req.query('takeover') === '1')) {
+        // "In use" means answering heartbeats: a holder that went silent does not keep the name.
+        if (holder && !mayReplace(holder, next, c.req.query('takeover') === '1') && (await deps.holderAnswers(name))) {
           return refusal('E_NAME_IN_USE', nameInUseMessage(name, holder));
         }
       }

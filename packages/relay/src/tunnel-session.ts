@@ -118,6 +118,27 @@ export class TunnelSession {
     this.#teardown(code, message);
   }
 
+  /**
+   * Ask now whether the client still answers: a ping, and a session whose pong
+   * does not come within `timeoutMs` is terminated (its name is free again).
+   */
+  probe(timeoutMs: number): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onPong = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.#socket.off('pong', onPong);
+        this.terminate();
+        resolve(false);
+      }, timeoutMs);
+      this.#socket.once('pong', onPong);
+      this.#socket.ping();
+    });
+  }
+
   /** Drop the connection without a goodbye (dead peer). */
   terminate(): void {
     this.#socket.terminate();
