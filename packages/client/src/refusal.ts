@@ -12,7 +12,6 @@ export const NO_RETRY: ReadonlySet<ErrorCode> = new Set([
   // Another live client holds the name: retrying would flap between the two.
   'E_NAME_IN_USE',
   'E_TOO_MANY_NAMES',
-  'E_FORBIDDEN',
 ]);
 
 function safeDecode(text: string): string {

@@ -51,6 +51,7 @@ export class TunnelSession {
   readonly #onClosed: (session: TunnelSession) => void;
   #nextStreamId = 1;
   #closed = false;
+  #probing: Promise<boolean> | null = null;
   /** Set by the heartbeat: false after a ping, true again on pong. */
   alive = true;
   /** Cluster: the fencing epoch of this node's route for the tunnel (0 outside a cluster). */
@@ -124,7 +125,8 @@ export class TunnelSession {
    */
   probe(timeoutMs: number): Promise<boolean> {
     if (this.#closed) return Promise.resolve(false);
-    return new Promise((resolve) => {
+    // Many newcomers at once share one ping: no pile of pong listeners.
+    this.#probing ??= new Promise<boolean>((resolve) => {
       const onPong = () => {
         clearTimeout(timer);
         resolve(true);
@@ -136,7 +138,10 @@ export class TunnelSession {
       }, timeoutMs);
       this.#socket.once('pong', onPong);
       this.#socket.ping();
+    }).finally(() => {
+      this.#probing = null;
     });
+    return this.#probing;
   }
 
   /** Drop the connection without a goodbye (dead peer). */
