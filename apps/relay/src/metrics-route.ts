@@ -23,7 +23,7 @@ export function mountMetricsRoute(
   const expected = digest(token);
   app.get('/_hookline/metrics', async (c) => {
     const req = (c.env as { incoming: IncomingMessage }).incoming;
-    const limited = guard.check(req);
+    const limited = await guard.check(req);
     if (limited) {
       c.header(ERROR_HEADER, limited.code);
       c.header('retry-after', String(limited.retryAfterSeconds));
@@ -31,7 +31,7 @@ export function mountMetricsRoute(
     }
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
     const ok = match?.[1] !== undefined && timingSafeEqual(digest(match[1]), expected);
-    guard.record(req, ok);
+    await guard.record(req, ok);
     if (!ok) {
       c.header('www-authenticate', 'Bearer realm="hookline-metrics"');
       c.header(ERROR_HEADER, 'E_UNAUTHORIZED');

@@ -286,4 +286,18 @@ describe('relay cluster: three nodes on one Redis (real processes, private redis
     expect(uploaded).toBe(size);
     nodes[entry] = null;
   });
+
+  // Last: it locks this machine's address out of every node for a while.
+  it('shares the failed-token budget between nodes: guesses spread over them get no more', async () => {
+    const alive = [0, 1, 2].filter((i) => nodes[i]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const target = node(alive[i % alive.length] as number);
+      const res = await call(`${target}/_hookline/connect`, { headers: { authorization: `Bearer hl_guess${i}` } });
+      statuses.push(res.status);
+    }
+    // 20 a minute per address for the cluster, not 20 per node.
+    expect(statuses.filter((status) => status === 401)).toHaveLength(20);
+    expect(statuses.slice(20).every((status) => status === 429)).toBe(true);
+  });
 });

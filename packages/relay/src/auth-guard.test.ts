@@ -21,70 +21,70 @@ function guardAt(options: { perAddress?: number; total?: number; trustProxy?: bo
   return { guard, clock };
 }
 
-function fail(guard: AuthGuard, req: IncomingMessage, times: number): void {
+async function fail(guard: AuthGuard, req: IncomingMessage, times: number): Promise<void> {
   for (let i = 0; i < times; i += 1) {
-    expect(guard.check(req)).toBeNull();
-    guard.record(req, false);
+    expect(await guard.check(req)).toBeNull();
+    await guard.record(req, false);
   }
 }
 
 describe('AuthGuard', () => {
-  it('refuses an address past its failures, naming the wait, and lets it try again once refilled', () => {
+  it('refuses an address past its failures, naming the wait, and lets it try again once refilled', async () => {
     const { guard, clock } = guardAt({ perAddress: 3 });
     const stranger = from('10.0.0.1', '198.51.100.7');
-    fail(guard, stranger, 3);
-    expect(guard.check(stranger)).toEqual({
+    await fail(guard, stranger, 3);
+    expect(await guard.check(stranger)).toEqual({
       code: 'E_RATE_LIMITED',
       message: 'too many failed token checks from your address; retry in 20 s',
       retryAfterSeconds: 20,
     });
     clock.now += 20_000;
-    expect(guard.check(stranger)).toBeNull();
+    expect(await guard.check(stranger)).toBeNull();
   });
 
-  it('behind a trusted proxy, one stranger spends his own budget, not that of others behind the same proxy', () => {
+  it('behind a trusted proxy, one stranger spends his own budget, not that of others behind the same proxy', async () => {
     const { guard } = guardAt({ perAddress: 3 });
-    fail(guard, from('10.0.0.1', '198.51.100.7'), 3);
-    expect(guard.check(from('10.0.0.1', '198.51.100.7'))).not.toBeNull();
-    expect(guard.check(from('10.0.0.1', '203.0.113.9'))).toBeNull();
+    await fail(guard, from('10.0.0.1', '198.51.100.7'), 3);
+    expect(await guard.check(from('10.0.0.1', '198.51.100.7'))).not.toBeNull();
+    expect(await guard.check(from('10.0.0.1', '203.0.113.9'))).toBeNull();
   });
 
-  it('without trustProxy, x-forwarded-for is ignored: rotating it buys nothing', () => {
+  it('without trustProxy, x-forwarded-for is ignored: rotating it buys nothing', async () => {
     const { guard } = guardAt({ perAddress: 3, trustProxy: false });
-    for (let i = 0; i < 3; i += 1) guard.record(from('192.0.2.1', `198.51.100.${i}`), false);
-    expect(guard.check(from('192.0.2.1', '198.51.100.99'))?.message).toMatch(/from your address/);
+    for (let i = 0; i < 3; i += 1) await guard.record(from('192.0.2.1', `198.51.100.${i}`), false);
+    expect((await guard.check(from('192.0.2.1', '198.51.100.99')))?.message).toMatch(/from your address/);
   });
 
-  it('caps failures from all addresses together, but keeps letting in addresses that passed a check', () => {
+  it('caps failures from all addresses together, but keeps letting in addresses that passed a check', async () => {
     const { guard } = guardAt({ perAddress: 3, total: 10 });
     const regular = from('10.0.0.1', '203.0.113.5');
-    expect(guard.check(regular)).toBeNull();
-    guard.record(regular, true);
+    expect(await guard.check(regular)).toBeNull();
+    await guard.record(regular, true);
     // A guesser rotating addresses: 2 failures each from 5 addresses exhaust the ceiling.
-    for (let i = 0; i < 5; i += 1) fail(guard, from('10.0.0.1', `198.51.100.${i}`), 2);
-    const fresh = guard.check(from('10.0.0.1', '198.51.100.200'));
+    for (let i = 0; i < 5; i += 1) await fail(guard, from('10.0.0.1', `198.51.100.${i}`), 2);
+    const fresh = await guard.check(from('10.0.0.1', '198.51.100.200'));
     expect(fresh?.message).toMatch(/^too many failed token checks on this relay; retry in \d+ s$/);
-    expect(guard.check(regular)).toBeNull();
+    expect(await guard.check(regular)).toBeNull();
   });
 
-  it('never counts successes', () => {
+  it('never counts successes', async () => {
     const { guard } = guardAt({ perAddress: 1, total: 1 });
     const good = from('10.0.0.1', '203.0.113.5');
-    for (let i = 0; i < 50; i += 1) guard.record(good, true);
-    expect(guard.check(good)).toBeNull();
-    expect(guard.check(from('10.0.0.1', '203.0.113.6'))).toBeNull();
+    for (let i = 0; i < 50; i += 1) await guard.record(good, true);
+    expect(await guard.check(good)).toBeNull();
+    expect(await guard.check(from('10.0.0.1', '203.0.113.6'))).toBeNull();
   });
 
-  it('counts IPv6 callers per /64, and IPv4-mapped addresses as IPv4', () => {
+  it('counts IPv6 callers per /64, and IPv4-mapped addresses as IPv4', async () => {
     expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
     expect(addressKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
     expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
     expect(addressKey('::ffff:203.0.113.5')).toBe('203.0.113.5');
     expect(addressKey('203.0.113.5')).toBe('203.0.113.5');
     const { guard } = guardAt({ perAddress: 2 });
-    guard.record(from('10.0.0.1', '2001:db8:1:2::1'), false);
-    guard.record(from('10.0.0.1', '2001:db8:1:2::2'), false);
-    expect(guard.check(from('10.0.0.1', '2001:db8:1:2:ffff::3'))).not.toBeNull();
-    expect(guard.check(from('10.0.0.1', '2001:db8:1:3::1'))).toBeNull();
+    await guard.record(from('10.0.0.1', '2001:db8:1:2::1'), false);
+    await guard.record(from('10.0.0.1', '2001:db8:1:2::2'), false);
+    expect(await guard.check(from('10.0.0.1', '2001:db8:1:2:ffff::3'))).not.toBeNull();
+    expect(await guard.check(from('10.0.0.1', '2001:db8:1:3::1'))).toBeNull();
   });
 });

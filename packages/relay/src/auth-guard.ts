@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isIPv6 } from 'node:net';
-import { RateLimiter } from './rate-limiter.js';
+import { createMemoryFailureStore, type FailureStore } from './failure-store.js';
 import { callerAddress } from './tunnel-access.js';
 
 /** Why a token check was not even attempted. */
@@ -17,13 +17,16 @@ export interface AuthGuardOptions {
   totalPerMinute: number;
   /** Take `x-forwarded-for` as the caller address (`--trust-proxy`). */
   trustProxy: boolean;
+  /** Where budgets live; Redis in a cluster, so that N nodes do not allow N times the guesses. @default memory */
+  store?: FailureStore;
   /** @default Date.now */
   now?: () => number;
 }
 
-/** Addresses that passed a check recently, and for how long they count as known. */
+/** How long an address that passed a check counts as known (exempt from the global ceiling). */
 const KNOWN_FOR_MS = 24 * 60 * 60 * 1000;
-const MAX_KNOWN = 10_000;
+/** The key of the global ceiling's bucket. */
+const TOTAL = '*';
 
 /**
  * One limiter for every route that checks a token (connect, queue and names API,
@@ -39,20 +42,17 @@ const MAX_KNOWN = 10_000;
  * 4. The check runs before any token work: a refused guess costs no hashing.
  */
 export class AuthGuard {
-  readonly #perAddress: RateLimiter;
-  readonly #total: RateLimiter;
+  readonly #perAddress: number;
+  readonly #total: number;
   readonly #trustProxy: boolean;
+  readonly #store: FailureStore;
   readonly #now: () => number;
-  /** Address key → last successful check (insertion order = age, for eviction). */
-  readonly #known = new Map<string, number>();
 
   constructor(options: AuthGuardOptions) {
-    this.#perAddress = new RateLimiter({
-      ratePerSecond: options.perAddressPerMinute / 60,
-      burst: options.perAddressPerMinute,
-    });
-    this.#total = new RateLimiter({ ratePerSecond: options.totalPerMinute / 60, burst: options.totalPerMinute });
+    this.#perAddress = options.perAddressPerMinute;
+    this.#total = options.totalPerMinute;
     this.#trustProxy = options.trustProxy;
+    this.#store = options.store ?? createMemoryFailureStore();
     this.#now = options.now ?? Date.now;
   }
 
@@ -62,10 +62,10 @@ export class AuthGuard {
   }
 
   /** A refusal when this caller may not try a token now, else null. */
-  check(req: IncomingMessage): AuthRefusal | null {
+  async check(req: IncomingMessage): Promise<AuthRefusal | null> {
     const key = this.keyOf(req);
     const now = this.#now();
-    const own = this.#perAddress.blocked(key, now);
+    const own = await this.#store.wait(key, this.#perAddress, now);
     if (own > 0) {
       return {
         code: 'E_RATE_LIMITED',
@@ -73,8 +73,8 @@ export class AuthGuard {
         retryAfterSeconds: own,
       };
     }
-    const total = this.#total.blocked('*', now);
-    if (total > 0 && !this.#isKnown(key, now)) {
+    const total = await this.#store.wait(TOTAL, this.#total, now);
+    if (total > 0 && !(await this.#store.isKnown(key, now))) {
       return {
         code: 'E_RATE_LIMITED',
         message: `too many failed token checks on this relay; retry in ${total} s`,
@@ -85,22 +85,11 @@ export class AuthGuard {
   }
 
   /** Record the outcome of a check that `check` let through. */
-  record(req: IncomingMessage, ok: boolean): void {
+  async record(req: IncomingMessage, ok: boolean): Promise<void> {
     const key = this.keyOf(req);
     const now = this.#now();
-    if (ok) {
-      this.#known.delete(key);
-      this.#known.set(key, now);
-      if (this.#known.size > MAX_KNOWN) this.#known.delete(this.#known.keys().next().value as string);
-      return;
-    }
-    this.#perAddress.take(key, now);
-    this.#total.take('*', now);
-  }
-
-  #isKnown(key: string, now: number): boolean {
-    const at = this.#known.get(key);
-    return at !== undefined && now - at < KNOWN_FOR_MS;
+    if (ok) return this.#store.markKnown(key, now, KNOWN_FOR_MS);
+    await Promise.all([this.#store.spend(key, this.#perAddress, now), this.#store.spend(TOTAL, this.#total, now)]);
   }
 }
 

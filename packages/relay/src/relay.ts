@@ -111,6 +111,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     reservations,
     queues,
     stats: () => ({ tunnels: sessions.size }),
+    ...(cluster ? { failureStore: cluster.failureStore } : {}),
     // A network change leaves a half-dead session the heartbeat finds only after up to two
     // intervals; a newcomer asks at once (2 s is many round trips, even on a poor link).
     holderAnswers: async (name) => sessions.get(name)?.probe(Math.min(2_000, options.heartbeatIntervalMs)) ?? true,

@@ -6,6 +6,7 @@ import { ERROR_STATUS } from '@hookline/protocol';
 import { Hono } from 'hono';
 import type { WebSocket } from 'ws';
 import { AuthGuard, type AuthRefusal } from './auth-guard.js';
+import type { FailureStore } from './failure-store.js';
 import { tunnelNameProblem } from './names.js';
 import type { ResolvedRelayOptions } from './options.js';
 import { ERROR_HEADER } from './public-error.js';
@@ -26,6 +27,8 @@ export interface ServiceAppDeps {
   /** Called with the raw ws socket once a tunnel client is connected. */
   onTunnelSocket(socket: WebSocket, client: ConnectingClient): void;
   stats(): { tunnels: number };
+  /** Failure budgets shared by a cluster's nodes; this process's memory when absent. */
+  failureStore?: FailureStore;
   /**
    * Whether the live holder of `name` still answers heartbeats; one held on this
    * node that does not answer a ping now is ended. True when it is held elsewhere.
@@ -70,6 +73,7 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
     perAddressPerMinute: deps.options.authFailuresPerMinute,
     totalPerMinute: deps.options.authFailuresPerMinuteTotal,
     trustProxy: deps.options.trustProxy,
+    ...(deps.failureStore ? { store: deps.failureStore } : {}),
   });
 
   app.get('/_hookline/healthz', (c) => c.json({ status: 'ok', tunnels: deps.stats().tunnels }));
@@ -84,7 +88,7 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
       // Refuse before the upgrade: a bad token or name never costs a WebSocket.
       let owner: string | null = null;
       if (deps.verifier) {
-        const gate = gateToken(guard, deps.verifier, c.env.incoming);
+        const gate = await gateToken(guard, deps.verifier, c.env.incoming);
         if (!gate.ok && gate.refusal) return rateLimited(gate.refusal);
         if (!gate.ok) return refusal('E_UNAUTHORIZED', 'missing or invalid token (Authorization: Bearer …)');
         owner = gate.owner;

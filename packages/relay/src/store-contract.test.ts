@@ -1,14 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestHead } from '@hookline/protocol';
 import { startRedis, type TestRedis } from '@hookline/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthGuard } from './auth-guard.js';
 import { RedisDeliveryQueue } from './cluster/redis-delivery-queue.js';
+import { createRedisFailureStore } from './cluster/redis-failure-store.js';
 import { RedisRegistry } from './cluster/redis-registry.js';
 import { RedisReservations } from './cluster/redis-reservations.js';
 import { createRedisToken, RedisTokenVerifier, revokeRedisToken } from './cluster/redis-tokens.js';
+import { createMemoryFailureStore, type FailureStore } from './failure-store.js';
 import { DeliveryQueue, type QueueEntry } from './queue/delivery-queue.js';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue/queue-limits.js';
 import type { QueueStore } from './queue/queue-store.js';
@@ -25,6 +29,8 @@ interface Backend {
   queue(limits?: Partial<QueueLimits>): Promise<QueueStore>;
   reservations(): Promise<ReservationStore>;
   registry(): TunnelRegistry;
+  /** Failed-token-check budgets as one node sees them (the cluster's: a fresh client per call, one budget). */
+  failures(): FailureStore;
   /** Create a token; returns it with a verifier that sees it, and a way to revoke it. */
   token(): Promise<{ token: string; verifier: () => Promise<TokenVerifier>; revoke(): Promise<void> }>;
 }
@@ -49,6 +55,8 @@ afterAll(async () => {
 const embedded = (): Backend => {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-contract-'));
   dirs.push(dir);
+  // One process: every guard of the relay shares this one store.
+  const failures = createMemoryFailureStore();
   return {
     queue: (limits = {}) =>
       DeliveryQueue.open('shop', join(dir, 'queues', 'shop.log'), { ...DEFAULT_QUEUE_LIMITS, ...limits }),
@@ -58,6 +66,7 @@ const embedded = (): Backend => {
       return store;
     },
     registry: () => createMemoryRegistry(),
+    failures: () => failures,
     async token() {
       const { token, record } = await createToken(dir, 'contract');
       return {
@@ -90,6 +99,7 @@ const clustered = (): Backend => {
       return store;
     },
     registry: () => new RedisRegistry(client, { prefix, node: 'http://node-a', leaseMs: 10_000 }),
+    failures: () => createRedisFailureStore(client, prefix),
     async token() {
       const { token, record } = await createRedisToken(client, prefix, 'contract');
       return {
@@ -223,6 +233,36 @@ describe.each([
       replaced: { sessionId: 'a' },
     });
     expect((await registry.claim('owned', { sessionId: 'c', clientId: 'c3', owner: 'other' }, true)).ok).toBe(false);
+  });
+
+  it('keeps one failed-check budget for every guard on it (per address, global, known addresses)', async () => {
+    const backend = makeBackend();
+    const clock = { now: Date.now() };
+    const guard = () =>
+      new AuthGuard({
+        perAddressPerMinute: 2,
+        totalPerMinute: 4,
+        trustProxy: true,
+        store: backend.failures(),
+        now: () => clock.now,
+      });
+    const [nodeA, nodeB] = [guard(), guard()];
+    const from = (address: string) =>
+      ({
+        socket: { remoteAddress: '10.0.0.1' },
+        headers: { 'x-forwarded-for': address },
+      }) as unknown as IncomingMessage;
+    await nodeA.record(from('203.0.113.5'), true);
+    await nodeA.record(from('198.51.100.1'), false);
+    await nodeB.record(from('198.51.100.1'), false);
+    expect((await nodeA.check(from('198.51.100.1')))?.message).toMatch(/from your address; retry in 30 s$/);
+    expect((await nodeB.check(from('198.51.100.1')))?.retryAfterSeconds).toBe(30);
+    await nodeB.record(from('198.51.100.2'), false);
+    await nodeA.record(from('198.51.100.3'), false);
+    expect((await nodeB.check(from('192.0.2.9')))?.message).toMatch(/on this relay/);
+    expect(await nodeB.check(from('203.0.113.5'))).toBeNull();
+    clock.now += 30_000;
+    expect(await nodeA.check(from('198.51.100.1'))).toBeNull();
   });
 
   it('verifies tokens by hash, and stops accepting a revoked one', async () => {

@@ -17,17 +17,17 @@ export const UNAUTHORIZED_MESSAGE = 'missing or invalid token, or the name is no
  * answers exactly like a bad token, so the answer never tells a guesser that a
  * token exists.
  */
-export function gateToken(
+export async function gateToken(
   guard: AuthGuard,
   verifier: TokenVerifier,
   req: IncomingMessage,
   accept: (owner: string) => boolean = () => true,
-): TokenGateResult {
-  const refusal = guard.check(req);
+): Promise<TokenGateResult> {
+  const refusal = await guard.check(req);
   if (refusal) return { ok: false, refusal };
   const header = req.headers.authorization;
   const owner = verifier.verify(bearerToken(Array.isArray(header) ? header[0] : header));
   const ok = owner !== null && accept(owner);
-  guard.record(req, ok);
+  await guard.record(req, ok);
   return ok ? { ok: true, owner } : { ok: false, refusal: null };
 }

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
+import type { FailureStore } from '../failure-store.js';
 import type { RelayLogger } from '../options.js';
 import type { SharedQueues } from '../queue/queue-registry.js';
 import { removeRawHeaders } from '../raw-headers.js';
@@ -11,6 +12,7 @@ import type { ResolvedClusterOptions } from './cluster-options.js';
 import { CLUSTER_FROM_HEADER, CLUSTER_SECRET_HEADER, proxyToNode, proxyUpgradeToNode } from './node-proxy.js';
 import { createRedis } from './redis-clients.js';
 import { RedisDeliveryQueue } from './redis-delivery-queue.js';
+import { createRedisFailureStore } from './redis-failure-store.js';
 import { RedisRegistry, type RouteRecord } from './redis-registry.js';
 import { RedisReservations } from './redis-reservations.js';
 import { RedisTokenVerifier } from './redis-tokens.js';
@@ -31,6 +33,8 @@ export class Cluster {
   readonly registry: RedisRegistry;
   readonly reservations: RedisReservations;
   readonly verifier: RedisTokenVerifier;
+  /** Failed-token-check budgets, shared so that N nodes do not allow N times the guesses. */
+  readonly failureStore: FailureStore;
   readonly #redis: Redis;
   readonly #subscriber: Redis;
   readonly #logger: RelayLogger;
@@ -68,6 +72,7 @@ export class Cluster {
     this.registry = new RedisRegistry(this.#redis, { prefix, node: options.nodeUrl, leaseMs: options.leaseMs });
     this.reservations = new RedisReservations(this.#redis, prefix, (name) => this.#publish({ type: 'names', name }));
     this.verifier = new RedisTokenVerifier(this.#redis, prefix, fixedTokens);
+    this.failureStore = createRedisFailureStore(this.#redis, prefix);
   }
 
   /** Load shared state and start listening to the other nodes. */

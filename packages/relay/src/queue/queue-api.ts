@@ -7,7 +7,7 @@ import type { QueueRegistry } from './queue-registry.js';
 
 export interface QueueApiDeps {
   /** The relay's one token check (abuse limits included); `accept` adds a condition such as ownership. */
-  authenticate(c: Context, accept?: (owner: string) => boolean): TokenGateResult;
+  authenticate(c: Context, accept?: (owner: string) => boolean): Promise<TokenGateResult>;
   reservations: ReservationStore;
   queues: QueueRegistry;
 }
@@ -49,7 +49,7 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
   const owns = (c: Context) => (owner: string) => deps.reservations.get(c.req.param('name') ?? '')?.owner === owner;
 
   const authorize = async (c: Context) => {
-    const auth = deps.authenticate(c, owns(c));
+    const auth = await deps.authenticate(c, owns(c));
     if (!auth.ok) return { error: refuseAuth(c, auth) } as const;
     const name = c.req.param('name') ?? '';
     const reservation = deps.reservations.get(name);
@@ -61,7 +61,7 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
 
   // The owner frees a name it no longer wants (nobody else can).
   app.delete('/_hookline/api/names/:name', async (c) => {
-    const auth = deps.authenticate(c, owns(c));
+    const auth = await deps.authenticate(c, owns(c));
     if (!auth.ok) return refuseAuth(c, auth);
     const { owner } = auth;
     const name = c.req.param('name');
