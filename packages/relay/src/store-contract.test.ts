@@ -290,6 +290,26 @@ describe('cluster routes (Redis only): leases and fencing', () => {
     expect((await nodeA.holderOf('shop'))?.node).toBe('http://b');
   });
 
+  it('keeps limiting token checks on its own while Redis is unreachable', async () => {
+    const down = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    const guard = new AuthGuard({
+      perAddressPerMinute: 2,
+      totalPerMinute: 100,
+      trustProxy: false,
+      store: createRedisFailureStore(down, 'down:'),
+    });
+    const req = { socket: { remoteAddress: '198.51.100.4' }, headers: {} } as unknown as IncomingMessage;
+    await guard.record(req, false);
+    await guard.record(req, false);
+    expect((await guard.check(req))?.code).toBe('E_RATE_LIMITED');
+    down.disconnect();
+  });
+
   it('lets a lease lapse when it is not renewed', async () => {
     const prefix = `lapse${++prefixSeq}:`;
     const node = new RedisRegistry(client, { prefix, node: 'http://a', leaseMs: 150 });
