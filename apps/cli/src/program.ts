@@ -36,6 +36,11 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--data-dir <dir>', 'where captures are kept (env HOOKLINE_DATA_DIR); default: $XDG_STATE_HOME/hookline')
     .option('--queue [mode]', 'relay queues webhooks while you are offline: serial (default) or parallel:<n>')
     .option('--basic-auth <user:pass>', 'callers of the public URL must send these credentials')
+    .option(
+      '--forward-auth',
+      'with --basic-auth: pass the Authorization header on to the local server (dropped by default)',
+    )
+    .option('--takeover', 'replace a client that holds this name now (else refused with E_NAME_IN_USE)')
     .option('--allow-cidr <ranges>', 'callers must come from these CIDR ranges, comma-separated')
     .option('--no-capture', 'do not record exchanges (no history for requests/replay/export)')
     .option('--max-captures <n>', 'captures kept, oldest dropped first (also bounded to 100 MiB)', '1000')
@@ -55,6 +60,7 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--public-url <url>', 'URL the relay is reached at from outside, for printed tunnel URLs')
     .addOption(new Option('--auth <mode>', 'require tokens for tunnels').choices(['required', 'none']))
     .option('--data-dir <dir>', 'tokens, name reservations, offline queues (env HOOKLINE_DATA_DIR)')
+    .option('--max-names-per-token <n>', 'names one token may reserve (default 20)')
     .option('--trust-proxy', 'take x-forwarded-for from the proxy in front of the relay as the caller address')
     .option('--name-ttl-days <days>', 'free reserved names unused this long (default: never)')
     .option('--redis <url>', 'cluster mode: share names, tokens and routes through this Redis (env HOOKLINE_REDIS_URL)')

@@ -20,6 +20,10 @@ const USER_CODES = new Set([
   'E_VERSION',
   'E_RELAY_UNREACHABLE',
   'E_TUNNEL_CLOSED',
+  'E_RATE_LIMITED',
+  'E_TOO_MANY_TUNNELS',
+  'E_NAME_IN_USE',
+  'E_TOO_MANY_NAMES',
 ]);
 
 /**

@@ -11,6 +11,7 @@ export interface ServiceFlags {
   auth?: string;
   dataDir?: string;
   maxBodyBytes?: string;
+  maxNamesPerToken?: string;
   trustProxy?: string;
   shutdownGrace?: string;
   metricsToken?: string;
@@ -34,6 +35,7 @@ const STRING_FLAGS = {
   auth: 'auth',
   'data-dir': 'dataDir',
   'max-body-bytes': 'maxBodyBytes',
+  'max-names-per-token': 'maxNamesPerToken',
   'shutdown-grace': 'shutdownGrace',
   'metrics-token': 'metricsToken',
   'tls-cert': 'tlsCert',
@@ -57,6 +59,7 @@ Settings: flags > HOOKLINE_* env > --config file (JSON) > defaults.
   --auth required|none     tunnel tokens (HOOKLINE_AUTH; required beyond loopback)
   --data-dir <dir>         tokens, names, queues (HOOKLINE_DATA_DIR)
   --max-body-bytes <n>     largest request body (HOOKLINE_MAX_BODY_BYTES, 10 MiB)
+  --max-names-per-token <n> names one token may reserve (HOOKLINE_MAX_NAMES_PER_TOKEN, 20)
   --trust-proxy            take x-forwarded-for from your proxy (HOOKLINE_TRUST_PROXY)
   --shutdown-grace <s>     in-flight time allowed on SIGTERM (HOOKLINE_SHUTDOWN_GRACE, 30)
   --metrics-token <t>      enables /_hookline/metrics for this bearer token (HOOKLINE_METRICS_TOKEN)

@@ -16,6 +16,7 @@ const FILE_KEYS = {
   auth: 'string',
   dataDir: 'path',
   maxBodyBytes: 'number',
+  maxNamesPerToken: 'number',
   trustProxy: 'boolean',
   shutdownGrace: 'number',
   metricsToken: 'string',

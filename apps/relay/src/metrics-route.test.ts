@@ -1,4 +1,4 @@
-import { ERROR_HEADER, type ExchangeRecord } from '@hookline/relay';
+import { AuthGuard, ERROR_HEADER, type ExchangeRecord } from '@hookline/relay';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { mountMetricsRoute } from './metrics-route.js';
@@ -19,26 +19,30 @@ const record = (overrides: Partial<ExchangeRecord> = {}): ExchangeRecord => ({
   ...overrides,
 });
 
-function appWith(token: string | null) {
+/** What the route reads of node's request (app.request has none): the caller's address. */
+const fromCaller = { incoming: { socket: { remoteAddress: '203.0.113.7' }, headers: {} } };
+
+function appWith(token: string | null, perAddressPerMinute = 20) {
   const metrics = createRelayMetrics();
   const app = new Hono();
-  mountMetricsRoute(app, metrics, token);
-  return { app, metrics };
+  const guard = new AuthGuard({ perAddressPerMinute, totalPerMinute: 600, trustProxy: false });
+  mountMetricsRoute(app, metrics, token, guard);
+  const get = (authorization?: string) =>
+    app.request('/_hookline/metrics', { headers: authorization ? { authorization } : {} }, fromCaller);
+  return { app, metrics, get };
 }
 
 describe('mountMetricsRoute', () => {
   it('mounts nothing without a token: the path is as unknown as any other', async () => {
-    const { app } = appWith(null);
-    const response = await app.request('/_hookline/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
+    const { get } = appWith(null);
+    const response = await get(`Bearer ${TOKEN}`);
     expect(response.status).toBe(404);
   });
 
   it('answers 401 to a missing or wrong token', async () => {
-    const { app } = appWith(TOKEN);
+    const { get } = appWith(TOKEN);
     for (const authorization of [undefined, 'Bearer wrong', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`]) {
-      const response = await app.request('/_hookline/metrics', {
-        headers: authorization ? { authorization } : {},
-      });
+      const response = await get(authorization);
       expect(response.status).toBe(401);
       expect(response.headers.get(ERROR_HEADER)).toBe('E_UNAUTHORIZED');
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -47,7 +51,7 @@ describe('mountMetricsRoute', () => {
   });
 
   it('serves Prometheus text for the right token, with exchanges counted', async () => {
-    const { app, metrics } = appWith(TOKEN);
+    const { get, metrics } = appWith(TOKEN);
     metrics.countTunnelsWith(() => 3);
     metrics.readQueueWith(
       () => ({ pending: 4, failed: 1 }),
@@ -57,7 +61,7 @@ describe('mountMetricsRoute', () => {
     metrics.exchange(record({ status: 502, code: 'E_LOCAL_REFUSED', bytesIn: 0, bytesOut: 90 }));
     metrics.exchange(record({ status: 202, queued: true }));
     metrics.tunnelOnline();
-    const response = await app.request('/_hookline/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
+    const response = await get(`Bearer ${TOKEN}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
@@ -74,5 +78,15 @@ describe('mountMetricsRoute', () => {
     expect(text).toContain('hookline_request_duration_seconds_count 3');
     expect(text).toContain('hookline_request_duration_seconds_bucket{le="0.025"} 3');
     expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  it('limits guessing the metrics token like any other token (429 E_RATE_LIMITED, even for the right one)', async () => {
+    const { get } = appWith(TOKEN, 2);
+    expect((await get('Bearer wrong-1')).status).toBe(401);
+    expect((await get('Bearer wrong-2')).status).toBe(401);
+    const limited = await get(`Bearer ${TOKEN}`);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get(ERROR_HEADER)).toBe('E_RATE_LIMITED');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

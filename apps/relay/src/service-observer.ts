@@ -38,8 +38,8 @@ export function createServiceObserver(
     tunnelOffline(event) {
       logger.info(event, 'tunnel offline');
     },
-    routes(app) {
-      mountMetricsRoute(app, metrics, metricsToken);
+    routes(app, tokens) {
+      mountMetricsRoute(app, metrics, metricsToken, tokens);
     },
   };
 }

@@ -38,6 +38,12 @@ describe('loadServiceSettings', () => {
     expect(load([], { HOOKLINE_CONFIG: file }).relay.port).toBe(5000);
   });
 
+  it('takes the names-per-token cap from a flag or the config file', () => {
+    expect(load(['--max-names-per-token', '3']).relay.options.maxNamesPerToken).toBe(3);
+    const file = writeConfig({ maxNamesPerToken: 7 });
+    expect(load(['--config', file]).relay.options.maxNamesPerToken).toBe(7);
+  });
+
   it('resolves paths in the config file against its folder', () => {
     const file = writeConfig({ dataDir: 'data', tlsCert: 'tls/cert.pem', tlsKey: '/etc/key.pem', trustProxy: true });
     const settings = load(['--config', file]);

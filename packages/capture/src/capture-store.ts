@@ -60,7 +60,8 @@ export class CaptureStore {
    */
   static async open(options: CaptureStoreOptions): Promise<CaptureStore> {
     const resolved = resolveStoreOptions(options);
-    if (resolved.file !== null && !resolved.readOnly) await mkdir(dirname(resolved.file), { recursive: true });
+    if (resolved.file !== null && !resolved.readOnly)
+      await mkdir(dirname(resolved.file), { recursive: true, mode: 0o700 });
     const adapter = resolved.file === null ? new Memory<StoreData>() : new StoreFile(resolved.file);
     const store = new CaptureStore(resolved, adapter);
     const data = await readStoreData(store.#db, resolved);

@@ -1,3 +1,4 @@
+import { chmod } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import type { CaptureRecord, StoreData } from './types.js';
@@ -11,6 +12,7 @@ import type { CaptureRecord, StoreData } from './types.js';
  */
 export class StoreFile implements Adapter<StoreData> {
   readonly #file: TextFile;
+  readonly #path: string;
   readonly #json = new WeakMap<CaptureRecord, string>();
   /** Wall time of the last serialisation, ms. */
   lastStringifyMs = 0;
@@ -18,6 +20,7 @@ export class StoreFile implements Adapter<StoreData> {
   lastLength = 0;
 
   constructor(path: string) {
+    this.#path = path;
     this.#file = new TextFile(path);
   }
 
@@ -41,6 +44,7 @@ export class StoreFile implements Adapter<StoreData> {
     const text = `{"version":${data.version},"nextId":${data.nextId},"captures":[${parts.join(',')}]}`;
     this.lastStringifyMs = performance.now() - started;
     this.lastLength = text.length;
-    return this.#file.write(text);
+    // steno's temp file gets the umask's mode (0644): captures hold request bodies and headers.
+    return this.#file.write(text).then(() => chmod(this.#path, 0o600));
   }
 }

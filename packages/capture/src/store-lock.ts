@@ -70,7 +70,7 @@ export async function readStoreLock(dir: string): Promise<{ owner: LockOwner | n
  * holder is returned for the caller to talk to (or to wait for).
  */
 export async function acquireStoreLock(dir: string, options: { port?: number | null } = {}): Promise<LockAttempt> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, LOCK_FILE);
   const owner: LockOwner = {
     pid: process.pid,

@@ -15,6 +15,8 @@ import {
 } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
+import { connectTunnel } from './connect-tunnel.js';
+import type { TunnelState } from './events.js';
 import { call } from './test-support/http-call.js';
 
 const token = `hl_${randomBytes(16).toString('hex')}`;
@@ -120,6 +122,29 @@ describe('relay cluster: three nodes on one Redis (real processes, private redis
     const health = await call(`${node(1)}/_hookline/readyz`);
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body.toString()).checks.store).toBe('redis ok');
+  });
+
+  it('one client per name across nodes: a second is refused with E_NAME_IN_USE, --takeover on another node stops the first', async () => {
+    const open = (relay: string, takeover = false) =>
+      connectTunnel({ relay, target: local.port, token, name: 'solo', ...(takeover ? { takeover } : {}) });
+    const first = await open(node(0));
+    try {
+      await expect(open(node(1))).rejects.toMatchObject({ code: 'E_NAME_IN_USE', status: 409 });
+      const failed = new Promise<TunnelState>((resolve) =>
+        first.on('state', (state) => state.state === 'failed' && resolve(state)),
+      );
+      const second = await open(node(2), true);
+      try {
+        expect(await failed).toMatchObject({ code: 'E_NAME_IN_USE', message: expect.stringMatching(/taken over/) });
+        const answered = await call(`${node(0)}/t/solo/which`);
+        expect(answered.status).toBe(200);
+        expect(second.state.state).toBe('online');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await first.close();
+    }
   });
 
   it('kill -9 of the node holding the tunnel: the client moves to another node, the name survives', async () => {
@@ -260,5 +285,19 @@ describe('relay cluster: three nodes on one Redis (real processes, private redis
     expect(await upload).toBe(200);
     expect(uploaded).toBe(size);
     nodes[entry] = null;
+  });
+
+  // Last: it locks this machine's address out of every node for a while.
+  it('shares the failed-token budget between nodes: guesses spread over them get no more', async () => {
+    const alive = [0, 1, 2].filter((i) => nodes[i]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const target = node(alive[i % alive.length] as number);
+      const res = await call(`${target}/_hookline/connect`, { headers: { authorization: `Bearer hl_guess${i}` } });
+      statuses.push(res.status);
+    }
+    // 20 a minute per address for the cluster, not 20 per node.
+    expect(statuses.filter((status) => status === 401)).toHaveLength(20);
+    expect(statuses.slice(20).every((status) => status === 429)).toBe(true);
   });
 });

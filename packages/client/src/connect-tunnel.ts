@@ -52,8 +52,19 @@ export interface TunnelOptions {
    * (needs a token and a name): `serial` (in order, one at a time) or `parallel:N`.
    */
   queue?: 'serial' | `parallel:${number}`;
-  /** Protect the public URL: basic auth (`user:password`) and/or allowed caller CIDR ranges. */
-  access?: { basicAuth?: string; allowCidr?: string[] };
+  /**
+   * Protect the public URL: basic auth (`user:password`) and/or allowed caller
+   * CIDR ranges. The relay drops the `Authorization` it checked before
+   * forwarding, unless `forwardAuth`.
+   */
+  access?: { basicAuth?: string; allowCidr?: string[]; forwardAuth?: boolean };
+  /**
+   * Replace a live client holding the same name (same token) instead of being
+   * refused with `E_NAME_IN_USE`; the replaced client stops. Applies to the
+   * first connection only: a later reconnect never takes the name from someone.
+   * @default false
+   */
+  takeover?: boolean;
   /** Body taps for captures (request and response bytes of every exchange). */
   observer?: ExchangeObserver;
 }
@@ -80,6 +91,10 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   #everOnline = false;
   #closed = false;
   #fatal: HooklineError | null = null;
+  /** The relay's coded refusal of the last attempt (what to report instead of "cannot reach"). */
+  #refusal: HooklineError | null = null;
+  /** The relay's `Retry-After` for the last attempt, ms. */
+  #retryAfterMs = 0;
   #lastProblem = 'connection failed';
   #retryTimer: NodeJS.Timeout | undefined;
   #livenessTimer: NodeJS.Timeout | undefined;
@@ -166,7 +181,10 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   #connect(): void {
     const options = this.#options;
     const relay = this.#relays[this.#relayIndex % this.#relays.length] as string;
-    const url = connectUrl(relay, { name: options.name, client: this.#clientId });
+    const takeover = options.takeover === true && !this.#everOnline ? '1' : undefined;
+    const url = connectUrl(relay, { name: options.name, client: this.#clientId, takeover });
+    this.#refusal = null;
+    this.#retryAfterMs = 0;
     const socket = new WebSocket(url, {
       headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
       perMessageDeflate: false,
@@ -182,10 +200,12 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     }, options.handshakeTimeoutMs ?? 10_000);
 
     socket.on('unexpected-response', (_req, res) => {
-      const { code, message } = refusalOf(res);
+      const refusal = refusalOf(res);
       res.resume();
-      this.#lastProblem = message;
-      if (NO_RETRY.has(code)) this.#fatal = new HooklineError(code, message);
+      this.#lastProblem = refusal.message;
+      this.#retryAfterMs = refusal.retryAfterMs;
+      if (refusal.coded) this.#refusal = new HooklineError(refusal.code, refusal.message);
+      if (NO_RETRY.has(refusal.code)) this.#fatal = new HooklineError(refusal.code, refusal.message);
       socket.terminate();
     });
     socket.on('open', () => {
@@ -222,8 +242,10 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     const decoded = decodeMessage(data);
     const frame = decoded.ok ? decoded.frames[0] : undefined;
     if (frame?.type === FrameType.ERROR) {
-      this.#lastProblem = frame.message.message;
-      if (NO_RETRY.has(frame.message.code)) this.#fatal = new HooklineError(frame.message.code, frame.message.message);
+      const { code, message } = frame.message;
+      this.#lastProblem = `the relay refused: ${message}`;
+      this.#refusal = new HooklineError(code, this.#lastProblem);
+      if (NO_RETRY.has(code)) this.#fatal = this.#refusal;
       socket.close();
       return;
     }
@@ -307,11 +329,14 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     const untried = this.#attempt + 1 < this.#relays.length;
     const mayRetry = this.#everOnline ? reconnect !== false : this.#options.retryInitialConnect === true || untried;
     if (!mayRetry) {
-      return this.#fail(new HooklineError('E_RELAY_UNREACHABLE', `cannot reach the relay: ${this.#lastProblem}`));
+      return this.#fail(
+        this.#refusal ?? new HooklineError('E_RELAY_UNREACHABLE', `cannot reach the relay: ${this.#lastProblem}`),
+      );
     }
     this.#attempt += 1;
     this.#relayIndex += 1;
-    const delayMs = nodeRoundDelay(this.#attempt, this.#relays.length, reconnect || {});
+    // A rate-limited client waits as long as the relay asked: retrying earlier only costs it more.
+    const delayMs = Math.max(this.#retryAfterMs, nodeRoundDelay(this.#attempt, this.#relays.length, reconnect || {}));
     this.#setState({ state: 'reconnecting', attempt: this.#attempt, delayMs, reason: this.#lastProblem });
     this.#retryTimer = setTimeout(() => this.#connect(), delayMs);
   }

@@ -258,10 +258,15 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
     await expect(
       connectTunnel({ relay: relay.url, target: local.port, token: other, name: 'shop' }),
     ).rejects.toMatchObject({ code: 'E_NAME_TAKEN' });
-    const forbidden = await fetch(`http://127.0.0.1:${port}/_hookline/api/queues/shop`, {
-      headers: { authorization: `Bearer ${other}` },
-    });
-    expect(forbidden.status).toBe(404);
+    const asking = (bearer: string) =>
+      fetch(`http://127.0.0.1:${port}/_hookline/api/queues/shop`, { headers: { authorization: `Bearer ${bearer}` } });
+    // A valid token that does not own the name gets exactly what a made-up token gets: no oracle.
+    const forbidden = await asking(other);
+    const madeUp = await asking('hl_not-a-token');
+    expect(forbidden.status).toBe(401);
+    expect(madeUp.status).toBe(401);
+    expect(forbidden.headers.get('hookline-error')).toBe('E_UNAUTHORIZED');
+    expect(await forbidden.text()).toBe(await madeUp.text());
   });
 
   it('lets only the owner release a name, never while webhooks wait, and expires unused names', async () => {
@@ -275,7 +280,7 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
         headers: { authorization: `Bearer ${who}` },
       });
     const other = (await createToken(dataDir, 'other')).token;
-    expect((await release(other)).status).toBe(404);
+    expect((await release(other)).status).toBe(401);
     expect((await release(token)).status).toBe(409);
     const [entry] = await entries(port);
     await api(port, `shop/entries/${entry?.id}`, { method: 'DELETE' });

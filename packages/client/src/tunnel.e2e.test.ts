@@ -238,10 +238,11 @@ describe('tunnel end to end (relay + client + local server, real sockets)', () =
     if (chunked) expect(chunked.status).toBe(413);
   });
 
-  it('refuses a second client asking for a taken name with E_NAME_TAKEN, not a rename', async () => {
+  it('refuses a second client asking for a name in use with E_NAME_IN_USE, not a rename', async () => {
     await expect(connectTunnel({ relay: relay.url, target: local.port, name: 'demo' })).rejects.toMatchObject({
-      code: 'E_NAME_TAKEN',
+      code: 'E_NAME_IN_USE',
       status: 409,
+      message: expect.stringMatching(/^the relay refused: tunnel name "demo" is in use by another client from 127/),
     });
     expect(tunnel.state.state).toBe('online');
   });

@@ -36,6 +36,18 @@ export const ERROR_STATUS = {
   E_VERSION: 426,
   E_CANCELLED: 499,
   E_INTERNAL: 500,
+  // Issue 14 (isolation and abuse limits), kept together for an easy merge.
+  /** Another live client holds the name; `--takeover` replaces it. Retrying cannot succeed. */
+  E_NAME_IN_USE: 409,
+  /**
+   * The token reserved its quota of names. 403, not 429: waiting does not help
+   * (429 invites a retry); freeing a name (`hookline name release`) does.
+   */
+  E_TOO_MANY_NAMES: 403,
+  /** CONNECT: the relay is not a forward proxy. */
+  E_METHOD_NOT_ALLOWED: 405,
+  /** An `Expect` other than `100-continue`. */
+  E_EXPECTATION_FAILED: 417,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

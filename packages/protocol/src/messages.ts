@@ -46,6 +46,8 @@ export const helloSchema = z.object({
     .object({
       basicAuth: z.string().min(3).max(512).includes(':').optional(),
       allowCidr: z.array(z.string().max(64)).min(1).max(64).optional(),
+      /** Keep the caller's `Authorization` (the tunnel's basic auth) on forwarded requests; dropped by default. */
+      forwardAuth: z.boolean().optional(),
     })
     .optional(),
 });

@@ -6,7 +6,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { routeRequest, type TunnelRoute } from './routing.js';
 import type { SessionTable } from './session-table.js';
 import type { ReservationStore } from './store/reservations.js';
-import { checkAccess } from './tunnel-access.js';
+import { type AccessPolicy, checkAccess } from './tunnel-access.js';
 import type { TunnelSession } from './tunnel-session.js';
 
 /** Where a request goes: a live session, a tunnel's durable queue, the service routes, or an error. */
@@ -14,7 +14,7 @@ export type Destination =
   | { kind: 'service' }
   | { kind: 'error'; code: ErrorCode; message: string; headers?: Record<string, string>; name?: string }
   | { kind: 'tunnel'; route: TunnelRoute; session: TunnelSession }
-  | { kind: 'queued'; route: TunnelRoute };
+  | { kind: 'queued'; route: TunnelRoute; access: AccessPolicy | undefined };
 
 export interface TunnelFinderDeps {
   options: ResolvedRelayOptions;
@@ -51,7 +51,8 @@ export function createTunnelFinder({ options, sessions, reservations, queues }: 
     if (!session && !reservation) {
       return { kind: 'error', code: 'E_TUNNEL_NOT_FOUND', message: `no tunnel named "${name}" is online`, name };
     }
-    const access = checkAccess(session?.access ?? reservation?.access, req, options.trustProxy || internal);
+    const policy = session?.access ?? reservation?.access;
+    const access = checkAccess(policy, req, options.trustProxy || internal);
     if (!access.ok) {
       return access.status === 401
         ? {
@@ -74,7 +75,8 @@ export function createTunnelFinder({ options, sessions, reservations, queues }: 
       };
     }
     // A queued tunnel persists every webhook first, online or not (upgrades only go live).
-    if (reservation?.queue && queues.enabled && !upgrade) return { kind: 'queued', route: routed.route };
+    if (reservation?.queue && queues.enabled && !upgrade)
+      return { kind: 'queued', route: routed.route, access: policy };
     if (session) return { kind: 'tunnel', route: routed.route, session };
     return { kind: 'error', code: 'E_TUNNEL_OFFLINE', message: `tunnel "${name}" is offline`, name };
   };

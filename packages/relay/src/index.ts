@@ -4,6 +4,7 @@
  * both ways over the client's WebSocket.
  */
 
+export { AuthGuard, type AuthGuardOptions, type AuthRefusal } from './auth-guard.js';
 export type { ClusterOptions } from './cluster/cluster-options.js';
 export { openClusterTokens } from './cluster/cluster-tokens.js';
 export { randomTunnelName, tunnelNameProblem } from './names.js';
@@ -12,7 +13,7 @@ export { ERROR_HEADER } from './public-error.js';
 export { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue/queue-limits.js';
 export { type ClaimResult, createMemoryRegistry, type TunnelHolder, type TunnelRegistry } from './registry.js';
 export { createRelay, type Relay } from './relay.js';
-export type { ExchangeRecord, RelayObserver } from './relay-observer.js';
+export type { ExchangeRecord, RelayObserver, TokenCheckGuard } from './relay-observer.js';
 export { routeRequest, type TunnelRoute } from './routing.js';
 export {
   jsonLineLogger,

@@ -55,8 +55,19 @@ export interface RelayOptions {
   streamWindow?: number;
   /** Request rate per tunnel (token bucket; 429 + Retry-After beyond). @default 500/s, burst 1 000 */
   tunnelRate?: { perSecond: number; burst: number };
-  /** Failed token checks allowed per client address (then 429). @default 20 per minute */
+  /**
+   * Failed token checks allowed per caller address (with `trustProxy` applied;
+   * IPv6 per /64), on every route that checks a token (then 429). @default 20 per minute
+   */
   authFailuresPerMinute?: number;
+  /**
+   * Failed token checks allowed per minute from all addresses together, so that
+   * rotating addresses does not buy unlimited guesses. While exhausted, only
+   * addresses that passed a check in the last 24 h may try. @default 600 per minute
+   */
+  authFailuresPerMinuteTotal?: number;
+  /** Names one token may reserve (`E_TOO_MANY_NAMES` beyond; free with `hookline name release`). @default 20 */
+  maxNamesPerToken?: number;
   /** Live tunnels one token may hold at once. @default 20 */
   maxTunnelsPerToken?: number;
   /** Request head size (431 beyond). @default 16 KiB */
@@ -121,7 +132,9 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },
     tunnelRate: options.tunnelRate ?? { perSecond: 500, burst: 1_000 },
     authFailuresPerMinute: positive('authFailuresPerMinute', options.authFailuresPerMinute ?? 20),
+    authFailuresPerMinuteTotal: positive('authFailuresPerMinuteTotal', options.authFailuresPerMinuteTotal ?? 600),
     maxTunnelsPerToken: positive('maxTunnelsPerToken', options.maxTunnelsPerToken ?? 20),
+    maxNamesPerToken: positive('maxNamesPerToken', options.maxNamesPerToken ?? 20),
     maxHeaderBytes: positive('maxHeaderBytes', options.maxHeaderBytes ?? 16 * 1024),
     maxHeaderCount: positive('maxHeaderCount', options.maxHeaderCount ?? 200),
     headersTimeoutMs: positive('headersTimeoutMs', options.headersTimeoutMs ?? 10_000),

@@ -5,6 +5,10 @@ export interface TunnelHolder {
   clientId: string;
   /** Token id that authenticated the session, or null on an open relay. */
   owner: string | null;
+  /** Where the client connects from (caller address with `trustProxy`), for "in use" answers. */
+  remoteAddress?: string;
+  /** When the session started (epoch ms), for "in use" answers. */
+  since?: number;
 }
 
 export type ClaimResult = { ok: true; replaced: TunnelHolder | null } | { ok: false; holder: TunnelHolder };
@@ -15,29 +19,46 @@ export type ClaimResult = { ok: true; replaced: TunnelHolder | null } | { ok: fa
  */
 export interface TunnelRegistry {
   /**
-   * Claim `name` for `holder`. Succeeds when the name is free, held by the same
-   * client (a reconnect whose old session the relay has not yet seen die), or held
-   * by the same token (its owner restarted the client): then `replaced` names the
-   * session to close.
+   * Claim `name` for `holder` under the rule of `mayReplace`; when a live
+   * session is replaced, `replaced` names it (to be closed).
    */
-  claim(name: string, holder: TunnelHolder): Promise<ClaimResult>;
+  claim(name: string, holder: TunnelHolder, takeover?: boolean): Promise<ClaimResult>;
   /** Free `name` if `sessionId` still holds it. */
   release(name: string, sessionId: string): Promise<void>;
   holderOf(name: string): Promise<TunnelHolder | undefined>;
 }
 
-/** The same client, or the token that owns the name, may replace a live session. */
-export function mayReplace(current: TunnelHolder, next: TunnelHolder): boolean {
+/**
+ * Who may replace a live session of a name (one client per name):
+ * - the same client (same `clientId` and token): its old connection is half-dead
+ *   and the relay has not noticed yet, so it gets its name back at once;
+ * - another client of the same token only when it asks to (`--takeover`);
+ * - nobody else. Two terminals with one token and name used to replace each
+ *   other forever; now the second is refused with `E_NAME_IN_USE`.
+ * The Redis registry's CLAIM script applies the same rule.
+ */
+export function mayReplace(
+  current: Pick<TunnelHolder, 'clientId' | 'owner'>,
+  next: Pick<TunnelHolder, 'clientId' | 'owner'>,
+  takeover = false,
+): boolean {
   if (current.owner !== next.owner) return false;
-  return current.clientId === next.clientId || next.owner !== null;
+  return current.clientId === next.clientId || takeover;
+}
+
+/** The refusal for a name held by another live client: where and since when. */
+export function nameInUseMessage(name: string, holder: TunnelHolder): string {
+  const where = holder.remoteAddress ? ` from ${holder.remoteAddress}` : '';
+  const since = holder.since ? ` since ${new Date(holder.since).toISOString()}` : '';
+  return `tunnel name "${name}" is in use by another client${where}${since}; stop it, or connect with --takeover to replace it`;
 }
 
 export function createMemoryRegistry(): TunnelRegistry {
   const holders = new Map<string, TunnelHolder>();
   return {
-    async claim(name, holder) {
+    async claim(name, holder, takeover = false) {
       const current = holders.get(name);
-      if (current && !mayReplace(current, holder)) {
+      if (current && !mayReplace(current, holder, takeover)) {
         return { ok: false, holder: current };
       }
       holders.set(name, holder);
@@ -50,4 +71,9 @@ export function createMemoryRegistry(): TunnelRegistry {
       return holders.get(name);
     },
   };
+}
+
+/** What a client replaced by `--takeover` is told before its session ends. */
+export function takenOverMessage(name: string, by: string): string {
+  return `tunnel name "${name}" was taken over by another client${by ? ` from ${by}` : ''} (--takeover); this one stops`;
 }

@@ -1,4 +1,8 @@
 import type { Hono } from 'hono';
+import type { AuthGuard } from './auth-guard.js';
+
+/** The relay's abuse limiter for token checks, for extra routes that check a token of their own. */
+export type TokenCheckGuard = Pick<AuthGuard, 'check' | 'record'>;
 
 /** One public request routed to a tunnel, once it is over (answered, refused or abandoned). */
 export interface ExchangeRecord {
@@ -27,6 +31,10 @@ export interface RelayObserver {
   exchange?(record: ExchangeRecord): void;
   tunnelOnline?(event: { tunnel: string; session: string; owner: string | null; remote: string }): void;
   tunnelOffline?(event: { tunnel: string; session: string }): void;
-  /** Extra service routes (e.g. metrics) mounted on the relay's hono app under `/_hookline/`. */
-  routes?(app: Hono): void;
+  /**
+   * Extra service routes (e.g. metrics) mounted on the relay's hono app under
+   * `/_hookline/`. A route that checks a token goes through `tokens` (same
+   * limits as connect and the API).
+   */
+  routes?(app: Hono, tokens: TokenCheckGuard): void;
 }

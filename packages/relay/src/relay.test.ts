@@ -256,7 +256,7 @@ describe('tunnel endpoint', () => {
       expect(decodeURIComponent(String(result.headers['hookline-error-message']))).toMatch(/DNS label/);
   });
 
-  it('answers HELLO with READY, then refuses the name to another client with 409 E_NAME_TAKEN', async () => {
+  it('answers HELLO with READY, then refuses the name to another client with 409 E_NAME_IN_USE', async () => {
     const { relay, port } = await startRelay({ domain: 'localhost' });
     const first = await connectTunnelSocket(
       `ws://127.0.0.1:${port}/_hookline/connect?name=demo&client=client-one-0000000`,
@@ -277,7 +277,11 @@ describe('tunnel endpoint', () => {
     const second = await connectTunnelSocket(
       `ws://127.0.0.1:${port}/_hookline/connect?name=demo&client=client-two-0000000`,
     );
-    expect(second).toMatchObject({ kind: 'refused', status: 409, headers: { 'hookline-error': 'E_NAME_TAKEN' } });
+    expect(second).toMatchObject({ kind: 'refused', status: 409, headers: { 'hookline-error': 'E_NAME_IN_USE' } });
+    if (second.kind !== 'refused') throw new Error('not refused');
+    expect(decodeURIComponent(String(second.headers['hookline-error-message']))).toMatch(
+      /in use by another client from 127\.0\.0\.1 since \d{4}-.*--takeover/,
+    );
   });
 
   it('assigns a random name when HELLO asks for none', async () => {

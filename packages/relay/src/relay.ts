@@ -6,6 +6,7 @@ import { MAX_MESSAGE_SIZE } from '@hookline/protocol';
 import { WebSocketServer } from 'ws';
 import { Cluster } from './cluster/cluster.js';
 import { resolveClusterOptions } from './cluster/cluster-options.js';
+import { prepareDataDir } from './data-dir.js';
 import { createTunnelFinder } from './find-tunnel.js';
 import { forwardHttpExchange } from './http-exchange.js';
 import { type RelayOptions, resolveRelayOptions } from './options.js';
@@ -13,13 +14,20 @@ import { sendPublicError, writeSocketError } from './public-error.js';
 import { QueueRegistry } from './queue/queue-registry.js';
 import { acceptQueued } from './queue/queued-ingress.js';
 import { observeExchange, readiness } from './relay-health.js';
-import { applyServerLimits, serverOptionsFor } from './server-limits.js';
+import {
+  applyServerLimits,
+  cutOnHangUp,
+  refuseBadRequest,
+  refuseBadUpgrade,
+  serverOptionsFor,
+} from './server-limits.js';
 import { createServiceApp } from './service-app.js';
 import { SessionTable } from './session-table.js';
 import { type DataDirLock, lockDataDir } from './store/data-dir-lock.js';
 import type { CommitStats } from './store/queue-writer.js';
 import { createFileReservations, createMemoryReservations } from './store/reservations.js';
 import { createTokenVerifier, type TokenVerifier } from './store/token-store.js';
+import { dropConsumedCredentials } from './tunnel-access.js';
 import { acceptTunnelSocket } from './tunnel-handshake.js';
 import { forwardUpgrade } from './upgrade-exchange.js';
 
@@ -112,9 +120,13 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     reservations,
     queues,
     stats: () => ({ tunnels: sessions.size }),
+    ...(cluster ? { failureStore: cluster.failureStore } : {}),
+    // A network change leaves a half-dead session the heartbeat finds only after up to two
+    // intervals; a newcomer asks at once (2 s is many round trips, even on a poor link).
+    holderAnswers: async (name) => sessions.get(name)?.probe(Math.min(2_000, options.heartbeatIntervalMs)) ?? true,
     ready: () => (cluster ? cluster.ready() : readiness(options.dataDir, () => queues.storeHealth())),
-    onTunnelSocket(socket, owner, remoteAddress) {
-      acceptTunnelSocket(socket, { options, sessions, reservations, queues, cluster, owner, remoteAddress, urlsFor });
+    onTunnelSocket(socket, client) {
+      acceptTunnelSocket(socket, { options, sessions, reservations, queues, cluster, ...client, urlsFor });
     },
   });
 
@@ -134,6 +146,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     res: ServerResponse,
     hono: (req: IncomingMessage, res: ServerResponse) => unknown,
   ) => {
+    if (refuseBadRequest(req, res)) return;
     const internal = cluster?.isInternal(req) ?? false;
     const found = findTunnel(req, false, internal);
     if (found.kind === 'service') return void hono(req, res);
@@ -142,6 +155,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     res.once('close', () => {
       inFlight -= 1;
     });
+    cutOnHangUp(req, res);
     if (observer.exchange) observeExchange(req, res, found, observer.exchange);
     if (found.kind === 'error') {
       const { name } = found;
@@ -156,14 +170,16 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     }
     if (found.kind === 'queued') {
       const { name } = found.route;
-      const acceptHere = () =>
-        queues
+      const acceptHere = () => {
+        dropConsumedCredentials(req, found.access);
+        return queues
           .get(name)
           .then((tunnel) => acceptQueued(tunnel, req, res, found.route, options.maxBodyBytes))
           .catch((error: unknown) => {
             options.logger.error({ tunnel: name, err: String(error) }, 'queue unavailable');
             sendPublicError(res, 'E_INTERNAL', 'the relay could not store the webhook; nothing was stored');
           });
+      };
       const local = sessions.get(name);
       const heldHere = local && !local.closed && local.leaseValidUntil > Date.now();
       // In a cluster the node holding the tunnel takes the webhook (in order, live when it can).
@@ -177,6 +193,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       }
       return void acceptHere();
     }
+    dropConsumedCredentials(req, found.session.access);
     forwardHttpExchange(found.session, req, res, found.route, limits);
   };
 
@@ -197,6 +214,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   >;
   server.removeAllListeners('upgrade');
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (refuseBadUpgrade(req, socket)) return;
     const internal = cluster?.isInternal(req) ?? false;
     const found = findTunnel(req, true, internal);
     if (found.kind === 'service') {
@@ -217,6 +235,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       return writeSocketError(socket, found.code, found.message);
     }
     if (found.kind === 'queued') return writeSocketError(socket, 'E_TUNNEL_OFFLINE', 'tunnel is offline');
+    dropConsumedCredentials(req, found.session.access);
     forwardUpgrade(found.session, req, socket, head, found.route, limits);
   });
   applyServerLimits(server, options);
@@ -251,6 +270,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       return sessions.size;
     },
     async listen(port = 0, host = '127.0.0.1') {
+      if (options.dataDir && !cluster) await prepareDataDir(options.dataDir);
       // One relay per data dir, and a damaged store stops the start (StoreStartError), never an empty start.
       if (options.dataDir && !cluster) dataDirLock = lockDataDir(options.dataDir);
       try {

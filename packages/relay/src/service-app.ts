@@ -1,19 +1,23 @@
+import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import { upgradeWebSocket } from '@hono/node-server';
 import type { ErrorCode } from '@hookline/protocol';
 import { ERROR_STATUS } from '@hookline/protocol';
 import { Hono } from 'hono';
 import type { WebSocket } from 'ws';
+import { AuthGuard, type AuthRefusal } from './auth-guard.js';
+import type { FailureStore } from './failure-store.js';
 import { tunnelNameProblem } from './names.js';
 import type { ResolvedRelayOptions } from './options.js';
 import { ERROR_HEADER } from './public-error.js';
 import { mountQueueApi } from './queue/queue-api.js';
 import type { QueueRegistry } from './queue/queue-registry.js';
-import { RateLimiter } from './rate-limiter.js';
-import { mayReplace } from './registry.js';
+import { mayReplace, nameInUseMessage } from './registry.js';
 import type { ReservationStore } from './store/reservations.js';
 import { createTokenVerifier, type TokenVerifier } from './store/token-store.js';
 import { bearerToken } from './token-auth.js';
+import { gateToken } from './token-gate.js';
+import { callerAddress } from './tunnel-access.js';
 
 export interface ServiceAppDeps {
   options: ResolvedRelayOptions;
@@ -24,10 +28,27 @@ export interface ServiceAppDeps {
   reservations: ReservationStore;
   queues: QueueRegistry;
   /** Called with the raw ws socket once a tunnel client is connected. */
-  onTunnelSocket(socket: WebSocket, owner: string | null, remoteAddress: string): void;
+  onTunnelSocket(socket: WebSocket, client: ConnectingClient): void;
   stats(): { tunnels: number };
+  /** Failure budgets shared by a cluster's nodes; this process's memory when absent. */
+  failureStore?: FailureStore;
+  /**
+   * Whether the live holder of `name` still answers heartbeats; one held on this
+   * node that does not answer a ping now is ended. True when it is held elsewhere.
+   */
+  holderAnswers(name: string): Promise<boolean>;
   /** Whether the relay's store is usable (readyz). */
   ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
+}
+
+/** What the upgrade request established about a connecting tunnel client. */
+export interface ConnectingClient {
+  /** Token id the upgrade request authenticated with, or null on an open relay. */
+  owner: string | null;
+  /** Caller address with `trustProxy` applied. */
+  remoteAddress: string;
+  /** `--takeover`: replace a live client of the same name and token. */
+  takeover: boolean;
 }
 
 type Env = { Bindings: HttpBindings; Variables: { owner: string | null } };
@@ -40,16 +61,22 @@ function refusal(code: ErrorCode, message: string, headers: Record<string, strin
   });
 }
 
+function rateLimited(limit: AuthRefusal): Response {
+  return refusal(limit.code, limit.message, { 'retry-after': String(limit.retryAfterSeconds) });
+}
+
 /**
  * The relay's own routes under `/_hookline/` (hono): health, the tunnel
  * endpoint. Tunnel traffic never comes here; the ingress dispatcher takes it first.
  */
 export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
   const app = new Hono<Env>();
-  // Guessing tokens costs a guesser its address's budget, not the relay its CPU.
-  const authFailures = new RateLimiter({
-    ratePerSecond: deps.options.authFailuresPerMinute / 60,
-    burst: deps.options.authFailuresPerMinute,
+  // Guessing tokens costs a guesser its address's budget, not the relay its CPU (auth-guard.ts).
+  const guard = new AuthGuard({
+    perAddressPerMinute: deps.options.authFailuresPerMinute,
+    totalPerMinute: deps.options.authFailuresPerMinuteTotal,
+    trustProxy: deps.options.trustProxy,
+    ...(deps.failureStore ? { store: deps.failureStore } : {}),
   });
 
   app.get('/_hookline/healthz', (c) => c.json({ status: 'ok', tunnels: deps.stats().tunnels }));
@@ -66,31 +93,25 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
       const given = bearerToken(c.req.header('authorization'));
       const verifier = deps.verifier ?? (given !== undefined ? deps.optionalVerifier : null);
       if (verifier) {
-        const address = c.env.incoming.socket.remoteAddress ?? '';
-        const wait = authFailures.blocked(address);
-        if (wait > 0) {
-          return refusal('E_RATE_LIMITED', `too many failed token checks; retry in ${wait} s`, {
-            'retry-after': String(wait),
-          });
-        }
-        owner = verifier.verify(given);
-        if (owner === null) {
-          authFailures.take(address);
-          return refusal('E_UNAUTHORIZED', 'missing or invalid token (Authorization: Bearer …)');
-        }
+        const gate = await gateToken(guard, verifier, c.env.incoming);
+        if (!gate.ok && gate.refusal) return rateLimited(gate.refusal);
+        if (!gate.ok) return refusal('E_UNAUTHORIZED', 'missing or invalid token (Authorization: Bearer …)');
+        owner = gate.owner;
       }
-      const name = c.req.query('name');
+      const name = c.req.query('name')?.toLowerCase();
       if (name !== undefined) {
-        const problem = tunnelNameProblem(name.toLowerCase());
+        const problem = tunnelNameProblem(name);
         if (problem) return refusal('E_NAME_INVALID', problem);
-        const holder = await deps.options.registry.holderOf(name.toLowerCase());
-        const clientId = c.req.query('client');
-        const reserved = deps.reservations.get(name.toLowerCase());
+        const reserved = deps.reservations.get(name);
+        // Only a holder of a valid token gets here: telling it the name is someone else's leaks nothing.
         if (reserved && reserved.owner !== owner) {
           return refusal('E_NAME_TAKEN', `tunnel name "${name}" belongs to another token`);
         }
-        if (holder && !mayReplace(holder, { sessionId: '', clientId: clientId ?? '', owner })) {
-          return refusal('E_NAME_TAKEN', `tunnel name "${name}" is in use by another client`);
+        const holder = await deps.options.registry.holderOf(name);
+        const next = { clientId: c.req.query('client') ?? '', owner };
+        // "In use" means answering heartbeats: a holder that went silent does not keep the name.
+        if (holder && !mayReplace(holder, next, c.req.query('takeover') === '1') && (await deps.holderAnswers(name))) {
+          return refusal('E_NAME_IN_USE', nameInUseMessage(name, holder));
         }
       }
       c.set('owner', owner);
@@ -98,23 +119,25 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
     },
     upgradeWebSocket((c) => {
       const owner = c.get('owner');
-      const remoteAddress = c.env.incoming.socket.remoteAddress ?? '';
+      const remoteAddress = callerAddress(c.env.incoming, deps.options.trustProxy);
+      const takeover = c.req.query('takeover') === '1';
       return {
         onOpen(_event, ws) {
-          deps.onTunnelSocket(ws.raw as WebSocket, owner, remoteAddress);
+          deps.onTunnelSocket(ws.raw as WebSocket, { owner, remoteAddress, takeover });
         },
       };
     }),
   );
 
   // The queue API needs tokens even on an open relay: queues only exist for token-owned names.
+  const apiVerifier = deps.verifier ?? deps.optionalVerifier ?? createTokenVerifier({ dataDir: deps.options.dataDir });
   mountQueueApi(app as unknown as Hono, {
-    verifier: deps.verifier ?? deps.optionalVerifier ?? createTokenVerifier({ dataDir: deps.options.dataDir }),
+    authenticate: (c, accept) => gateToken(guard, apiVerifier, c.env.incoming as IncomingMessage, accept),
     reservations: deps.reservations,
     queues: deps.queues,
   });
 
-  deps.options.observer.routes?.(app as unknown as Hono);
+  deps.options.observer.routes?.(app as unknown as Hono, guard);
 
   app.all('/_hookline/connect', (c) => c.text('this endpoint expects a WebSocket upgrade\n', 426));
 

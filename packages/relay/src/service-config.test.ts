@@ -54,6 +54,14 @@ describe('relayServiceConfig', () => {
     expect(() => relayServiceConfig({ trustProxy: 'yes' }, {})).toThrow(/trust proxy must be true or false/);
   });
 
+  it('reads the names-per-token cap from a flag or the environment, and refuses a bad one', () => {
+    expect(relayServiceConfig({ maxNamesPerToken: '5' }, {}).options.maxNamesPerToken).toBe(5);
+    expect(relayServiceConfig({}, { HOOKLINE_MAX_NAMES_PER_TOKEN: '50' }).options.maxNamesPerToken).toBe(50);
+    expect(relayServiceConfig({}, {}).options.maxNamesPerToken).toBeUndefined();
+    expect(() => relayServiceConfig({ maxNamesPerToken: '0' }, {})).toThrow(/max names per token must be/);
+    expect(() => relayServiceConfig({ maxNamesPerToken: 'lots' }, {})).toThrow(/max names per token must be/);
+  });
+
   it('refuses a port that is not a plain number and a public URL without a scheme', () => {
     expect(() => relayServiceConfig({ port: '80abc' }, {})).toThrow(/port must be 0-65535, got 80abc/);
     expect(() => relayServiceConfig({ publicUrl: 'hooks.example.com' }, {})).toThrow(/public URL must start/);

@@ -11,6 +11,8 @@ export interface RelayServiceInput {
   dataDir?: string | undefined;
   /** Largest request body forwarded, in bytes (413 beyond). */
   maxBodyBytes?: string | undefined;
+  /** Names one token may reserve (`E_TOO_MANY_NAMES` beyond). */
+  maxNamesPerToken?: string | undefined;
   /** `true`: take `x-forwarded-for` as the caller's address (only behind your own proxy). */
   trustProxy?: string | undefined;
   /** Free reserved names unused this many days (no client, no queued webhooks). */
@@ -90,6 +92,11 @@ export function relayServiceConfig(
   if (maxBodyBytes !== undefined && !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes > 0)) {
     throw invalid(`max body bytes must be a positive whole number, got ${maxBodyText}`);
   }
+  const maxNamesText = pick('maxNamesPerToken', 'HOOKLINE_MAX_NAMES_PER_TOKEN');
+  const maxNamesPerToken = maxNamesText === undefined ? undefined : Number(maxNamesText);
+  if (maxNamesPerToken !== undefined && !(Number.isSafeInteger(maxNamesPerToken) && maxNamesPerToken > 0)) {
+    throw invalid(`max names per token must be a positive whole number, got ${maxNamesText}`);
+  }
   const trustProxyText = pick('trustProxy', 'HOOKLINE_TRUST_PROXY');
   const ttlText = pick('nameTtlDays', 'HOOKLINE_NAME_TTL_DAYS');
   const nameTtlDays = ttlText === undefined ? undefined : Number(ttlText);
@@ -108,6 +115,7 @@ export function relayServiceConfig(
       ...(domain ? { domain } : {}),
       ...(publicUrl ? { publicUrl } : {}),
       ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+      ...(maxNamesPerToken !== undefined ? { maxNamesPerToken } : {}),
       ...(trustProxyText !== undefined ? { trustProxy: parseBoolean('trust proxy', trustProxyText) } : {}),
       ...(cluster ? { cluster } : {}),
       ...(nameTtlDays !== undefined ? { nameTtlMs: nameTtlDays * 24 * 60 * 60 * 1000 } : {}),

@@ -1,13 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleRequestHead, startRedis, type TestRedis } from '@hookline/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthGuard } from './auth-guard.js';
 import { RedisDeliveryQueue } from './cluster/redis-delivery-queue.js';
+import { createRedisFailureStore } from './cluster/redis-failure-store.js';
 import { RedisRegistry } from './cluster/redis-registry.js';
 import { RedisReservations } from './cluster/redis-reservations.js';
 import { createRedisToken, RedisTokenVerifier, revokeRedisToken } from './cluster/redis-tokens.js';
+import { createMemoryFailureStore, type FailureStore } from './failure-store.js';
 import type { QueueEntry } from './queue/queue-entry.js';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue/queue-limits.js';
 import type { QueueStore } from './queue/queue-store.js';
@@ -26,6 +30,8 @@ interface Backend {
   queue(limits?: Partial<QueueLimits>): Promise<QueueStore>;
   reservations(): Promise<ReservationStore>;
   registry(): TunnelRegistry;
+  /** Failed-token-check budgets as one node sees them (the cluster's: a fresh client per call, one budget). */
+  failures(): FailureStore;
   /** Create a token; returns it with a verifier that sees it, and a way to revoke it. */
   token(): Promise<{ token: string; verifier: () => Promise<TokenVerifier>; revoke(): Promise<void> }>;
 }
@@ -54,6 +60,8 @@ const embedded = (): Backend => {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-contract-'));
   dirs.push(dir);
   let database: QueueDatabase | null = null;
+  // One process: every guard of the relay shares this one store.
+  const failures = createMemoryFailureStore();
   return {
     async queue(limits = {}) {
       // A reopen is a restart: the previous connection goes first, as when a relay stops.
@@ -68,6 +76,7 @@ const embedded = (): Backend => {
       return store;
     },
     registry: () => createMemoryRegistry(),
+    failures: () => failures,
     async token() {
       const { token, record } = await createToken(dir, 'contract');
       return {
@@ -100,6 +109,7 @@ const clustered = (): Backend => {
       return store;
     },
     registry: () => new RedisRegistry(client, { prefix, node: 'http://node-a', leaseMs: 10_000 }),
+    failures: () => createRedisFailureStore(client, prefix),
     async token() {
       const { token, record } = await createRedisToken(client, prefix, 'contract');
       return {
@@ -225,7 +235,7 @@ describe.each([
     expect((await backend.reservations()).get('kept')?.owner).toBe('tok-a');
   });
 
-  it('claims live names: same client or same token may replace, others are refused', async () => {
+  it('claims live names: the same client may replace its session, the same token only with takeover', async () => {
     const registry = makeBackend().registry();
     const first = { sessionId: 's1', clientId: 'client-1', owner: null };
     expect((await registry.claim('demo', first)).ok).toBe(true);
@@ -240,8 +250,46 @@ describe.each([
     expect(await registry.holderOf('demo')).toBeUndefined();
 
     expect((await registry.claim('owned', { sessionId: 'a', clientId: 'c1', owner: 'tok' })).ok).toBe(true);
-    expect((await registry.claim('owned', { sessionId: 'b', clientId: 'c2', owner: 'tok' })).ok).toBe(true);
-    expect((await registry.claim('owned', { sessionId: 'c', clientId: 'c3', owner: 'other' })).ok).toBe(false);
+    // One client per name: a second client of the same token is refused, and sees who holds it.
+    expect(await registry.claim('owned', { sessionId: 'b', clientId: 'c2', owner: 'tok' })).toMatchObject({
+      ok: false,
+      holder: { sessionId: 'a', clientId: 'c1' },
+    });
+    expect(await registry.claim('owned', { sessionId: 'b', clientId: 'c2', owner: 'tok' }, true)).toMatchObject({
+      ok: true,
+      replaced: { sessionId: 'a' },
+    });
+    expect((await registry.claim('owned', { sessionId: 'c', clientId: 'c3', owner: 'other' }, true)).ok).toBe(false);
+  });
+
+  it('keeps one failed-check budget for every guard on it (per address, global, known addresses)', async () => {
+    const backend = makeBackend();
+    const clock = { now: Date.now() };
+    const guard = () =>
+      new AuthGuard({
+        perAddressPerMinute: 2,
+        totalPerMinute: 4,
+        trustProxy: true,
+        store: backend.failures(),
+        now: () => clock.now,
+      });
+    const [nodeA, nodeB] = [guard(), guard()];
+    const from = (address: string) =>
+      ({
+        socket: { remoteAddress: '10.0.0.1' },
+        headers: { 'x-forwarded-for': address },
+      }) as unknown as IncomingMessage;
+    await nodeA.record(from('203.0.113.5'), true);
+    await nodeA.record(from('198.51.100.1'), false);
+    await nodeB.record(from('198.51.100.1'), false);
+    expect((await nodeA.check(from('198.51.100.1')))?.message).toMatch(/from your address; retry in 30 s$/);
+    expect((await nodeB.check(from('198.51.100.1')))?.retryAfterSeconds).toBe(30);
+    await nodeB.record(from('198.51.100.2'), false);
+    await nodeA.record(from('198.51.100.3'), false);
+    expect((await nodeB.check(from('192.0.2.9')))?.message).toMatch(/on this relay/);
+    expect(await nodeB.check(from('203.0.113.5'))).toBeNull();
+    clock.now += 30_000;
+    expect(await nodeA.check(from('198.51.100.1'))).toBeNull();
   });
 
   it('verifies tokens by hash, and stops accepting a revoked one', async () => {
@@ -267,6 +315,26 @@ describe('cluster routes (Redis only): leases and fencing', () => {
     expect(await nodeA.renew('shop', 'sa', a.record?.epoch ?? 0)).toBe(false);
     expect(await nodeB.renew('shop', 'sb', b.record?.epoch ?? 0)).toBe(true);
     expect((await nodeA.holderOf('shop'))?.node).toBe('http://b');
+  });
+
+  it('keeps limiting token checks on its own while Redis is unreachable', async () => {
+    const down = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    const guard = new AuthGuard({
+      perAddressPerMinute: 2,
+      totalPerMinute: 100,
+      trustProxy: false,
+      store: createRedisFailureStore(down, 'down:'),
+    });
+    const req = { socket: { remoteAddress: '198.51.100.4' }, headers: {} } as unknown as IncomingMessage;
+    await guard.record(req, false);
+    await guard.record(req, false);
+    expect((await guard.check(req))?.code).toBe('E_RATE_LIMITED');
+    down.disconnect();
   });
 
   it('lets a lease lapse when it is not renewed', async () => {

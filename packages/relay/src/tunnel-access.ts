@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { removeRawHeaders } from './raw-headers.js';
 
 /** Who may call a tunnel's public URL (set by its client, enforced at the relay). */
 export interface AccessPolicy {
@@ -8,6 +9,8 @@ export interface AccessPolicy {
   basicAuthHash?: string;
   /** CIDR ranges callers must come from, e.g. `203.0.113.0/24`. */
   allowCidr?: string[];
+  /** Forward the `Authorization` header basic auth consumed (the client's `--forward-auth`). */
+  forwardAuth?: boolean;
 }
 
 export type AccessDecision = { ok: true } | { ok: false; status: 401 | 403; message: string };
@@ -85,4 +88,14 @@ export function checkAccess(
     }
   }
   return { ok: true };
+}
+
+/**
+ * The `Authorization` header that carried the tunnel's own basic-auth password
+ * was for the relay: drop it before the request is forwarded, queued or
+ * captured (the local server, the queue files and the capture file never hold
+ * it), unless the tunnel asked for it with `forwardAuth`.
+ */
+export function dropConsumedCredentials(req: IncomingMessage, policy: AccessPolicy | undefined): void {
+  if (policy?.basicAuthHash && !policy.forwardAuth) removeRawHeaders(req, ['authorization']);
 }

@@ -13,6 +13,7 @@ import type { RouteRecord } from './cluster/redis-registry.js';
 import { randomTunnelName, tunnelNameProblem } from './names.js';
 import type { ResolvedRelayOptions } from './options.js';
 import type { QueueRegistry } from './queue/queue-registry.js';
+import { nameInUseMessage, takenOverMessage } from './registry.js';
 import type { SessionTable } from './session-table.js';
 import type { QueueMode, ReservationStore } from './store/reservations.js';
 import { type AccessPolicy, cidrProblem, hashBasicAuth } from './tunnel-access.js';
@@ -26,7 +27,10 @@ export interface HandshakeContext {
   cluster: Cluster | null;
   /** Token id the upgrade request authenticated with, or null on an open relay. */
   owner: string | null;
+  /** Caller address with `trustProxy` applied. */
   remoteAddress: string;
+  /** The client asked to replace a live client of the same name and token (`--takeover`). */
+  takeover: boolean;
   urlsFor(name: string): string[];
 }
 
@@ -104,25 +108,40 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
       options.observer.tunnelOffline?.({ tunnel: closed.name, session: closed.id });
     },
   });
-  const claim = await options.registry.claim(name, { sessionId: session.id, clientId: hello.clientId, owner });
+  const holder = {
+    sessionId: session.id,
+    clientId: hello.clientId,
+    owner,
+    remoteAddress: context.remoteAddress,
+    since: Date.now(),
+  };
+  const claim = await options.registry.claim(name, holder, context.takeover);
   if (!claim.ok) {
-    session.close('E_NAME_TAKEN', `tunnel name "${name}" is in use by another client`, 4409);
+    session.close('E_NAME_IN_USE', nameInUseMessage(name, claim.holder), 4409);
     return;
   }
   if (socket.readyState !== socket.OPEN) {
     await options.registry.release(name, session.id);
     return;
   }
-  // A reconnect from the same client (or a restart by the owning token) replaces the old session at once.
+  // A reconnect from the same client replaces its half-dead session at once; another
+  // client only with --takeover, and the one it replaces stops instead of reconnecting.
+  const takenOver = claim.replaced !== null && claim.replaced.clientId !== hello.clientId;
   if (claim.replaced) {
-    options.logger.warn({ tunnel: name, replaced: claim.replaced.sessionId }, 'tunnel session replaced by its owner');
+    options.logger.warn(
+      { tunnel: name, replaced: claim.replaced.sessionId, takeover: takenOver, remote: context.remoteAddress },
+      'tunnel session replaced',
+    );
   }
-  sessions.get(name)?.close('E_TUNNEL_CLOSED', 'replaced by a newer connection for the same name and token', 4000);
+  const previous = sessions.get(name);
+  if (takenOver) previous?.close('E_NAME_IN_USE', takenOverMessage(name, context.remoteAddress), 4409);
+  else previous?.close('E_TUNNEL_CLOSED', 'replaced by a newer connection of the same client', 4000);
   sessions.set(session);
   await context.cluster?.claimed(
     session,
     (claim as { record?: RouteRecord }).record,
     claim.replaced as RouteRecord | null,
+    takenOver ? takenOverMessage(name, context.remoteAddress) : null,
   );
   session.writer.write({
     type: FrameType.READY,
@@ -154,7 +173,7 @@ async function startSession(socket: WebSocket, hello: Hello, context: HandshakeC
 /** The tunnel's public-URL protection from HELLO, or why it is unusable. */
 function accessPolicy(hello: Hello): AccessPolicy | undefined | string {
   if (!hello.access) return undefined;
-  const { basicAuth, allowCidr } = hello.access;
+  const { basicAuth, allowCidr, forwardAuth } = hello.access;
   if (allowCidr) {
     const problem = cidrProblem(allowCidr);
     if (problem) return problem;
@@ -162,6 +181,7 @@ function accessPolicy(hello: Hello): AccessPolicy | undefined | string {
   return {
     ...(basicAuth ? { basicAuthHash: hashBasicAuth(basicAuth) } : {}),
     ...(allowCidr ? { allowCidr } : {}),
+    ...(basicAuth && forwardAuth ? { forwardAuth: true } : {}),
   };
 }
 
@@ -188,7 +208,7 @@ async function checkReservation(
   hello: Hello,
   requested: string | undefined,
   access: AccessPolicy | undefined,
-  { owner, reservations, queues }: HandshakeContext,
+  { owner, reservations, queues, options }: HandshakeContext,
 ): Promise<Refusal | null> {
   const queue = (hello.queue ?? null) as QueueMode | null;
   if (queue && owner === null) {
@@ -208,6 +228,16 @@ async function checkReservation(
     return reservations.get(requested)
       ? { code: 'E_NAME_TAKEN', message: `tunnel name "${requested}" is reserved by a token` }
       : null;
+  }
+  const current = reservations.get(requested);
+  if (current === undefined) {
+    const held = reservations.list(owner).length;
+    if (held >= options.maxNamesPerToken) {
+      return {
+        code: 'E_TOO_MANY_NAMES',
+        message: `this token already reserved ${held} names (the limit); free one with: hookline name release <name>`,
+      };
+    }
   }
   const reserved = await reservations.reserve(requested, owner, queue, access);
   return reserved.ok ? null : { code: 'E_NAME_TAKEN', message: `tunnel name "${requested}" belongs to another token` };

@@ -64,6 +64,7 @@ export class TunnelSession {
   #flowViolations = 0;
   #nextStreamId = 1;
   #closed = false;
+  #probing: Promise<boolean> | null = null;
   /** Set by the heartbeat: false after a ping, true again on pong. */
   alive = true;
   /** Cluster: the fencing epoch of this node's route for the tunnel (0 outside a cluster). */
@@ -133,6 +134,31 @@ export class TunnelSession {
     this.writer.flush();
     this.#socket.close(wsCode, code);
     this.#teardown(code, message);
+  }
+
+  /**
+   * Ask now whether the client still answers: a ping, and a session whose pong
+   * does not come within `timeoutMs` is terminated (its name is free again).
+   */
+  probe(timeoutMs: number): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    // Many newcomers at once share one ping: no pile of pong listeners.
+    this.#probing ??= new Promise<boolean>((resolve) => {
+      const onPong = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.#socket.off('pong', onPong);
+        this.terminate();
+        resolve(false);
+      }, timeoutMs);
+      this.#socket.once('pong', onPong);
+      this.#socket.ping();
+    }).finally(() => {
+      this.#probing = null;
+    });
+    return this.#probing;
   }
 
   /** Drop the connection without a goodbye (dead peer). */

@@ -37,7 +37,7 @@ export async function runExport(flags: ExportFlags, io: CliIo): Promise<number> 
       const records = (await access.service.list({ filter: flags.filter ?? '' })).reverse();
       const file = resolve(io.cwd, flags.har as string);
       const har = toHar(records, { name: 'hookline', version: VERSION });
-      await writeFile(file, `${JSON.stringify(har, null, 2)}\n`).catch((error: Error) => {
+      await writeFile(file, `${JSON.stringify(har, null, 2)}\n`, { mode: 0o600 }).catch((error: Error) => {
         throw new UserError(`cannot write ${file}: ${error.message}`);
       });
       io.stdout.write(`wrote ${records.length} exchange${records.length === 1 ? '' : 's'} to ${file}\n`);

@@ -23,7 +23,11 @@ export interface HttpFlags {
   /** `--queue` alone is `true` (serial); `--queue parallel:4` names the mode. */
   queue?: boolean | string;
   basicAuth?: string;
+  /** Keep the caller's Authorization header on forwarded requests (dropped by default with --basic-auth). */
+  forwardAuth?: boolean;
   allowCidr?: string;
+  /** Replace a live client holding the same name instead of being refused. */
+  takeover?: boolean;
   /** `--secret provider=value`, repeatable. */
   secret?: string[];
 }
@@ -47,9 +51,16 @@ function tunnelProtection(flags: HttpFlags, token: string | undefined, name: str
     ?.split(',')
     .map((cidr) => cidr.trim())
     .filter(Boolean);
+  if (flags.forwardAuth && flags.basicAuth === undefined) {
+    throw new UserError('--forward-auth only applies with --basic-auth');
+  }
   const access =
     flags.basicAuth !== undefined || allowCidr !== undefined
-      ? { ...(flags.basicAuth ? { basicAuth: flags.basicAuth } : {}), ...(allowCidr ? { allowCidr } : {}) }
+      ? {
+          ...(flags.basicAuth ? { basicAuth: flags.basicAuth } : {}),
+          ...(allowCidr ? { allowCidr } : {}),
+          ...(flags.forwardAuth ? { forwardAuth: true } : {}),
+        }
       : undefined;
   return {
     ...(queue === undefined ? {} : { queue: queue as 'serial' | `parallel:${number}` }),
@@ -137,6 +148,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     localTimeoutMs: timeoutSeconds * 1000,
     ...(token === undefined || relay ? {} : { token }),
     ...(name === undefined ? {} : { name }),
+    ...(flags.takeover ? { takeover: true } : {}),
     ...protection,
     ...(recording ? { observer: recording.observer } : {}),
   });

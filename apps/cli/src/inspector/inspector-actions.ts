@@ -37,7 +37,7 @@ export function inspectorActions(deps: InspectorActionDeps): Omit<InspectorActio
       const file = join(deps.cwd, `hookline-${stamp}.har`);
       // Newest first on screen; a HAR lists entries in the order they happened.
       const har = toHar([...records].reverse(), { name: 'hookline', version: VERSION });
-      await writeFile(file, `${JSON.stringify(har, null, 2)}\n`);
+      await writeFile(file, `${JSON.stringify(har, null, 2)}\n`, { mode: 0o600 });
       return file;
     },
   };

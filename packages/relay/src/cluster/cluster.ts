@@ -2,14 +2,17 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
+import type { FailureStore } from '../failure-store.js';
 import type { RelayLogger } from '../options.js';
 import type { SharedQueues } from '../queue/queue-registry.js';
+import { removeRawHeaders } from '../raw-headers.js';
 import type { SessionTable } from '../session-table.js';
 import type { TunnelSession } from '../tunnel-session.js';
 import type { ResolvedClusterOptions } from './cluster-options.js';
 import { CLUSTER_FROM_HEADER, CLUSTER_SECRET_HEADER, proxyToNode, proxyUpgradeToNode } from './node-proxy.js';
 import { createRedis } from './redis-clients.js';
 import { RedisDeliveryQueue } from './redis-delivery-queue.js';
+import { createRedisFailureStore } from './redis-failure-store.js';
 import { RedisRegistry, type RouteRecord } from './redis-registry.js';
 import { RedisReservations } from './redis-reservations.js';
 import { RedisTokenVerifier } from './redis-tokens.js';
@@ -17,7 +20,7 @@ import { RedisTokenVerifier } from './redis-tokens.js';
 type ClusterEvent =
   | { type: 'names'; name: string }
   | { type: 'tokens' }
-  | { type: 'moved'; name: string; sessionId: string }
+  | { type: 'moved'; name: string; sessionId: string; takenOver?: string }
   | { type: 'queued'; name: string };
 
 /**
@@ -30,6 +33,8 @@ export class Cluster {
   readonly registry: RedisRegistry;
   readonly reservations: RedisReservations;
   readonly verifier: RedisTokenVerifier;
+  /** Failed-token-check budgets, shared so that N nodes do not allow N times the guesses. */
+  readonly failureStore: FailureStore;
   readonly #redis: Redis;
   readonly #subscriber: Redis;
   readonly #logger: RelayLogger;
@@ -67,6 +72,7 @@ export class Cluster {
     this.registry = new RedisRegistry(this.#redis, { prefix, node: options.nodeUrl, leaseMs: options.leaseMs });
     this.reservations = new RedisReservations(this.#redis, prefix, (name) => this.#publish({ type: 'names', name }));
     this.verifier = new RedisTokenVerifier(this.#redis, prefix, fixedTokens);
+    this.failureStore = createRedisFailureStore(this.#redis, prefix);
   }
 
   /** Load shared state and start listening to the other nodes. */
@@ -85,13 +91,24 @@ export class Cluster {
   }
 
   /** A session here just claimed its route: hold the lease, and fence any other node that had it. */
-  async claimed(session: TunnelSession, record: RouteRecord | undefined, replaced: RouteRecord | null): Promise<void> {
+  async claimed(
+    session: TunnelSession,
+    record: RouteRecord | undefined,
+    replaced: RouteRecord | null,
+    /** Set when another client took the name over (`--takeover`): what the replaced client is told. */
+    takenOver: string | null = null,
+  ): Promise<void> {
     if (record) {
       session.epoch = record.epoch;
       session.leaseValidUntil = Date.now() + this.options.leaseMs;
     }
     if (replaced && replaced.sessionId !== session.id) {
-      await this.#publish({ type: 'moved', name: session.name, sessionId: replaced.sessionId });
+      await this.#publish({
+        type: 'moved',
+        name: session.name,
+        sessionId: replaced.sessionId,
+        ...(takenOver ? { takenOver } : {}),
+      });
     }
   }
 
@@ -157,7 +174,10 @@ export class Cluster {
         return this.onQueued(event.name);
       case 'moved': {
         const session = this.#sessions.get(event.name);
-        if (session?.id === event.sessionId) this.#fence(session, 'the tunnel moved to another relay node');
+        if (session?.id !== event.sessionId) return;
+        // Taken over by another client: this one must stop, not reconnect and take it back.
+        if (event.takenOver) session.close('E_NAME_IN_USE', event.takenOver, 4409);
+        else this.#fence(session, 'the tunnel moved to another relay node');
         return;
       }
     }
@@ -185,13 +205,4 @@ export class Cluster {
     this.#logger.warn({ tunnel: session.name, session: session.id }, reason);
     session.close('E_TUNNEL_CLOSED', `${reason}; reconnect`, 4000);
   }
-}
-
-/** Drop headers (all spellings) from a request before it is forwarded. */
-function removeRawHeaders(req: IncomingMessage, names: string[]): void {
-  const raw = req.rawHeaders;
-  for (let i = raw.length - 2; i >= 0; i -= 2) {
-    if (names.includes((raw[i] as string).toLowerCase())) raw.splice(i, 2);
-  }
-  for (const name of names) delete req.headers[name];
 }

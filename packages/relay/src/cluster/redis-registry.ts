@@ -7,14 +7,15 @@ export interface RouteRecord extends TunnelHolder {
   epoch: number;
 }
 
-// Claim: free, or held by the same client, or by the same token → take it with a new epoch.
+// Claim (mayReplace in registry.ts): free, or held by the same client, or by the
+// same token with takeover (ARGV[3] = '1') → take it with a new epoch.
 const CLAIM = `
 local cur = redis.call('GET', KEYS[1])
 local new = cjson.decode(ARGV[1])
 if cur then
   local c = cjson.decode(cur)
   if c.owner ~= new.owner then return {0, cur} end
-  if c.clientId ~= new.clientId and new.owner == cjson.null then return {0, cur} end
+  if c.clientId ~= new.clientId and ARGV[3] ~= '1' then return {0, cur} end
 end
 new.epoch = redis.call('INCR', KEYS[2])
 local value = cjson.encode(new)
@@ -58,7 +59,7 @@ export class RedisRegistry implements TunnelRegistry {
     return `${this.#prefix}route:${name}`;
   }
 
-  async claim(name: string, holder: TunnelHolder): Promise<ClaimResult & { record?: RouteRecord }> {
+  async claim(name: string, holder: TunnelHolder, takeover = false): Promise<ClaimResult & { record?: RouteRecord }> {
     const wanted = { ...holder, owner: holder.owner ?? null, node: this.#node };
     const [ok, value, previous] = (await this.#redis.eval(
       CLAIM,
@@ -67,6 +68,7 @@ export class RedisRegistry implements TunnelRegistry {
       `${this.#prefix}epoch:${name}`,
       JSON.stringify(wanted),
       String(this.#leaseMs),
+      takeover ? '1' : '0',
     )) as [number, string, string?];
     if (ok !== 1) return { ok: false, holder: JSON.parse(value) as RouteRecord };
     const record = JSON.parse(value) as RouteRecord;

@@ -1,13 +1,13 @@
 import type { Context, Hono } from 'hono';
 import { ERROR_HEADER } from '../public-error.js';
 import type { ReservationStore } from '../store/reservations.js';
-import type { TokenVerifier } from '../store/token-store.js';
-import { bearerToken } from '../token-auth.js';
+import { type TokenGateResult, UNAUTHORIZED_MESSAGE } from '../token-gate.js';
 import type { QueueEntry } from './queue-entry.js';
 import type { QueueRegistry } from './queue-registry.js';
 
 export interface QueueApiDeps {
-  verifier: TokenVerifier;
+  /** The relay's one token check (abuse limits included); `accept` adds a condition such as ownership. */
+  authenticate(c: Context, accept?: (owner: string) => boolean): Promise<TokenGateResult>;
   reservations: ReservationStore;
   queues: QueueRegistry;
 }
@@ -32,9 +32,16 @@ function entryView(entry: QueueEntry) {
   };
 }
 
-function refuse(c: Context, status: 401 | 404, code: string, message: string) {
+function refuse(c: Context, status: 401 | 404 | 429, code: string, message: string) {
   c.header(ERROR_HEADER, code);
   return c.json({ error: { code, message } }, status);
+}
+
+/** 429 while the caller is over its failed-check budget; else 401, the same for a bad token and a name not owned. */
+function refuseAuth(c: Context, result: TokenGateResult & { ok: false }) {
+  if (!result.refusal) return refuse(c, 401, 'E_UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
+  c.header('retry-after', String(result.refusal.retryAfterSeconds));
+  return refuse(c, 429, result.refusal.code, result.refusal.message);
 }
 
 /**
@@ -42,26 +49,26 @@ function refuse(c: Context, status: 401 | 404, code: string, message: string) {
  * token that owns the name may see or change its queue.
  */
 export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
+  /** The token must own the name: a name that is missing or someone else's answers like a bad token. */
+  const owns = (c: Context) => (owner: string) => deps.reservations.get(c.req.param('name') ?? '')?.owner === owner;
+
   const authorize = async (c: Context) => {
-    const owner = deps.verifier.verify(bearerToken(c.req.header('authorization')));
-    if (owner === null) return { error: refuse(c, 401, 'E_UNAUTHORIZED', 'missing or invalid token') } as const;
+    const auth = await deps.authenticate(c, owns(c));
+    if (!auth.ok) return { error: refuseAuth(c, auth) } as const;
     const name = c.req.param('name') ?? '';
     const reservation = deps.reservations.get(name);
-    // A name owned by someone else looks exactly like a missing one.
-    if (!reservation || reservation.owner !== owner || !deps.queues.enabled) {
-      return { error: refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no queue of yours is named "${name}"`) } as const;
+    if (!reservation || !deps.queues.enabled) {
+      return { error: refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no queue: this relay keeps no data dir`) } as const;
     }
     return { tunnel: await deps.queues.get(name), mode: reservation.queue } as const;
   };
 
   // The owner frees a name it no longer wants (nobody else can).
   app.delete('/_hookline/api/names/:name', async (c) => {
-    const owner = deps.verifier.verify(bearerToken(c.req.header('authorization')));
-    if (owner === null) return refuse(c, 401, 'E_UNAUTHORIZED', 'missing or invalid token');
+    const auth = await deps.authenticate(c, owns(c));
+    if (!auth.ok) return refuseAuth(c, auth);
+    const { owner } = auth;
     const name = c.req.param('name');
-    if (deps.reservations.get(name)?.owner !== owner) {
-      return refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no name of yours is "${name}"`);
-    }
     if (deps.queues.hasBacklog(name)) {
       c.header(ERROR_HEADER, 'E_BAD_REQUEST');
       return c.json(
