@@ -115,7 +115,10 @@ describe('hookline http against a guarded relay (real processes)', () => {
     expect(all.map((entry) => entry.path)).toEqual(
       expect.arrayContaining([join(data, 'tokens.json'), join(data, 'names.json'), join(captures, 'captures.json')]),
     );
-    expect(all.some((entry) => entry.path.endsWith('.log'))).toBe(true);
+    // The offline queue's database and its WAL (where the queued webhook sits) are walked too.
+    expect(all.map((entry) => entry.path)).toEqual(
+      expect.arrayContaining([join(data, 'queue.db'), join(data, 'queue.db-wal'), join(data, 'relay.lock')]),
+    );
     for (const entry of all) {
       expect(entry).toEqual({ path: entry.path, mode: entry.mode.startsWith('dir') ? 'dir 700' : '600' });
       if (!entry.mode.startsWith('dir')) {
