@@ -6,7 +6,6 @@ import { MAX_MESSAGE_SIZE } from '@hookline/protocol';
 import { WebSocketServer } from 'ws';
 import { Cluster } from './cluster/cluster.js';
 import { resolveClusterOptions } from './cluster/cluster-options.js';
-import { prepareDataDir } from './data-dir.js';
 import { createTunnelFinder } from './find-tunnel.js';
 import { forwardHttpExchange } from './http-exchange.js';
 import { type RelayOptions, resolveRelayOptions } from './options.js';
@@ -44,7 +43,7 @@ export interface Relay {
   readonly tunnelCount: number;
   /** Webhooks waiting or failed in the offline queues this node has open (metrics). */
   queueDepth(): { pending: number; failed: number };
-  /** Commits of the embedded queue database and the event-loop time they took; null without one. */
+  /** Commits of the embedded queue database and the writer-thread time they took; null without one. */
   queueCommitStats(): CommitStats | null;
   /** Public requests being answered right now (metrics, graceful stop). */
   readonly inFlight: number;
@@ -270,8 +269,8 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       return sessions.size;
     },
     async listen(port = 0, host = '127.0.0.1') {
-      if (options.dataDir && !cluster) await prepareDataDir(options.dataDir);
-      // One relay per data dir, and a damaged store stops the start (StoreStartError), never an empty start.
+      // One relay per data dir (the lock also creates it, 0700), and a damaged store
+      // stops the start (StoreStartError), never an empty start.
       if (options.dataDir && !cluster) dataDirLock = lockDataDir(options.dataDir);
       try {
         for (const tokens of [verifier, optionalVerifier] as Array<TokenVerifier | null>) tokens?.load?.();

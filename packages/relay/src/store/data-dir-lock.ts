@@ -19,6 +19,8 @@ export interface DataDirLock {
  * says who holds it.
  */
 export function lockDataDir(dataDir: string): DataDirLock {
+  // First thing a relay does with its data dir: create it owner-only (tokens, names and
+  // queued webhooks are nobody else's business); an existing one keeps the operator's mode.
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, LOCK_FILE);
   const pidPath = join(dataDir, PID_FILE);
