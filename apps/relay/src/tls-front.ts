@@ -28,7 +28,10 @@ export interface TlsPair {
 
 /** Read and check the pair now, so a wrong file is a start-up error and not a failed handshake later. */
 export async function loadTlsPair(certFile: string, keyFile: string): Promise<TlsPair> {
-  const [cert, key] = await Promise.all([readPem('certificate', certFile), readPem('key', keyFile)]);
+  // In order, not Promise.all: when both are unreadable the operator is told about
+  // the certificate, every time (the race made the line, and its test, vary).
+  const cert = await readPem('certificate', certFile);
+  const key = await readPem('key', keyFile);
   try {
     createSecureContext({ cert, key });
   } catch (error) {
