@@ -1,9 +1,11 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bodyBytes } from './body.js';
+import { bodyBytes, wholeBody } from './body.js';
 import { CaptureStore } from './capture-store.js';
-import { STORE_FILE } from './paths.js';
+import { LEGACY_STORE_FILE, STORE_FILE } from './paths.js';
 import { ExchangeRecorder } from './recorder.js';
 import { makeDraft } from './test-support/make-draft.js';
 import { tempDir } from './test-support/temp-dir.js';
@@ -18,6 +20,16 @@ async function openStore(options: Partial<Parameters<typeof CaptureStore.open>[0
   return store;
 }
 
+/** Rows on disk, read by a connection of the test's own. */
+function rowsOnDisk(): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) FROM captures').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
 beforeEach(async () => {
   dir = await tempDir();
   file = join(dir.path, STORE_FILE);
@@ -29,20 +41,33 @@ afterEach(async () => {
 });
 
 describe('CaptureStore', () => {
-  it('assigns increasing ids and finds records by id', async () => {
+  it('assigns increasing ids and finds records by id, before and after the commit', async () => {
     const store = await openStore();
     const a = store.add(makeDraft({ path: '/a' }));
-    const b = store.add(makeDraft({ path: '/b' }));
+    const b = store.add(makeDraft({ path: '/b', body: Buffer.from([0, 1, 255]) }));
     expect([a.id, b.id]).toEqual(['1', '2']);
     expect(store.get('2')?.request.path).toBe('/b');
+    await store.flush();
+    expect(bodyBytes(store.get('2')!.request.body)).toEqual(Buffer.from([0, 1, 255]));
+    expect(store.get('2')?.request.headers).toEqual(makeDraft().request.headers);
     expect(store.list().map((r) => r.id)).toEqual(['1', '2']);
   });
 
-  it('drops the oldest past the count bound', async () => {
+  it('keeps listings only in memory: no headers, no body bytes', async () => {
+    const store = await openStore();
+    store.add(makeDraft({ body: 'x'.repeat(1000) }));
+    const [listing] = store.list();
+    expect(listing?.request.body).toEqual({ size: 1000, truncated: false });
+    expect(listing?.request).not.toHaveProperty('headers');
+  });
+
+  it('drops the oldest past the count bound, in memory and on disk', async () => {
     const store = await openStore({ maxCount: 3 });
     for (let i = 0; i < 5; i += 1) store.add(makeDraft({ path: `/${i}` }));
     expect(store.list().map((r) => r.request.path)).toEqual(['/2', '/3', '/4']);
     expect(store.get('1')).toBeUndefined();
+    await store.flush();
+    expect(rowsOnDisk()).toBe(3);
   });
 
   it('drops the oldest past the byte bound', async () => {
@@ -58,57 +83,94 @@ describe('CaptureStore', () => {
     await first.close();
     const second = await openStore();
     expect(second.list()).toHaveLength(1);
-    expect(bodyBytes(second.list()[0]!.request.body)).toEqual(Buffer.from([0, 1, 2, 255]));
+    expect(bodyBytes(second.get('1')!.request.body)).toEqual(Buffer.from([0, 1, 2, 255]));
     expect(second.add(makeDraft()).id).toBe('2');
   });
 
-  it('batches writes: nothing on disk until the flush delay, then one file', async () => {
-    const store = await openStore({ flushDelayMs: 60_000 });
-    for (let i = 0; i < 50; i += 1) store.add(makeDraft());
-    await expect(readFile(file, 'utf8')).rejects.toThrow(/ENOENT/);
-    await store.flush();
-    const data = JSON.parse(await readFile(file, 'utf8')) as { captures: unknown[]; nextId: number };
-    expect(data.captures).toHaveLength(50);
-    expect(data.nextId).toBe(51);
+  it('applies lowered bounds at open', async () => {
+    const first = await openStore();
+    for (let i = 0; i < 5; i += 1) first.add(makeDraft());
+    await first.close();
+    const second = await openStore({ maxCount: 2 });
+    expect(second.list().map((r) => r.id)).toEqual(['4', '5']);
+    await second.flush();
+    expect(rowsOnDisk()).toBe(2);
   });
 
-  it('moves a corrupt file aside with a warning and starts fresh', async () => {
-    await writeFile(file, '{"version":1,"captures":[{"id":');
+  it('batches writes: nothing committed until the flush delay, then one transaction', async () => {
+    const store = await openStore({ flushDelayMs: 60_000 });
+    for (let i = 0; i < 50; i += 1) store.add(makeDraft());
+    expect(rowsOnDisk()).toBe(0);
+    await store.flush();
+    expect(rowsOnDisk()).toBe(50);
+  });
+
+  it('writes the database 0600', async () => {
+    const store = await openStore();
+    store.add(makeDraft());
+    await store.flush();
+    for (const name of await readdir(dir.path)) {
+      expect(((await stat(join(dir.path, name))).mode & 0o777).toString(8)).toBe('600');
+    }
+  });
+
+  it('imports an old captures.json once, keeping ids, and leaves it as .migrated', async () => {
+    const legacy = join(dir.path, LEGACY_STORE_FILE);
+    const old = { id: '7', ...makeDraft({ path: '/old', body: Buffer.from([9, 8, 7]) }) };
+    await writeFile(legacy, JSON.stringify({ version: 1, nextId: 8, captures: [old] }));
+    const warnings: string[] = [];
+    const store = await openStore({ onWarning: (m) => warnings.push(m) });
+    expect(store.list().map((r) => [r.id, r.request.path])).toEqual([['7', '/old']]);
+    expect(bodyBytes(store.get('7')!.request.body)).toEqual(Buffer.from([9, 8, 7]));
+    expect(store.add(makeDraft()).id).toBe('8');
+    expect(warnings[0]).toMatch(/imported 1 captures/);
+    const files = await readdir(dir.path);
+    expect(files).toContain('captures.json.migrated');
+    expect(files).not.toContain('captures.json');
+  });
+
+  it('moves an unreadable captures.json aside and starts fresh', async () => {
+    await writeFile(join(dir.path, LEGACY_STORE_FILE), '{"version":1,"captures":[{"id":');
     const warnings: string[] = [];
     const store = await openStore({ onWarning: (m) => warnings.push(m), now: () => new Date(Date.UTC(2025, 4, 1)) });
     expect(store.list()).toEqual([]);
-    expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/moved it to .*captures\.json\.corrupt-2025-05-01T00-00-00-000Z/);
-    const files = await readdir(dir.path);
-    expect(files).toContain('captures.json.corrupt-2025-05-01T00-00-00-000Z');
-    expect(await readFile(join(dir.path, 'captures.json.corrupt-2025-05-01T00-00-00-000Z'), 'utf8')).toBe(
-      '{"version":1,"captures":[{"id":',
-    );
+  });
+
+  it('moves a damaged database aside with a warning and starts fresh', async () => {
+    await writeFile(file, 'this is not a database, but it is long enough to have a header'.repeat(100));
+    const warnings: string[] = [];
+    const store = await openStore({ onWarning: (m) => warnings.push(m), now: () => new Date(Date.UTC(2025, 4, 1)) });
+    expect(store.list()).toEqual([]);
+    expect(warnings[0]).toMatch(/moved it to .*captures\.db\.corrupt-2025-05-01T00-00-00-000Z/);
     store.add(makeDraft());
     await store.flush();
-    expect(JSON.parse(await readFile(file, 'utf8')).captures).toHaveLength(1);
+    expect(rowsOnDisk()).toBe(1);
   });
 
-  it('treats valid JSON of the wrong shape as corrupt too', async () => {
-    await writeFile(file, JSON.stringify({ version: 1, nextId: 1, captures: [{ id: 'x' }] }));
-    const warnings: string[] = [];
-    await openStore({ onWarning: (m) => warnings.push(m) });
-    expect(warnings[0]).toMatch(/unexpected content/);
-    expect((await readdir(dir.path)).some((name) => name.startsWith('captures.json.corrupt-'))).toBe(true);
-  });
-
-  it('read-only: reports a corrupt file but leaves it where it is, and refuses writes', async () => {
-    await writeFile(file, 'not json');
+  it('read-only: reports a damaged file but leaves it where it is, and refuses writes', async () => {
+    await writeFile(file, 'not a database'.repeat(100));
     const warnings: string[] = [];
     const store = await openStore({ readOnly: true, onWarning: (m) => warnings.push(m) });
     expect(warnings[0]).toMatch(/unreadable/);
-    expect(await readFile(file, 'utf8')).toBe('not json');
+    expect(await readFile(file, 'utf8')).toBe('not a database'.repeat(100));
     expect(() => store.add(makeDraft())).toThrow(/read-only/);
+  });
+
+  it('read-only: sees what the owner committed', async () => {
+    const owner = await openStore();
+    owner.add(makeDraft({ path: '/seen' }));
+    await owner.flush();
+    const reader = await openStore({ readOnly: true });
+    expect((await reader.query({ limit: 5 })).map((r) => r.request.path)).toEqual(['/seen']);
   });
 
   it('keeps captures in memory when opened without a file', async () => {
     const store = await openStore({ file: null });
-    store.add(makeDraft());
+    store.add(makeDraft({ path: '/m' }));
+    await store.flush();
+    expect(store.get('1')?.request.path).toBe('/m');
+    expect((await store.query({ filter: 'path:/m' })).length).toBe(1);
     await store.close();
     expect(await readdir(dir.path)).toEqual([]);
   });
@@ -123,8 +185,94 @@ describe('CaptureStore', () => {
     expect(seen).toEqual(['1']);
   });
 
+  it('marks a resend of the same provider event as a duplicate of the first', async () => {
+    const store = await openStore({ annotate: (draft) => ({ ...draft, event: { provider: 'stripe', id: 'evt_1' } }) });
+    store.add(makeDraft());
+    expect(store.add(makeDraft()).duplicateOf).toBe('1');
+    expect(store.list()[1]?.duplicateOf).toBe('1');
+  });
+
   it('rejects bad bounds at construction', async () => {
     await expect(CaptureStore.open({ file: null, maxCount: 0 })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('CaptureStore.query: filters in the database', () => {
+  async function seeded() {
+    const store = await openStore();
+    store.add({
+      ...makeDraft({
+        method: 'POST',
+        path: '/stripe',
+        headers: ['Stripe-Signature', 't=1'],
+        body: '{"type":"invoice.paid"}',
+      }),
+      signature: { status: 'invalid', provider: 'stripe', reason: 'x', timestamp: 1 },
+    });
+    store.add({ ...makeDraft({ method: 'GET', path: '/health', headers: [], status: 503 }), tunnel: 'other' });
+    store.add(makeDraft({ method: 'POST', path: '/github', headers: ['X-GitHub-Event', 'push'], status: null }));
+    const gz = makeDraft({ path: '/gz', headers: ['Content-Encoding', 'gzip'] });
+    gz.request.body = wholeBody(gzipSync('{"hidden":"treasure"}'));
+    store.add(gz);
+    return store;
+  }
+
+  async function ids(store: CaptureStore, filter: string, tunnel: string | null = null): Promise<string[]> {
+    return (await store.query({ filter, tunnel })).map((r) => r.id).reverse();
+  }
+
+  it.each([
+    ['', ['1', '2', '3', '4']],
+    ['method:get', ['2']],
+    ['status:503', ['2']],
+    ['status:5xx', ['2']],
+    ['status:2xx', ['1', '4']],
+    ['status:error', ['3']],
+    ['path:/git', ['3']],
+    ['header:stripe-signature', ['1']],
+    ['header:"x-github-event: push"', ['3']],
+    ['body:invoice', ['1']],
+    ['body:treasure', ['4']],
+    ['origin:live', ['1', '2', '3', '4']],
+    ['origin:replay', []],
+    ['sig:invalid', ['1']],
+    ['sig:unsigned', ['2', '3', '4']],
+    ['tunnel:other', ['2']],
+    ['post', ['1', '3', '4']],
+    ['503', ['2']],
+    ['INVOICE', ['1']],
+    ['push', ['3']],
+    ['post stripe', ['1']],
+    ['post health', []],
+    ['body:"invoice.paid"', ['1']],
+  ])('%s', async (filter, expected) => {
+    expect(await ids(await seeded(), filter)).toEqual(expected);
+  });
+
+  it('scopes to one tunnel unless the filter names one (tunnel:* for all)', async () => {
+    const store = await seeded();
+    expect(await ids(store, '', 'demo')).toEqual(['1', '3', '4']);
+    expect(await ids(store, 'tunnel:other', 'demo')).toEqual(['2']);
+    expect(await ids(store, 'tunnel:*', 'demo')).toEqual(['1', '2', '3', '4']);
+    expect([...(await store.matchingIds({ filter: 'post', tunnel: 'demo' }))]).toEqual(['4', '3', '1']);
+  });
+
+  it('limits and leaves bodies out when asked', async () => {
+    const store = await seeded();
+    const [newest] = await store.query({ limit: 1, withoutBodies: true, filter: 'path:/stripe' });
+    expect(newest?.request.body).toEqual({ data: '', size: 23, truncated: false });
+    expect(newest?.request.headers).toEqual(['Stripe-Signature', 't=1']);
+  });
+
+  it('refuses an unknown key or a bad value with E_BAD_FILTER', async () => {
+    const store = await seeded();
+    await expect(store.query({ filter: 'foo:bar' })).rejects.toMatchObject({
+      code: 'E_BAD_FILTER',
+      message: 'unknown filter key "foo"; keys: method, path, status, header, body, sig, tunnel, origin',
+    });
+    await expect(store.query({ filter: 'status:abc' })).rejects.toMatchObject({ code: 'E_BAD_FILTER' });
+    await expect(store.query({ filter: 'sig:maybe' })).rejects.toMatchObject({ code: 'E_BAD_FILTER' });
+    await expect(store.query({ filter: 'path:' })).rejects.toMatchObject({ code: 'E_BAD_FILTER' });
   });
 });
 
@@ -142,7 +290,8 @@ describe('ExchangeRecorder + CaptureStore', () => {
     recorder.response('a', { status: 201, headers: ['A', 'b'], waitMs: 2 });
     recorder.responseBody('a', Buffer.from('small'));
     recorder.done('a', { totalMs: 5, error: null });
-    const [record] = store.list();
+    await store.flush();
+    const record = store.get('1');
     expect(record?.request.body).toMatchObject({ size: 16, truncated: true });
     expect(bodyBytes(record!.request.body).toString()).toBe('0123456789');
     expect(record?.response?.body).toMatchObject({ size: 5, truncated: false });

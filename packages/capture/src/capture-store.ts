@@ -1,96 +1,123 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { type Adapter, Low, Memory } from 'lowdb';
-import { readStoreData } from './read-store-data.js';
-import { recordBytes } from './record-size.js';
-import { StoreFile } from './store-file.js';
+import { dirname, join } from 'node:path';
+import { parseFilter, tunnelOf } from './filter.js';
+import { LEGACY_STORE_FILE } from './paths.js';
+import { CaptureDatabase } from './store/capture-database.js';
+import { type CaptureRow, eventKey, listingOf, toRow } from './store/capture-row.js';
+import type { CaptureWriter } from './store/capture-writer.js';
+import { filterSql } from './store/filter-sql.js';
+import { importLegacyCaptures } from './store/import-legacy.js';
 import { type CaptureStoreOptions, type ResolvedStoreOptions, resolveStoreOptions } from './store-options.js';
-import type { CaptureDraft, CaptureRecord, StoreData } from './types.js';
+import type { CaptureDraft, CaptureListing, CaptureRecord } from './types.js';
 
-export type CaptureListener = (record: CaptureRecord) => void;
+export type CaptureListener = (listing: CaptureListing) => void;
 
-/** Write budget: about 4 MB of store file per second. */
-const WRITE_BYTES_PER_MS = 4_000;
-
-/** Duplicate detection key of a record, or null when it carries no provider event id. */
-function eventKey(record: CaptureRecord): string | null {
-  return record.event ? `${record.event.provider}\u0000${record.event.id}` : null;
+export interface CaptureQuery {
+  /** Filter language of `parseFilter`; a bad query throws `E_BAD_FILTER`. */
+  filter?: string;
+  /** Only this tunnel's captures unless the filter names a `tunnel:` (`tunnel:*` for all). @default all */
+  tunnel?: string | null;
+  /** Newest first, at most this many. @default all */
+  limit?: number;
+  /** Leave body bytes out (sizes and flags stay). @default false */
+  withoutBodies?: boolean;
 }
 
-const emptyData = (): StoreData => ({ version: 1, nextId: 1, captures: [] });
+/** Records that could not be saved are kept for a retry up to this many bytes, then dropped. */
+const MAX_UNSAVED_BYTES = 64 * 1024 * 1024;
+/** After a failed commit, wait this long before trying again. */
+const RETRY_MS = 1_000;
 
 /**
- * The capture history: an in-memory list (oldest first) mirrored to one lowdb
- * file. `add()` is synchronous and cheap; the file is rewritten later, at most
- * once per `flushDelayMs`, so forwarding never waits for the disk.
+ * The capture history: a SQLite log (`captures.db`) with only each capture's
+ * listing in memory. `add()` is synchronous and cheap: the row is handed to the
+ * writer thread with the others of the next `flushDelayMs` (one transaction), so
+ * forwarding never waits for the disk and a crash loses at most that much. Until
+ * its commit, a record is served from memory; after it, `get()` reads it back.
+ * Filters run in the database (`query`, `matchingIds`).
  */
 export class CaptureStore {
   readonly #options: ResolvedStoreOptions;
-  readonly #db: Low<StoreData>;
-  readonly #adapter: Adapter<StoreData>;
-  readonly #byId = new Map<string, CaptureRecord>();
+  readonly #database: CaptureDatabase;
+  readonly #writer: CaptureWriter | null;
   readonly #listeners = new Set<CaptureListener>();
-  /** Oldest first from `#head`; evicted records before it are dropped in batches (see `list()`). */
-  #captures: CaptureRecord[] = [];
+  /** Oldest first from `#head`; evicted ones before it are dropped in batches (see `list()`). */
+  #listings: CaptureListing[] = [];
   #head = 0;
-  readonly #sizes = new WeakMap<CaptureRecord, number>();
+  readonly #byId = new Map<string, CaptureListing>();
+  readonly #sizes = new Map<string, number>();
   /** Provider event key → ids of the stored deliveries of that event, oldest first (duplicate marks). */
   readonly #byEvent = new Map<string, string[]>();
+  /** Added but not yet committed: served from here. */
+  readonly #unsaved = new Map<string, CaptureRecord>();
+  #queued: CaptureRow[] = [];
+  #evictUpTo: number | null = null;
+  #timer: NodeJS.Timeout | undefined;
+  #committing: Promise<void> = Promise.resolve();
   #nextId = 1;
   #bytes = 0;
-  #dirty = false;
-  #timer: NodeJS.Timeout | undefined;
-  #writing: Promise<void> = Promise.resolve();
-  #writeFailed = false;
+  #failing = false;
   #closed = false;
 
-  private constructor(options: ResolvedStoreOptions, adapter: Adapter<StoreData>) {
+  private constructor(options: ResolvedStoreOptions, database: CaptureDatabase) {
     this.#options = options;
-    this.#adapter = adapter;
-    this.#db = new Low(adapter, emptyData());
+    this.#database = database;
+    this.#writer = options.readOnly ? null : database.writer();
   }
 
   /**
-   * Open (or create) a store. A corrupt file is moved aside as
-   * `<file>.corrupt-<timestamp>` with a warning, and the store starts empty.
+   * Open (or create) a store. An old `captures.json` beside the file is imported
+   * once and left as `captures.json.migrated`; a damaged database is moved aside
+   * as `<file>.corrupt-<timestamp>` with a warning, and the store starts empty.
    *
    * @example
    * const store = await CaptureStore.open({ file: join(defaultDataDir(process.env), STORE_FILE) });
-   * store.subscribe((record) => console.log(record.id, record.request.path));
+   * store.subscribe((listing) => console.log(listing.id, listing.request.path));
    */
   static async open(options: CaptureStoreOptions): Promise<CaptureStore> {
     const resolved = resolveStoreOptions(options);
-    if (resolved.file !== null && !resolved.readOnly)
-      await mkdir(dirname(resolved.file), { recursive: true, mode: 0o700 });
-    const adapter = resolved.file === null ? new Memory<StoreData>() : new StoreFile(resolved.file);
-    const store = new CaptureStore(resolved, adapter);
-    const data = await readStoreData(store.#db, resolved);
-    store.#load(data);
+    const opened = CaptureDatabase.open(resolved.file, resolved);
+    let { listings } = opened;
+    if (resolved.file !== null && !resolved.readOnly) {
+      try {
+        const imported = importLegacyCaptures(opened.database, join(dirname(resolved.file), LEGACY_STORE_FILE), resolved);
+        if (imported) listings = opened.database.loadListings();
+      } catch (error) {
+        opened.database.close();
+        throw error;
+      }
+    }
+    const store = new CaptureStore(resolved, opened.database);
+    store.#nextId = opened.database.maxId() + 1;
+    for (const { listing, bytes } of listings) store.#insert(listing, bytes);
+    // Bounds may have been lowered since the file was written.
+    if (store.#evict()) store.#schedule();
     return store;
   }
 
-  #load(data: StoreData): void {
-    this.#nextId = data.nextId;
-    for (const record of data.captures) this.#insert(record);
-    // Bounds may have been lowered since the file was written.
-    if (this.#evict()) this.#markDirty();
-  }
-
-  /** Records, oldest first. The array is live: do not mutate it. */
-  list(): readonly CaptureRecord[] {
+  /** Listings, oldest first. The array is live: do not mutate it. */
+  list(): readonly CaptureListing[] {
     if (this.#head > 0) {
-      this.#captures = this.#captures.slice(this.#head);
+      this.#listings = this.#listings.slice(this.#head);
       this.#head = 0;
     }
-    return this.#captures;
+    return this.#listings;
   }
 
+  /** One capture with its headers and bodies (read from the database once committed). */
   get(id: string): CaptureRecord | undefined {
+    const unsaved = this.#unsaved.get(id);
+    if (unsaved) return unsaved;
+    if (!this.#byId.has(id)) return undefined;
+    return this.#database.record(Number(id));
+  }
+
+  /** The listing of one capture, from memory. */
+  listing(id: string): CaptureListing | undefined {
     return this.#byId.get(id);
   }
 
   get size(): number {
-    return this.#captures.length - this.#head;
+    return this.#listings.length - this.#head;
   }
 
   /** Stored bytes counted against `maxBytes`. */
@@ -98,106 +125,173 @@ export class CaptureStore {
     return this.#bytes;
   }
 
+  /** Matching captures, newest first, filtered in the database. */
+  async query(query: CaptureQuery = {}): Promise<CaptureRecord[]> {
+    const condition = this.#condition(query);
+    await this.flush();
+    return this.#database.select(condition, query.limit ?? -1, !query.withoutBodies);
+  }
+
+  /** Ids of the matching captures (newest first), for a list that holds the listings already. */
+  async matchingIds(query: Omit<CaptureQuery, 'limit' | 'withoutBodies'>): Promise<Set<string>> {
+    const condition = this.#condition(query);
+    await this.flush();
+    return new Set(this.#database.ids(condition).map(String));
+  }
+
+  #condition(query: CaptureQuery) {
+    const terms = parseFilter(query.filter ?? '');
+    if (query.tunnel != null && tunnelOf(terms) === null) terms.push({ key: 'tunnel', value: query.tunnel });
+    return filterSql(terms);
+  }
+
   /** Store a new exchange; returns it with its id. Listeners hear about it at once. */
   add(draft: CaptureDraft): CaptureRecord {
-    if (this.#options.readOnly) throw new Error('this capture store was opened read-only');
+    if (this.#writer === null) throw new Error('this capture store was opened read-only');
     if (this.#closed) throw new Error('this capture store is closed');
     const annotated = this.#options.annotate ? this.#options.annotate(draft) : draft;
     const record: CaptureRecord = { id: String(this.#nextId++), ...annotated };
     const first = record.origin === 'replay' ? undefined : this.#byEvent.get(eventKey(record) ?? '')?.[0];
     if (first !== undefined) record.duplicateOf = first;
-    this.#insert(record);
+    const listing = listingOf(record);
+    const row = toRow(record, listing);
+    this.#insert(listing, row.storedBytes);
+    this.#unsaved.set(record.id, record);
+    this.#queued.push(row);
     this.#evict();
-    this.#markDirty();
-    for (const listener of this.#listeners) listener(record);
+    this.#schedule();
+    for (const listener of this.#listeners) listener(listing);
     return record;
   }
 
-  /** Hear about every added record; returns the unsubscribe function. */
+  /** Hear about every added capture; returns the unsubscribe function. */
   subscribe(listener: CaptureListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  #insert(record: CaptureRecord): void {
-    const size = recordBytes(record);
-    this.#captures.push(record);
-    this.#sizes.set(record, size);
-    this.#byId.set(record.id, record);
-    this.#bytes += size;
+  #insert(listing: CaptureListing, bytes: number): void {
+    this.#listings.push(listing);
+    this.#byId.set(listing.id, listing);
+    this.#sizes.set(listing.id, bytes);
+    this.#bytes += bytes;
     // Replays re-send an event on purpose: only deliveries from the provider count as "seen".
-    const key = record.origin === 'replay' ? null : eventKey(record);
+    const key = listing.origin === 'replay' ? null : eventKey(listing);
     if (key !== null) {
       const ids = this.#byEvent.get(key);
-      if (ids) ids.push(record.id);
-      else this.#byEvent.set(key, [record.id]);
+      if (ids) ids.push(listing.id);
+      else this.#byEvent.set(key, [listing.id]);
     }
   }
 
   /**
-   * Drop the oldest records past either bound (the newest one always stays). Only
-   * the head index moves here; the array is compacted later, once per `list()`,
-   * so an add at the bound costs O(1), not a shift of the whole history.
+   * Drop the oldest captures past either bound (the newest one always stays).
+   * Only the head index moves here; the array is compacted once per `list()`,
+   * and the rows go in one range delete with the next batch.
    */
   #evict(): boolean {
     const { maxCount, maxBytes } = this.#options;
     const before = this.#head;
     while (this.size > 1 && (this.size > maxCount || this.#bytes > maxBytes)) {
-      const old = this.#captures[this.#head] as CaptureRecord;
-      this.#bytes -= this.#sizes.get(old) ?? 0;
-      this.#byId.delete(old.id);
-      // Eviction is oldest first, so an evicted delivery is at the front of its event's list.
-      const key = eventKey(old);
-      const ids = key === null ? undefined : this.#byEvent.get(key);
-      if (ids?.[0] === old.id) ids.shift();
-      if (key !== null && ids?.length === 0) this.#byEvent.delete(key);
+      const old = this.#listings[this.#head] as CaptureListing;
+      this.#forget(old);
+      this.#evictUpTo = Number(old.id);
       this.#head += 1;
     }
     return this.#head !== before;
   }
 
-  #markDirty(): void {
-    if (this.#options.readOnly) return;
-    this.#dirty = true;
-    if (this.#timer || this.#closed) return;
-    // Space writes by what the last one cost: ≤ ~10 % of the event loop, and at
-    // most ~4 MB/s rewritten, so a big history under load is not rewritten 4×/s.
-    const last = this.#adapter instanceof StoreFile ? this.#adapter : null;
-    const cost = last ? Math.max(last.lastStringifyMs * 10, last.lastLength / WRITE_BYTES_PER_MS) : 0;
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        void this.flush();
-      },
-      Math.max(this.#options.flushDelayMs, cost),
-    );
+  #forget(old: CaptureListing): void {
+    this.#bytes -= this.#sizes.get(old.id) ?? 0;
+    this.#sizes.delete(old.id);
+    this.#byId.delete(old.id);
+    this.#unsaved.delete(old.id);
+    const key = eventKey(old);
+    const ids = key === null ? undefined : this.#byEvent.get(key);
+    const at = ids?.indexOf(old.id) ?? -1;
+    if (ids && at >= 0) ids.splice(at, 1);
+    if (key !== null && ids?.length === 0) this.#byEvent.delete(key);
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#closed || this.#writer === null) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#send();
+    }, this.#options.flushDelayMs);
     this.#timer.unref();
   }
 
-  /** Write pending changes now; resolves once they are on disk. */
-  flush(): Promise<void> {
+  /** Hand what is queued to the writer as one batch. */
+  #send(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#dirty) {
-      this.#dirty = false;
-      this.#db.data = { version: 1, nextId: this.#nextId, captures: this.list() as CaptureRecord[] };
-      this.#writing = this.#writing.then(() => this.#db.write()).catch((error: Error) => this.#onWriteError(error));
+    const writer = this.#writer;
+    if (writer === null || (this.#queued.length === 0 && this.#evictUpTo === null)) return;
+    const rows = this.#queued;
+    const batch = { rows, evictUpTo: this.#evictUpTo };
+    this.#queued = [];
+    this.#evictUpTo = null;
+    const committed = writer.commit(batch).then(
+      () => {
+        for (const row of rows) this.#unsaved.delete(String(row.id));
+        if (this.#failing) this.#options.onWarning('captures are being saved again');
+        this.#failing = false;
+      },
+      (error: Error) => this.#onCommitFailed(batch, error),
+    );
+    this.#committing = Promise.all([this.#committing, committed]).then(() => {});
+  }
+
+  /**
+   * A full disk or an I/O error: the forward is never touched, the captures stay
+   * listed and readable from memory and are retried, up to a bound; past it the
+   * oldest unsaved ones are dropped, and the user is told how many.
+   */
+  #onCommitFailed(batch: { rows: CaptureRow[]; evictUpTo: number | null }, error: Error): void {
+    if (!this.#failing) {
+      this.#options.onWarning(`captures could not be saved to ${this.#options.file}: ${error.message}`);
+      this.#failing = true;
     }
-    return this.#writing;
+    if (this.#closed) return;
+    const retry = [...batch.rows.filter((row) => this.#unsaved.has(String(row.id))), ...this.#queued];
+    let unsavedBytes = retry.reduce((sum, row) => sum + row.storedBytes, 0);
+    let dropped = 0;
+    while (unsavedBytes > MAX_UNSAVED_BYTES && retry.length > 1) {
+      const row = retry.shift() as CaptureRow;
+      unsavedBytes -= row.storedBytes;
+      const listing = this.#byId.get(String(row.id));
+      if (listing) {
+        this.#forget(listing);
+        this.#listings.splice(this.#listings.indexOf(listing, this.#head), 1);
+      }
+      dropped += 1;
+    }
+    if (dropped > 0) this.#options.onWarning(`${dropped} captures could not be saved and were dropped`);
+    this.#queued = retry;
+    this.#evictUpTo = Math.max(this.#evictUpTo ?? 0, batch.evictUpTo ?? 0) || null;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#send();
+    }, RETRY_MS);
+    this.#timer.unref();
   }
 
-  #onWriteError(error: Error): void {
-    this.#dirty = true;
-    if (this.#writeFailed) return;
-    this.#writeFailed = true;
-    this.#options.onWarning(`captures could not be saved to ${this.#options.file}: ${error.message}`);
+  /** Commit what was added; resolves once it is in the database (or its commit failed). */
+  async flush(): Promise<void> {
+    this.#send();
+    await this.#committing;
   }
 
-  /** Flush and stop; later `add()` calls throw. */
+  /** Commit and stop; later `add()` calls throw. */
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.flush();
     this.#closed = true;
+    clearTimeout(this.#timer);
     this.#listeners.clear();
+    await this.#writer?.close();
+    this.#database.close();
   }
 }

@@ -4,6 +4,7 @@ export type CaptureErrorCode =
   | 'E_CAPTURE_TRUNCATED'
   | 'E_BAD_TARGET'
   | 'E_BAD_EDIT'
+  | 'E_BAD_FILTER'
   | 'E_STORE_LOCKED'
   | 'E_CANNOT_RESIGN';
 

@@ -1,94 +1,64 @@
-import { bodyBytes } from './body.js';
-import { bodyText } from './text-body.js';
-import type { CapturedBody, CaptureRecord } from './types.js';
+import { CaptureError } from './errors.js';
 
-/** A compiled filter: true when the record matches every term. */
-export type CaptureFilter = (record: CaptureRecord) => boolean;
+/** The keys a filter term may name; anything else is an error, not silently bare text. */
+export const FILTER_KEYS = ['method', 'path', 'status', 'header', 'body', 'sig', 'tunnel', 'origin'] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
 
-type Field = 'method' | 'status' | 'path' | 'header' | 'body' | 'origin' | 'any';
-const FIELDS = new Set<string>(['method', 'status', 'path', 'header', 'body', 'origin']);
-
-/** Only this much of each body is searched: filtering must stay quick on 10 000 captures. */
-const SEARCHED_BODY_BYTES = 256 * 1024;
-
-const headerCache = new WeakMap<CaptureRecord, string>();
-const bodyCache = new WeakMap<CaptureRecord, string>();
-
-function headerText(record: CaptureRecord): string {
-  let text = headerCache.get(record);
-  if (text === undefined) {
-    const all = [...record.request.headers, ...(record.response?.headers ?? [])];
-    const lines: string[] = [];
-    for (let i = 0; i + 1 < all.length; i += 2) lines.push(`${all[i]}: ${all[i + 1]}`);
-    text = lines.join('\n').toLowerCase();
-    headerCache.set(record, text);
-  }
-  return text;
+/** One term: `key:value`, or bare text (`any`) matching method, status, path, headers or bodies. */
+export interface FilterTerm {
+  key: FilterKey | 'any';
+  /** Lower-cased. */
+  value: string;
 }
 
-function searchable(body: CapturedBody | undefined): string {
-  if (!body || body.data.length === 0) return '';
-  return (bodyText(bodyBytes(body).subarray(0, SEARCHED_BODY_BYTES)) ?? '').toLowerCase();
+const SIG_VALUES = ['valid', 'invalid', 'stale', 'no-secret', 'unsigned'];
+const ORIGIN_VALUES = ['live', 'replay', 'queued'];
+const KEYS = new Set<string>(FILTER_KEYS);
+
+/** `404`, `4xx` or `error`. */
+export function isStatusPattern(value: string): boolean {
+  return /^[1-5]\d\d$/.test(value) || /^[1-5]xx$/.test(value) || value === 'error';
 }
 
-function bodySearchText(record: CaptureRecord): string {
-  let text = bodyCache.get(record);
-  if (text === undefined) {
-    text = `${searchable(record.request.body)}\n${searchable(record.response?.body)}`;
-    bodyCache.set(record, text);
-  }
-  return text;
-}
-
-function statusMatches(record: CaptureRecord, pattern: string): boolean {
-  if (pattern === 'error') return record.error !== null;
-  const status = record.response?.status;
-  if (status === undefined) return false;
-  if (/^\d{3}$/.test(pattern)) return status === Number(pattern);
-  if (/^\dxx$/.test(pattern)) return Math.floor(status / 100) === Number(pattern[0]);
-  return false;
-}
-
-function termMatches(record: CaptureRecord, field: Field, value: string): boolean {
-  switch (field) {
-    case 'method':
-      return record.request.method.toLowerCase() === value;
-    case 'status':
-      return statusMatches(record, value);
-    case 'path':
-      return record.request.path.toLowerCase().includes(value);
-    case 'header':
-      return headerText(record).includes(value);
-    case 'body':
-      return bodySearchText(record).includes(value);
-    case 'origin':
-      return record.origin === value;
-    case 'any':
-      return (
-        record.request.method.toLowerCase() === value ||
-        statusMatches(record, value) ||
-        record.request.path.toLowerCase().includes(value) ||
-        headerText(record).includes(value) ||
-        bodySearchText(record).includes(value)
-      );
-  }
+function checkValue(key: FilterKey, value: string): void {
+  const bad = (expected: string) => {
+    throw new CaptureError('E_BAD_FILTER', `bad value "${value}" for ${key}: ${expected}`);
+  };
+  if (value === '') bad('give a value, e.g. method:post');
+  if (key === 'status' && !isStatusPattern(value)) bad('use a status (404), a class (4xx) or error');
+  if (key === 'method' && !/^[a-z]+$/.test(value)) bad('use a method name, e.g. post');
+  if (key === 'sig' && !SIG_VALUES.includes(value)) bad(`use one of ${SIG_VALUES.join(', ')}`);
+  if (key === 'origin' && !ORIGIN_VALUES.includes(value)) bad(`use one of ${ORIGIN_VALUES.join(', ')}`);
 }
 
 /**
- * Compile a filter query: whitespace-separated terms, all of which must match.
- * A term is `field:value` (`method:post`, `status:404`, `status:5xx`,
- * `status:error`, `path:/hooks`, `header:stripe-signature`, `body:invoice`,
- * `origin:replay`) or bare text matching the method, status, path, a header or a
- * body. Matching is case-insensitive; `"quoted text"` keeps its spaces.
+ * Parse a filter query: whitespace-separated terms, all of which must match.
+ * A term is `key:value` (`method:post`, `status:404`, `status:5xx`, `status:error`,
+ * `path:/hooks`, `header:stripe-signature`, `body:invoice`, `sig:invalid`,
+ * `tunnel:shop` or `tunnel:*` for every tunnel, `origin:replay`) or bare text.
+ * Matching is case-insensitive; `"quoted text"` keeps its spaces and is always
+ * bare text. An unknown key or a value a key cannot take throws `E_BAD_FILTER`.
  */
-export function compileFilter(query: string): CaptureFilter {
-  const terms: Array<{ field: Field; value: string }> = [];
-  for (const match of query.matchAll(/(?:(\w+):)?(?:"([^"]*)"|(\S+))/g)) {
+export function parseFilter(query: string): FilterTerm[] {
+  const terms: FilterTerm[] = [];
+  for (const match of query.matchAll(/(?:([\w-]+):)?(?:"([^"]*)"|(\S*))/g)) {
+    if (match[0] === '') continue;
     const prefix = match[1]?.toLowerCase();
     const value = (match[2] ?? match[3] ?? '').toLowerCase();
-    if (prefix !== undefined && FIELDS.has(prefix)) terms.push({ field: prefix as Field, value });
-    else terms.push({ field: 'any', value: (prefix === undefined ? '' : `${prefix}:`) + value });
+    if (prefix === undefined) {
+      if (value !== '') terms.push({ key: 'any', value });
+      continue;
+    }
+    if (!KEYS.has(prefix)) {
+      throw new CaptureError('E_BAD_FILTER', `unknown filter key "${prefix}"; keys: ${FILTER_KEYS.join(', ')}`);
+    }
+    checkValue(prefix as FilterKey, value);
+    terms.push({ key: prefix as FilterKey, value });
   }
-  if (terms.length === 0) return () => true;
-  return (record) => terms.every((term) => termMatches(record, term.field, term.value));
+  return terms;
+}
+
+/** The tunnel a query asks for: a name, `*` for all, or null when it names none. */
+export function tunnelOf(terms: readonly FilterTerm[]): string | null {
+  return terms.find((term) => term.key === 'tunnel')?.value ?? null;
 }

@@ -1,14 +1,14 @@
 /**
  * @module @hookline/capture — the capture history of a tunnel client: a bounded
- * lowdb store of exchanges with their exact body bytes, the recorder that fills
+ * SQLite log of exchanges with their exact body bytes, the recorder that fills
  * it from tunnel events, replay, filters, and curl/HAR export.
  */
 export { BodyCollector, bodyBytes, wholeBody } from './body.js';
-export { type CaptureListener, CaptureStore } from './capture-store.js';
+export { type CaptureListener, type CaptureQuery, CaptureStore } from './capture-store.js';
 export { shellQuote, toCurl } from './curl.js';
 export { parseEditedRequest, renderEditableRequest } from './edit-request.js';
 export { CaptureError, type CaptureErrorCode } from './errors.js';
-export { type CaptureFilter, compileFilter } from './filter.js';
+export { FILTER_KEYS, type FilterKey, type FilterTerm, parseFilter } from './filter.js';
 export { type RequestFixture, toFixture } from './fixture.js';
 export {
   type Har,
@@ -21,9 +21,7 @@ export {
   type HarResponse,
   toHar,
 } from './har.js';
-export { defaultDataDir, LOCK_FILE, STORE_FILE } from './paths.js';
-export { corruptName } from './read-store-data.js';
-export { recordBytes } from './record-size.js';
+export { defaultDataDir, LEGACY_STORE_FILE, LOCK_FILE, STORE_FILE } from './paths.js';
 export { type CaptureSink, ExchangeRecorder, type RecordedHead, type RecorderOptions } from './recorder.js';
 export { type ReplayOptions, type RequestEdit, replayCapture } from './replay.js';
 export type { ReplayHostHeader } from './replay-headers.js';
@@ -32,7 +30,9 @@ export { acquireStoreLock, type LockAttempt, type LockOwner, readStoreLock, type
 export { CAPTURE_DEFAULTS, type CaptureStoreOptions } from './store-options.js';
 export { bodyText } from './text-body.js';
 export type {
+  BodyInfo,
   CaptureDraft,
+  CaptureListing,
   CapturedBody,
   CapturedRequest,
   CapturedResponse,

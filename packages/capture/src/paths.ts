@@ -2,7 +2,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** File names inside a data dir. */
-export const STORE_FILE = 'captures.json';
+export const STORE_FILE = 'captures.db';
+/** The lowdb file of hookline before the SQLite log: imported once, then renamed `.migrated`. */
+export const LEGACY_STORE_FILE = 'captures.json';
 export const LOCK_FILE = 'hookline.lock';
 
 /**

@@ -3,23 +3,25 @@ import type { CaptureDraft } from './types.js';
 /** Defaults shared by the store, the recorder and replay. */
 export const CAPTURE_DEFAULTS = {
   /** Captures kept; the oldest go first. */
-  maxCount: 1000,
-  /** Stored bytes (bodies and heads) kept; the oldest go first. */
-  maxBytes: 100 * 1024 * 1024,
+  maxCount: 10_000,
+  /** Stored bytes (bodies and heads) kept on disk; the oldest go first. */
+  maxBytes: 1024 * 1024 * 1024,
+  /** The same bound for a store kept in memory (another process owns the data dir). */
+  maxMemoryBytes: 100 * 1024 * 1024,
   /** A body longer than this is truncated in the capture (never in the forward). */
   maxBodyBytes: 1024 * 1024,
-  /** Writes are coalesced: at most one per this many ms. */
-  flushDelayMs: 250,
+  /** Writes are batched: one commit per this many ms at most (a crash loses at most this much). */
+  flushDelayMs: 100,
 } as const;
 
 export interface CaptureStoreOptions {
-  /** The store file; `null` keeps captures in memory only. */
+  /** The database file (`<data dir>/captures.db`); `null` keeps captures in memory only. */
   file: string | null;
-  /** @default 1000 */
+  /** @default 10 000 */
   maxCount?: number;
-  /** @default 100 MiB */
+  /** @default 1 GiB (100 MiB in memory) */
   maxBytes?: number;
-  /** @default 250 */
+  /** @default 100 */
   flushDelayMs?: number;
   /** Never write; a corrupt file is reported but left in place. @default false */
   readOnly?: boolean;
@@ -50,7 +52,8 @@ export function resolveStoreOptions(options: CaptureStoreOptions): ResolvedStore
   const resolved: ResolvedStoreOptions = {
     file: options.file,
     maxCount: options.maxCount ?? CAPTURE_DEFAULTS.maxCount,
-    maxBytes: options.maxBytes ?? CAPTURE_DEFAULTS.maxBytes,
+    maxBytes:
+      options.maxBytes ?? (options.file === null ? CAPTURE_DEFAULTS.maxMemoryBytes : CAPTURE_DEFAULTS.maxBytes),
     flushDelayMs: options.flushDelayMs ?? CAPTURE_DEFAULTS.flushDelayMs,
     readOnly: options.readOnly ?? false,
     onWarning: options.onWarning ?? (() => {}),

@@ -78,6 +78,19 @@ export interface CaptureRecord {
 /** A record before the store gave it an id. */
 export type CaptureDraft = Omit<CaptureRecord, 'id'>;
 
+/** A body as the list knows it: sizes and flags, no bytes. */
+export type BodyInfo = Omit<CapturedBody, 'data'>;
+
+/**
+ * What the store keeps in memory for each capture, and what its list shows: the
+ * record without headers and body bytes (`store.get(id)` reads those). Small on
+ * purpose: a history of 100 000 captures is held as 100 000 of these.
+ */
+export interface CaptureListing extends Omit<CaptureRecord, 'request' | 'response'> {
+  request: Omit<CapturedRequest, 'headers' | 'body'> & { body: BodyInfo };
+  response: (Omit<CapturedResponse, 'headers' | 'body'> & { body: BodyInfo }) | null;
+}
+
 /** The shape of the store file. */
 export interface StoreData {
   version: 1;

@@ -1,0 +1,169 @@
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { CaptureListing, CaptureRecord } from '../types.js';
+import { listingFromRow, recordFromRow, type StoredRecordRow } from './capture-row.js';
+import { migrateCaptureSchema } from './capture-schema.js';
+import { type CaptureWriter, InlineCaptureWriter, ThreadCaptureWriter } from './capture-writer.js';
+import { registerSearchFunctions, type SqlCondition } from './filter-sql.js';
+import { corruptName } from './legacy-capture-file.js';
+
+const DAMAGED = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
+
+export interface LoadedListing {
+  listing: CaptureListing;
+  bytes: number;
+}
+
+export interface OpenedDatabase {
+  database: CaptureDatabase;
+  /** What it held at open, oldest first. */
+  listings: LoadedListing[];
+}
+
+export interface DatabaseOpenOptions {
+  readOnly: boolean;
+  onWarning: (message: string) => void;
+  now: () => Date;
+}
+
+const RECORD_COLUMNS = `listing, request_headers AS requestHeaders, response_headers AS responseHeaders,
+  request_body AS requestBody, response_body AS responseBody`;
+const HEAD_COLUMNS = `listing, request_headers AS requestHeaders, response_headers AS responseHeaders,
+  NULL AS requestBody, NULL AS responseBody`;
+
+function isDamaged(error: unknown): boolean {
+  return DAMAGED.has((error as { code?: string }).code ?? '');
+}
+
+/** Create the file 0600 first: SQLite gives its -wal and -shm files the database's mode. */
+function createPrivate(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+}
+
+/**
+ * The capture log's SQLite database, as this thread sees it: reads (the listings
+ * at open, a record with its bodies when a view or a replay needs it, filtered
+ * queries) run on this connection; writes go through `writer()` (a worker thread
+ * for a file, this connection for memory).
+ */
+export class CaptureDatabase {
+  readonly file: string | null;
+  readonly #db: Database.Database;
+  readonly #sql;
+
+  private constructor(file: string | null, db: Database.Database) {
+    this.file = file;
+    this.#db = db;
+    registerSearchFunctions(db);
+    this.#sql = {
+      listings: db.prepare('SELECT id, listing, stored_bytes FROM captures ORDER BY id').raw(),
+      record: db.prepare(`SELECT ${RECORD_COLUMNS} FROM captures WHERE id = ?`),
+      maxId: db.prepare('SELECT max(id) FROM captures').pluck(),
+    };
+  }
+
+  /**
+   * Open (or create) the database. A file that is not a database, or whose
+   * tables are damaged, is moved aside (`<file>.corrupt-<time>`, with its -wal and
+   * -shm) with a warning and a fresh one is started: captures are a history, not
+   * a promise to anyone. A read-only opener reports it and shows nothing.
+   */
+  static open(file: string | null, options: DatabaseOpenOptions): OpenedDatabase {
+    const memory = () => CaptureDatabase.#ready(null, new Database(':memory:'));
+    if (file === null) return memory();
+    if (options.readOnly) {
+      if (!existsSync(file)) return memory();
+      try {
+        return CaptureDatabase.#ready(file, new Database(file, { readonly: true, timeout: 5_000 }), true);
+      } catch (error) {
+        options.onWarning(`capture store ${file} is unreadable (${(error as Error).message}); showing no captures`);
+        return memory();
+      }
+    }
+    try {
+      createPrivate(file);
+      return CaptureDatabase.#ready(file, new Database(file, { timeout: 5_000 }));
+    } catch (error) {
+      if (!isDamaged(error)) throw error;
+      const aside = corruptName(file, options.now());
+      for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+      renameSync(file, aside);
+      options.onWarning(
+        `capture store ${file} was unreadable (${(error as Error).message}); moved it to ${aside} and started a fresh one`,
+      );
+      createPrivate(file);
+      return CaptureDatabase.#ready(file, new Database(file, { timeout: 5_000 }));
+    }
+  }
+
+  /** Schema, then every listing: a damaged table fails here, at open, and is handled there. */
+  static #ready(file: string | null, db: Database.Database, readOnly = false): OpenedDatabase {
+    try {
+      if (!readOnly) {
+        db.pragma('journal_mode = WAL');
+        migrateCaptureSchema(db);
+      }
+      const database = new CaptureDatabase(file, db);
+      return { database, listings: database.loadListings() };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /** This connection, for the one-off import at open (before the writer starts). */
+  get connection(): Database.Database {
+    return this.#db;
+  }
+
+  /** Every capture's listing and its cost against the byte bound, oldest first. */
+  loadListings(): LoadedListing[] {
+    const rows = this.#sql.listings.all() as Array<[number, string, number]>;
+    const out: LoadedListing[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i += 1) {
+      const [id, listing, bytes] = rows[i] as [number, string, number];
+      out[i] = { listing: listingFromRow(id, listing), bytes };
+    }
+    return out;
+  }
+
+  maxId(): number {
+    return (this.#sql.maxId.get() as number | null) ?? 0;
+  }
+
+  /** One record with its headers and bodies; undefined when it is not stored. */
+  record(id: number): CaptureRecord | undefined {
+    const row = this.#sql.record.get(id) as StoredRecordRow | undefined;
+    return row && recordFromRow(id, row);
+  }
+
+  /** Ids matching a condition, newest first. */
+  ids(condition: SqlCondition, limit = -1): number[] {
+    return this.#db
+      .prepare(`SELECT id FROM captures WHERE ${condition.where} ORDER BY id DESC LIMIT ?`)
+      .pluck()
+      .all(...condition.params, limit) as number[];
+  }
+
+  /** Records matching a condition, newest first; `withBodies: false` reads no body bytes. */
+  select(condition: SqlCondition, limit: number, withBodies: boolean): CaptureRecord[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT id, ${withBodies ? RECORD_COLUMNS : HEAD_COLUMNS} FROM captures WHERE ${condition.where} ORDER BY id DESC LIMIT ?`,
+      )
+      .all(...condition.params, limit) as Array<StoredRecordRow & { id: number }>;
+    return rows.map((row) => recordFromRow(row.id, row, withBodies));
+  }
+
+  /** The writer for this database: a worker thread for a file, this connection for memory. */
+  writer(): CaptureWriter {
+    return this.file === null || this.#db.readonly ? new InlineCaptureWriter(this.#db) : new ThreadCaptureWriter(this.file);
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}

@@ -1,0 +1,134 @@
+import { bodyBytes } from '../body.js';
+import type { BodyInfo, CapturedBody, CaptureListing, CaptureRecord } from '../types.js';
+
+/** One `captures` row as `INSERT_CAPTURE_SQL` takes it (and the writer thread receives it). */
+export interface CaptureRow {
+  id: number;
+  startedAt: number;
+  tunnel: string;
+  origin: string;
+  method: string;
+  path: string;
+  status: number | null;
+  errorCode: string | null;
+  sigStatus: string | null;
+  eventKey: string | null;
+  duplicateOf: number | null;
+  storedBytes: number;
+  listing: string;
+  requestHeaders: string;
+  responseHeaders: string | null;
+  requestEncoding: string | null;
+  responseEncoding: string | null;
+  requestBody: Uint8Array;
+  responseBody: Uint8Array | null;
+}
+
+/** The columns a record is rebuilt from (see `recordFromRow`). */
+export interface StoredRecordRow {
+  listing: string;
+  requestHeaders: string;
+  responseHeaders: string | null;
+  requestBody: Buffer;
+  responseBody: Buffer | null;
+}
+
+/** Duplicate detection key of a capture, or null when it carries no provider event id. */
+export function eventKey(record: Pick<CaptureRecord, 'event'>): string | null {
+  return record.event ? `${record.event.provider}\u0000${record.event.id}` : null;
+}
+
+function info(body: CapturedBody): BodyInfo {
+  return { size: body.size, truncated: body.truncated };
+}
+
+/** The record without headers and bytes. */
+export function listingOf(record: CaptureRecord): CaptureListing {
+  const { request, response, ...rest } = record;
+  return {
+    ...rest,
+    request: {
+      method: request.method,
+      path: request.path,
+      remoteAddress: request.remoteAddress,
+      protocol: request.protocol,
+      host: request.host,
+      body: info(request.body),
+    },
+    response: response && { status: response.status, statusText: response.statusText, body: info(response.body) },
+  };
+}
+
+/** The last Content-Encoding of a raw header list, lower-cased; null when the body is not encoded. */
+export function contentEncoding(headers: readonly string[]): string | null {
+  let found: string | null = null;
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    if ((headers[i] as string).toLowerCase() === 'content-encoding') found = (headers[i + 1] as string).trim();
+  }
+  return found ? found.toLowerCase() : null;
+}
+
+function headerBytes(headers: readonly string[]): number {
+  let total = 0;
+  for (const item of headers) total += item.length + 2;
+  return total;
+}
+
+/** What a capture costs against the byte bound: its stored body bytes plus its heads. */
+export function storedBytes(record: CaptureRecord, requestBody: Uint8Array, responseBody: Uint8Array | null): number {
+  let total = record.request.path.length + headerBytes(record.request.headers) + requestBody.length;
+  if (record.response) total += headerBytes(record.response.headers) + (responseBody?.length ?? 0);
+  return total;
+}
+
+/** The row for a record and its listing: bodies decoded to bytes once, the listing serialised once. */
+export function toRow(record: CaptureRecord, { id: _id, ...listing }: CaptureListing): CaptureRow {
+  const requestBody = bodyBytes(record.request.body);
+  const responseBody = record.response ? bodyBytes(record.response.body) : null;
+  return {
+    id: Number(record.id),
+    startedAt: record.startedAt,
+    tunnel: record.tunnel,
+    origin: record.origin,
+    method: record.request.method,
+    path: record.request.path,
+    status: record.response?.status ?? null,
+    errorCode: record.error?.code ?? null,
+    sigStatus: record.signature?.status ?? null,
+    eventKey: eventKey(record),
+    duplicateOf: record.duplicateOf === undefined ? null : Number(record.duplicateOf),
+    storedBytes: storedBytes(record, requestBody, responseBody),
+    listing: JSON.stringify(listing),
+    requestHeaders: JSON.stringify(record.request.headers),
+    responseHeaders: record.response ? JSON.stringify(record.response.headers) : null,
+    requestEncoding: contentEncoding(record.request.headers),
+    responseEncoding: record.response ? contentEncoding(record.response.headers) : null,
+    requestBody,
+    responseBody,
+  };
+}
+
+/** A listing from its row (`id` is the row's). */
+export function listingFromRow(id: number, listing: string): CaptureListing {
+  return { id: String(id), ...(JSON.parse(listing) as Omit<CaptureListing, 'id'>) };
+}
+
+/** The whole record back from its row; `withBodies: false` leaves the bytes out (sizes and flags stay). */
+export function recordFromRow(id: number, row: StoredRecordRow, withBodies = true): CaptureRecord {
+  const listing = listingFromRow(id, row.listing);
+  const data = (bytes: Buffer | null) => (withBodies && bytes ? bytes.toString('base64') : '');
+  const { request, response, ...rest } = listing;
+  return {
+    ...rest,
+    request: {
+      ...request,
+      headers: JSON.parse(row.requestHeaders) as string[],
+      body: { ...request.body, data: data(row.requestBody) },
+    },
+    response: response && {
+      ...response,
+      headers: JSON.parse(row.responseHeaders ?? '[]') as string[],
+      body: { ...response.body, data: data(row.responseBody) },
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * The capture log's schema, one migration per version (`PRAGMA user_version`).
+ * Append a migration, never edit a published one.
+ *
+ * One row per exchange. The columns the filters and bounds need are plain
+ * columns (indexed where a filter can use an index); `listing` is the JSON of
+ * what the inspector's list shows, so opening a big history parses one small
+ * document per row and never touches headers or bodies. Bodies are BLOBs in the
+ * row: a capture is one row to insert, evict or back up, and SQLite keeps a
+ * big BLOB in overflow pages that a list query never reads.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE captures (
+     id INTEGER PRIMARY KEY,
+     started_at REAL NOT NULL,
+     tunnel TEXT NOT NULL,
+     origin TEXT NOT NULL,
+     method TEXT NOT NULL,
+     path TEXT NOT NULL,
+     status INTEGER,
+     error_code TEXT,
+     sig_status TEXT,
+     event_key TEXT,
+     duplicate_of INTEGER,
+     stored_bytes INTEGER NOT NULL,
+     listing TEXT NOT NULL,
+     request_headers TEXT NOT NULL,
+     response_headers TEXT,
+     request_encoding TEXT,
+     response_encoding TEXT,
+     request_body BLOB NOT NULL,
+     response_body BLOB
+   );
+   CREATE INDEX captures_by_tunnel ON captures (tunnel, id);
+   CREATE INDEX captures_by_status ON captures (status);
+   CREATE INDEX captures_by_event ON captures (event_key);`,
+];
+
+export const CAPTURE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Run the migrations the file has not seen, in one transaction. */
+export function migrateCaptureSchema(db: Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > CAPTURE_SCHEMA_VERSION) {
+    throw new Error(
+      `it was written by a newer hookline (schema ${version}, this one knows ${CAPTURE_SCHEMA_VERSION})`,
+    );
+  }
+  if (version === CAPTURE_SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (const sql of MIGRATIONS.slice(version)) db.exec(sql);
+    db.pragma(`user_version = ${CAPTURE_SCHEMA_VERSION}`);
+  })();
+}
+
+/** Named parameters are the fields of a `CaptureRow` (capture-row.ts). */
+export const INSERT_CAPTURE_SQL = `INSERT OR REPLACE INTO captures (
+  id, started_at, tunnel, origin, method, path, status, error_code, sig_status, event_key, duplicate_of,
+  stored_bytes, listing, request_headers, response_headers, request_encoding, response_encoding,
+  request_body, response_body
+) VALUES (
+  @id, @startedAt, @tunnel, @origin, @method, @path, @status, @errorCode, @sigStatus, @eventKey, @duplicateOf,
+  @storedBytes, @listing, @requestHeaders, @responseHeaders, @requestEncoding, @responseEncoding,
+  @requestBody, @responseBody
+)`;
+
+/** Eviction is oldest first, and ids only grow: one range delete. */
+export const EVICT_CAPTURES_SQL = 'DELETE FROM captures WHERE id <= ?';

@@ -1,0 +1,116 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Database } from 'better-sqlite3';
+import type { CaptureRow } from './capture-row.js';
+import { EVICT_CAPTURES_SQL, INSERT_CAPTURE_SQL } from './capture-schema.js';
+import { CAPTURE_WRITER_SOURCE } from './capture-writer-source.js';
+
+/** One batch: rows to insert, then every id up to `evictUpTo` to delete. */
+export interface CaptureBatch {
+  rows: CaptureRow[];
+  evictUpTo: number | null;
+}
+
+/** Commits batches in order; `commit()` resolves once the batch is in the database. */
+export interface CaptureWriter {
+  commit(batch: CaptureBatch): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Report {
+  done?: number[];
+  ok?: boolean;
+  message?: string | null;
+  closed?: boolean;
+}
+
+const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
+
+/**
+ * The file store's writer, on a worker thread. Inserting a 1 MiB body, and above
+ * all the WAL checkpoints with their fsyncs, would otherwise run on the thread
+ * that forwards requests; here the event loop only posts a message.
+ */
+export class ThreadCaptureWriter implements CaptureWriter {
+  readonly #worker: Worker;
+  readonly #waiting = new Map<number, { resolve(): void; reject(error: unknown): void }>();
+  #nextSeq = 0;
+  #closed: Promise<void> | null = null;
+  #broken: Error | null = null;
+
+  constructor(path: string) {
+    this.#worker = new Worker(CAPTURE_WRITER_SOURCE, {
+      eval: true,
+      workerData: { path, driver: driverPath, insertSql: INSERT_CAPTURE_SQL, evictSql: EVICT_CAPTURES_SQL },
+    });
+    // Never keeps the process alive on its own; close() holds it until the last commit.
+    this.#worker.unref();
+    this.#worker.on('message', (report: Report) => this.#settle(report));
+    this.#worker.on('error', (error) => this.#fail(error));
+    this.#worker.on('exit', (code) => {
+      if (!this.#closed) this.#fail(new Error(`the capture writer thread exited (${code})`));
+    });
+  }
+
+  commit(batch: CaptureBatch): Promise<void> {
+    if (this.#broken) return Promise.reject(this.#broken);
+    if (this.#closed) return Promise.reject(new Error('the capture store is closed'));
+    const seq = ++this.#nextSeq;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(seq, { resolve, reject });
+      this.#worker.postMessage({ seq, rows: batch.rows, evictUpTo: batch.evictUpTo });
+    });
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= new Promise<void>((resolve) => {
+      if (this.#broken) return resolve();
+      this.#worker.ref();
+      this.#worker.once('exit', () => resolve());
+      this.#worker.postMessage({ close: true });
+    });
+    return this.#closed;
+  }
+
+  #settle(report: Report): void {
+    if (report.closed || !report.done) return;
+    const error = report.ok ? null : new Error(report.message ?? 'commit failed');
+    for (const seq of report.done) {
+      const waiter = this.#waiting.get(seq);
+      this.#waiting.delete(seq);
+      if (error) waiter?.reject(error);
+      else waiter?.resolve();
+    }
+  }
+
+  #fail(error: Error): void {
+    this.#broken = error;
+    for (const waiter of this.#waiting.values()) waiter.reject(error);
+    this.#waiting.clear();
+  }
+}
+
+/** The memory store's writer: the same statements on the thread's own in-memory database. */
+export class InlineCaptureWriter implements CaptureWriter {
+  readonly #commit: (batch: CaptureBatch) => void;
+
+  constructor(db: Database) {
+    const insert = db.prepare(INSERT_CAPTURE_SQL);
+    const evict = db.prepare(EVICT_CAPTURES_SQL);
+    this.#commit = db.transaction((batch: CaptureBatch) => {
+      for (const row of batch.rows) insert.run(row);
+      if (batch.evictUpTo !== null) evict.run(batch.evictUpTo);
+    });
+  }
+
+  /** Commit now, on this thread; throws what SQLite throws. */
+  apply(batch: CaptureBatch): void {
+    this.#commit(batch);
+  }
+
+  async commit(batch: CaptureBatch): Promise<void> {
+    this.#commit(batch);
+  }
+
+  async close(): Promise<void> {}
+}

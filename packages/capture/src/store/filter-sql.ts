@@ -1,0 +1,131 @@
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import type { Database } from 'better-sqlite3';
+import { type FilterTerm, isStatusPattern } from '../filter.js';
+
+/** Only this much of each (decoded) body is searched: a filter must stay quick on 100 000 captures. */
+const SEARCHED_BODY_BYTES = 256 * 1024;
+/** A compressed body is inflated at most this far: a zip bomb costs a bounded amount of work. */
+const MAX_INFLATED_BYTES = 4 * 1024 * 1024;
+
+const text = new TextDecoder('utf-8');
+
+function decoded(body: Buffer, encoding: string | null): Buffer {
+  const options = { maxOutputLength: MAX_INFLATED_BYTES };
+  try {
+    switch (encoding) {
+      case 'gzip':
+      case 'x-gzip':
+        return gunzipSync(body, options);
+      case 'br':
+        return brotliDecompressSync(body, options);
+      case 'deflate':
+        // "deflate" is zlib-wrapped per the RFC, raw in some servers: accept both.
+        try {
+          return inflateSync(body, options);
+        } catch {
+          return inflateRawSync(body, options);
+        }
+      default:
+        return body;
+    }
+  } catch {
+    // Not what it claims (or past the bound): search the bytes as they are.
+    return body;
+  }
+}
+
+/** A body as searched: decoded, its first 256 KiB as text, lower-cased. */
+export function searchableBody(body: Buffer | null, encoding: string | null): string {
+  if (!body || body.length === 0) return '';
+  return text.decode(decoded(body, encoding).subarray(0, SEARCHED_BODY_BYTES)).toLowerCase();
+}
+
+/** Request and response headers as `name: value` lines, lower-cased. */
+export function searchableHeaders(request: string, response: string | null): string {
+  const all = [...(JSON.parse(request) as string[]), ...(response ? (JSON.parse(response) as string[]) : [])];
+  const lines: string[] = [];
+  for (let i = 0; i + 1 < all.length; i += 2) lines.push(`${all[i]}: ${all[i + 1]}`);
+  return lines.join('\n').toLowerCase();
+}
+
+/** The SQL functions filters use; register once per connection that runs `filterSql`. */
+export function registerSearchFunctions(db: Database): void {
+  db.function('hl_body', { deterministic: true }, (body: unknown, encoding: unknown) =>
+    searchableBody(body as Buffer | null, encoding as string | null),
+  );
+  db.function('hl_headers', { deterministic: true }, (request: unknown, response: unknown) =>
+    searchableHeaders(request as string, response as string | null),
+  );
+}
+
+export interface SqlCondition {
+  where: string;
+  params: unknown[];
+}
+
+function statusSql(value: string, params: unknown[]): string {
+  if (value === 'error') return 'error_code IS NOT NULL';
+  if (value.endsWith('xx')) {
+    const floor = Number(value[0]) * 100;
+    params.push(floor, floor + 99);
+    return 'status BETWEEN ? AND ?';
+  }
+  params.push(Number(value));
+  return 'status = ?';
+}
+
+const BODY_SQL =
+  '(instr(hl_body(request_body, request_encoding), ?) > 0 OR instr(hl_body(response_body, response_encoding), ?) > 0)';
+const HEADER_SQL = 'instr(hl_headers(request_headers, response_headers), ?) > 0';
+const PATH_SQL = 'instr(lower(path), ?) > 0';
+
+function termSql(term: FilterTerm, params: unknown[]): string | null {
+  const { value } = term;
+  switch (term.key) {
+    case 'method':
+      params.push(value);
+      return 'lower(method) = ?';
+    case 'status':
+      return statusSql(value, params);
+    case 'path':
+      params.push(value);
+      return PATH_SQL;
+    case 'header':
+      params.push(value);
+      return HEADER_SQL;
+    case 'body':
+      params.push(value, value);
+      return BODY_SQL;
+    case 'origin':
+      params.push(value);
+      return 'origin = ?';
+    case 'sig':
+      if (value === 'unsigned') return 'sig_status IS NULL';
+      params.push(value);
+      return 'sig_status = ?';
+    case 'tunnel':
+      if (value === '*') return null;
+      params.push(value);
+      return 'tunnel = ?';
+    case 'any': {
+      // Cheap columns first: SQLite stops at the first OR branch that matches.
+      const parts = [`lower(method) = ?`];
+      params.push(value);
+      if (isStatusPattern(value)) parts.push(statusSql(value, params));
+      params.push(value, value, value, value);
+      parts.push(PATH_SQL, HEADER_SQL, BODY_SQL);
+      return `(${parts.join(' OR ')})`;
+    }
+  }
+}
+
+/** A WHERE clause for parsed terms (`1` when there are none). Every term must match. */
+export function filterSql(terms: readonly FilterTerm[]): SqlCondition {
+  const params: unknown[] = [];
+  const parts: string[] = [];
+  for (const term of terms) {
+    const sql = termSql(term, params);
+    if (sql !== null) parts.push(sql);
+  }
+  return { where: parts.length === 0 ? '1' : parts.join(' AND '), params };
+}
