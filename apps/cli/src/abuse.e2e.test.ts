@@ -113,7 +113,7 @@ describe('hookline http against a guarded relay (real processes)', () => {
     const captures = join(dir, 'hookline');
     const all = [...modesUnder(data), ...modesUnder(captures)];
     expect(all.map((entry) => entry.path)).toEqual(
-      expect.arrayContaining([join(data, 'tokens.json'), join(data, 'names.json'), join(captures, 'captures.json')]),
+      expect.arrayContaining([join(data, 'tokens.json'), join(data, 'names.json'), join(captures, 'captures.db')]),
     );
     // The offline queue's database and its WAL (where the queued webhook sits) are walked too.
     expect(all.map((entry) => entry.path)).toEqual(

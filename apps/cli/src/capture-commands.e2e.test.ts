@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,7 +208,7 @@ describe('hookline requests / replay / export (no hookline http running)', () =>
     await sendBytes(`${http.base}${path}`, 'POST', { 'content-encoding': 'gzip' }, body);
     await waitForCaptures(1);
     expect(await http.proc.stop()).toEqual({ code: 0, signal: null });
-    expect(readdirSync(dataDir)).toEqual(['captures.json']); // the lock is gone
+    expect(readdirSync(dataDir)).toEqual(['captures.db']); // the lock is gone, the WAL checkpointed
     return target;
   }
 
@@ -223,7 +223,8 @@ describe('hookline requests / replay / export (no hookline http running)', () =>
       ['2', 'replay'],
       ['1', 'live'],
     ]);
-    expect(readdirSync(dataDir)).toEqual(['captures.json']);
+    // No lock left behind; a read-only reader may leave SQLite's -wal/-shm beside the database.
+    expect(readdirSync(dataDir).filter((name) => !/^captures\.db(-wal|-shm)?$/.test(name))).toEqual([]);
   });
 
   it('exits 1 with one line for an unknown id, a missing export mode or a bad limit', async () => {
@@ -244,15 +245,47 @@ describe('hookline requests / replay / export (no hookline http running)', () =>
 
   it('a corrupt store: readers warn and show nothing; http moves it aside and starts fresh', async () => {
     await recordOne('/x', Buffer.from('x'));
-    writeFileSync(join(dataDir, 'captures.json'), '{"version":1,"captures":[');
+    writeFileSync(join(dataDir, 'captures.db'), 'not a database, '.repeat(64));
     const list = await run(['requests', '--json']);
     expect(list.code).toBe(0);
     expect(list.stdout).toBe('[]\n');
     expect(list.stderr).toMatch(/capture store .* is unreadable/);
     const target = await origin();
     const http = await startHttp(target);
-    await http.proc.waitForLine('stderr', /moved it to .*captures\.json\.corrupt-\d{4}-\d\d-\d\dT/);
-    expect(readdirSync(dataDir).some((name) => name.startsWith('captures.json.corrupt-'))).toBe(true);
+    await http.proc.waitForLine('stderr', /moved it to .*captures\.db\.corrupt-\d{4}-\d\d-\d\dT/);
+    expect(readdirSync(dataDir).some((name) => name.startsWith('captures.db.corrupt-'))).toBe(true);
+  });
+
+  it('an old captures.json is imported once by the first command that reads it, then kept as .migrated', async () => {
+    mkdirSync(dataDir, { recursive: true });
+    const old = {
+      id: '41',
+      tunnel: 'demo',
+      origin: 'live',
+      replayOf: null,
+      target: 'http://127.0.0.1:3000/',
+      startedAt: Date.UTC(2025, 0, 2),
+      request: {
+        method: 'POST',
+        path: '/from-lowdb',
+        headers: ['Content-Type', 'text/plain'],
+        body: { data: Buffer.from('old').toString('base64'), size: 3, truncated: false },
+        remoteAddress: '127.0.0.1',
+        protocol: 'http',
+        host: 'demo.localhost',
+      },
+      response: null,
+      timings: { waitMs: null, totalMs: 1 },
+      error: { code: 'E_LOCAL_REFUSED', message: 'refused' },
+    };
+    writeFileSync(join(dataDir, 'captures.json'), JSON.stringify({ version: 1, nextId: 42, captures: [old] }));
+    const list = await run(['requests', '--json']);
+    expect(list.code).toBe(0);
+    expect((JSON.parse(list.stdout) as Array<{ id: string; path: string }>).map((s) => [s.id, s.path])).toEqual([
+      ['41', '/from-lowdb'],
+    ]);
+    expect(readdirSync(dataDir).sort()).toEqual(['captures.db', 'captures.json.migrated']);
+    expect((await run(['requests', '--json'])).stdout).toContain('/from-lowdb');
   });
 });
 

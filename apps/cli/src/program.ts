@@ -43,7 +43,7 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--takeover', 'replace a client that holds this name now (else refused with E_NAME_IN_USE)')
     .option('--allow-cidr <ranges>', 'callers must come from these CIDR ranges, comma-separated')
     .option('--no-capture', 'do not record exchanges (no history for requests/replay/export)')
-    .option('--max-captures <n>', 'captures kept, oldest dropped first (also bounded to 100 MiB)', '1000')
+    .option('--max-captures <n>', 'captures kept, oldest dropped first (also bounded to 1 GiB on disk)', '10000')
     .option(
       '--secret <provider=secret>',
       'webhook signing secret to verify captures with (stripe, github, standard|svix, slack, shopify, generic); repeatable; env HOOKLINE_SECRET_<PROVIDER>',

@@ -136,7 +136,7 @@ describe('hookline http --secret / requests --json / replay --resign / export --
     expect((await run(['export', '--har', 'out.har'])).code).toBe(0);
     await http.stop();
     const files = [
-      readFileSync(join(dir, 'data', 'captures.json'), 'utf8'),
+      readFileSync(join(dir, 'data', 'captures.db'), 'latin1'),
       readFileSync(join(dir, 'out.har'), 'utf8'),
     ];
     for (const text of files) {

@@ -8,7 +8,7 @@ export { type CaptureListener, type CaptureQuery, CaptureStore } from './capture
 export { shellQuote, toCurl } from './curl.js';
 export { parseEditedRequest, renderEditableRequest } from './edit-request.js';
 export { CaptureError, type CaptureErrorCode } from './errors.js';
-export { FILTER_KEYS, type FilterKey, type FilterTerm, parseFilter } from './filter.js';
+export { FILTER_KEYS, type FilterKey, type FilterTerm, parseFilter, tunnelOf } from './filter.js';
 export { type RequestFixture, toFixture } from './fixture.js';
 export {
   type Har,

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   acquireStoreLock,
   CaptureError,
   CaptureStore,
+  LEGACY_STORE_FILE,
   LOCK_FILE,
   readStoreLock,
   STORE_FILE,
@@ -39,16 +41,19 @@ async function viaOwner(dataDir: string): Promise<CaptureAccess | null> {
 /**
  * Open the captures of `dataDir` for a command. A running `hookline http` owns
  * its store (the single writer): when its control endpoint answers, everything
- * goes through it. Otherwise readers read the file (writes are atomic renames, so
- * a reader never sees half a file) and writers take the lock for their duration.
+ * goes through it. Otherwise readers open the database read-only (SQLite's WAL
+ * lets them read beside a writer) and writers take the lock for their duration.
  */
 export async function openCaptureAccess(dataDir: string, options: AccessOptions): Promise<CaptureAccess> {
   const file = join(dataDir, STORE_FILE);
+  // A history still in the old captures.json is imported by the first writable open,
+  // so a reader that finds only that file takes the lock and imports it.
+  const mode = options.mode === 'read' && !existsSync(file) && existsSync(join(dataDir, LEGACY_STORE_FILE)) ? 'write' : options.mode;
   const deadline = Date.now() + (options.waitMs ?? 5_000);
   for (;;) {
     const remote = await viaOwner(dataDir);
     if (remote) return remote;
-    if (options.mode === 'read') {
+    if (mode === 'read') {
       const store = await CaptureStore.open({ file, readOnly: true, onWarning: options.warn });
       return { service: localCaptureService(store), via: 'file', close: () => store.close() };
     }

@@ -2,7 +2,6 @@ import {
   CaptureError,
   type CaptureRecord,
   type CaptureStore,
-  compileFilter,
   type ReplayHostHeader,
   type RequestEdit,
   replayCapture,
@@ -12,6 +11,7 @@ import { type SignatureConfig, SignatureError } from '@hookline/signatures';
 export interface ListQuery {
   /** Newest first, at most this many. */
   limit?: number;
+  /** The filter language of `parseFilter`; a bad one is `E_BAD_FILTER`. */
   filter?: string;
   /** Leave body bytes out (sizes and flags stay): listing needs no bodies. */
   withoutBodies?: boolean;
@@ -50,33 +50,10 @@ function mergeConfig(own: SignatureConfig | undefined, asked: SignatureConfig | 
   return { secrets: { ...own?.secrets, ...asked?.secrets }, ...(generic ? { generic } : {}) };
 }
 
-const NO_BODY = { data: '' };
-
-/** Drop body bytes but keep sizes and flags. */
-export function withoutBodies(record: CaptureRecord): CaptureRecord {
-  return {
-    ...record,
-    request: { ...record.request, body: { ...record.request.body, ...NO_BODY } },
-    response: record.response && { ...record.response, body: { ...record.response.body, ...NO_BODY } },
-  };
-}
-
-/** Newest first, filtered, limited. */
-export function selectCaptures(all: readonly CaptureRecord[], query: ListQuery): CaptureRecord[] {
-  const matches = compileFilter(query.filter ?? '');
-  const limit = query.limit ?? Number.POSITIVE_INFINITY;
-  const out: CaptureRecord[] = [];
-  for (let i = all.length - 1; i >= 0 && out.length < limit; i -= 1) {
-    const record = all[i] as CaptureRecord;
-    if (matches(record)) out.push(query.withoutBodies ? withoutBodies(record) : record);
-  }
-  return out;
-}
-
 /** The service over a store this process owns. */
 export function localCaptureService(store: CaptureStore, options: LocalServiceOptions = {}): CaptureService {
   return {
-    list: async (query) => selectCaptures(store.list(), query),
+    list: (query) => store.query(query),
     get: async (id) => store.get(id),
     async replay(id, request) {
       const original = store.get(id);

@@ -30,7 +30,7 @@ export interface CaptureSessionOptions {
   warn: (message: string) => void;
   /** How long to wait for a short command (`hookline replay`) holding the lock. @default 3_000 */
   waitMs?: number;
-  /** Captures kept. @default 1000 */
+  /** Captures kept. @default 10 000 */
   maxCount?: number;
   /** Secrets to verify captures and re-sign replays with. @default none (providers still detected) */
   signatures?: SignatureConfig;
@@ -42,7 +42,8 @@ const NO_SECRETS: SignatureConfig = { secrets: {} };
  * Own the data dir's store for the life of `hookline http`: take the lock (with
  * the control endpoint's port in it), open the store, serve the endpoint. If
  * another `hookline http` owns it, keep this tunnel's captures in memory instead:
- * two writers on one lowdb file would lose each other's records.
+ * the store hands out ids and holds its listings in memory, so it needs to be
+ * the only writer of its database.
  */
 export async function startCaptureSession(options: CaptureSessionOptions): Promise<CaptureSession> {
   const signatures = options.signatures ?? NO_SECRETS;

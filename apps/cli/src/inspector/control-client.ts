@@ -7,6 +7,7 @@ const CAPTURE_CODES = new Set<string>([
   'E_CAPTURE_TRUNCATED',
   'E_BAD_TARGET',
   'E_BAD_EDIT',
+  'E_BAD_FILTER',
   'E_CANNOT_RESIGN',
 ]);
 

@@ -32,7 +32,12 @@ export function inspectorActions(deps: InspectorActionDeps): Omit<InspectorActio
       const text = toCurl(await find(id));
       return { text, copied: await copyToClipboard(text, deps.env) };
     },
-    async exportHar(records) {
+    async exportHar(ids) {
+      const records: CaptureRecord[] = [];
+      for (const id of ids) {
+        const record = await deps.service.get(id);
+        if (record) records.push(record);
+      }
       const stamp = (deps.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
       const file = join(deps.cwd, `hookline-${stamp}.har`);
       // Newest first on screen; a HAR lists entries in the order they happened.

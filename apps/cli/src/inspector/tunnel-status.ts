@@ -20,7 +20,10 @@ function view(state: TunnelState, url: string, target: string, now: number): Tun
 export function tunnelStatusSource(tunnel: Tunnel, now: () => number = Date.now): StatusSource {
   const target = tunnel.target.origin;
   // The relay's queue counts (queued tunnels only) ride along with the connection state.
-  const withQueue = (base: TunnelView): TunnelView => (tunnel.queue ? { ...base, queue: tunnel.queue } : base);
+  const withQueue = (base: TunnelView): TunnelView => {
+    const named = tunnel.name ? { ...base, name: tunnel.name } : base;
+    return tunnel.queue ? { ...named, queue: tunnel.queue } : named;
+  };
   let current = withQueue(view(tunnel.state, tunnel.url, target, now()));
   const listeners = new Set<() => void>();
   const changed = () => {

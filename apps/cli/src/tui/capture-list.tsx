@@ -1,4 +1,4 @@
-import type { CaptureRecord } from '@hookline/capture';
+import type { CaptureListing } from '@hookline/capture';
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { formatRow, listHeader, signatureColor, statusColor } from './format-row.js';
@@ -8,7 +8,7 @@ const Row = memo(function Row({
   width,
   selected,
 }: {
-  record: CaptureRecord;
+  record: CaptureListing;
   width: number;
   selected: boolean;
 }) {
@@ -25,7 +25,7 @@ const Row = memo(function Row({
 });
 
 export interface CaptureListProps {
-  visible: readonly CaptureRecord[];
+  visible: readonly CaptureListing[];
   cursor: number;
   top: number;
   /** Rows available for captures (the column header is extra). */

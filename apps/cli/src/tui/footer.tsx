@@ -4,7 +4,7 @@ import type { InspectorState } from './use-inspector-state.js';
 const HINTS: Record<InspectorState['mode']['kind'], string> = {
   list: '↑↓ ⏎ open  r replay  e edit  / filter  c curl  x HAR  p pause  ? help  q quit',
   detail: '↑↓ scroll  esc back  r replay  e edit  c curl  x HAR  ? help  q quit',
-  filter: '⏎ apply  esc cancel  e.g. status:5xx method:post path:/hooks header:x body:y',
+  filter: '⏎ apply  esc cancel  e.g. status:5xx method:post path:/hooks header:x body:y sig:invalid tunnel:*',
   help: 'any key: back',
   text: '↑↓ scroll  esc back  q quit',
   'replay-choice': 'a/⏎ as captured  s re-signed  e edit + re-sign  esc cancel',
@@ -17,7 +17,7 @@ function replayPrompt(mode: Extract<InspectorState['mode'], { kind: 'replay-choi
 }
 
 /** Two lines: the filter prompt or the last message, then the key hints. */
-export function Footer({ state }: { state: InspectorState }) {
+export function Footer({ state, filterError = null }: { state: InspectorState; filterError?: string | null }) {
   const mode = state.mode;
   return (
     <Box flexDirection="column">
@@ -30,6 +30,11 @@ export function Footer({ state }: { state: InspectorState }) {
           <Text color="cyan">/</Text>
           {mode.draft}
           <Text inverse> </Text>
+          {filterError ? <Text color="red">{`  ${filterError}`}</Text> : null}
+        </Text>
+      ) : filterError ? (
+        <Text wrap="truncate-end" color="red">
+          {`filter: ${filterError} (/ to change it, Esc to clear)`}
         </Text>
       ) : (
         <Text wrap="truncate-end" {...(state.message?.tone === 'error' ? { color: 'red' } : { color: 'green' })}>

@@ -1,4 +1,4 @@
-import type { CaptureRecord } from '@hookline/capture';
+import type { CaptureListing } from '@hookline/capture';
 import { fitTo, formatClock, formatDuration, formatSize } from '../format.js';
 import { signatureMark } from '../inspector/capture-summary.js';
 import type { Color } from './segments.js';
@@ -13,7 +13,7 @@ const ERROR_LABELS: Record<string, string> = {
 };
 
 /** Green 2xx, cyan 3xx, yellow 4xx, red 5xx and failures. */
-export function statusColor(record: CaptureRecord): Color {
+export function statusColor(record: CaptureListing): Color {
   const status = record.response?.status;
   if (record.error || status === undefined) return 'red';
   if (status >= 500) return 'red';
@@ -22,7 +22,7 @@ export function statusColor(record: CaptureRecord): Color {
   return 'green';
 }
 
-export function statusLabel(record: CaptureRecord): string {
+export function statusLabel(record: CaptureListing): string {
   if (record.response && !record.error) return String(record.response.status);
   return ERROR_LABELS[record.error?.code ?? ''] ?? (record.response ? String(record.response.status) : 'error');
 }
@@ -39,7 +39,7 @@ const SIG = 5;
 const FIXED = TIME + METHOD + STATUS + DURATION + SIZE + 2 + 6 + SIG + 1;
 
 /** Replay ↻, queued Q, or ≡ for a provider resend of an event seen before. */
-function mark(record: CaptureRecord): string {
+function mark(record: CaptureListing): string {
   if (record.origin === 'replay') return '↻';
   if (record.origin === 'queued') return 'Q';
   if (record.duplicateOf !== undefined) return '≡';
@@ -47,7 +47,7 @@ function mark(record: CaptureRecord): string {
 }
 
 /** Green ✓, red ✗, yellow stale, grey ? (no secret). */
-export function signatureColor(record: CaptureRecord): Color {
+export function signatureColor(record: CaptureListing): Color {
   switch (record.signature?.status) {
     case 'valid':
       return 'green';
@@ -75,7 +75,7 @@ export interface RowParts {
 }
 
 /** One list row: time, method, mark, path | status | duration, response size. */
-export function formatRow(record: CaptureRecord, width: number): RowParts {
+export function formatRow(record: CaptureListing, width: number): RowParts {
   const path = Math.max(8, width - FIXED);
   const size = formatSize(record.response?.body.size ?? 0);
   return {

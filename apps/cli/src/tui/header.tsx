@@ -7,6 +7,8 @@ export interface HeaderProps {
   total: number;
   shown: number;
   filter: string;
+  /** The tunnel the list is limited to (null: every tunnel). */
+  scope?: string | null;
   paused: boolean;
   waiting: number;
 }
@@ -27,9 +29,11 @@ function stateText(tunnel: TunnelView, now: number): { text: string; color: 'gre
 }
 
 /** Two lines: the tunnel (state, URL → target) and the counts (filter, pause). */
-export function Header({ tunnel, now, total, shown, filter, paused, waiting }: HeaderProps) {
+export function Header({ tunnel, now, total, shown, filter, scope = null, paused, waiting }: HeaderProps) {
   const state = stateText(tunnel, now);
-  const counts = `${total} captured${filter ? ` · ${shown} shown · filter: ${filter}` : ''}`;
+  // Say so when the list leaves other tunnels' captures out: they are not lost.
+  const scoped = scope !== null && shown < total ? ` · ${shown} of this tunnel (tunnel:* for all)` : '';
+  const counts = `${total} captured${filter ? ` · ${shown} shown · filter: ${filter}` : scoped}`;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">

@@ -30,8 +30,10 @@ export function Inspector({ captures: source, status, actions, notice }: Inspect
   const [state, dispatch] = useInspectorState();
   const { columns, rows } = useTerminalSize();
   const frozen = state.paused || state.suspended;
-  const captures = useCaptures(source, state.filter, frozen);
   const tunnel = useTunnelStatus(status, state.suspended);
+  // The filter applies as it is typed; Esc goes back to the applied one.
+  const filter = state.mode.kind === 'filter' ? state.mode.draft : state.filter;
+  const captures = useCaptures(source, filter, frozen, tunnel.view.name ?? null);
   const pageHeight = Math.max(1, rows - CHROME);
   const listHeight = Math.max(1, pageHeight - 1);
   const width = Math.max(20, columns - 1);
@@ -59,7 +61,11 @@ export function Inspector({ captures: source, status, actions, notice }: Inspect
 
   useInspector({ state, dispatch, captures, actions, listHeight, pageHeight, pageLines: lines.length });
 
-  const empty = state.filter ? `nothing matches "${state.filter}" (Esc clears the filter)` : 'waiting for requests…';
+  const empty = filter
+    ? `nothing matches "${filter}" (Esc clears the filter)`
+    : captures.scope !== null && captures.total > 0
+      ? `no captures of ${captures.scope} yet (/ tunnel:* shows every tunnel's)`
+      : 'waiting for requests…';
   return (
     <Box flexDirection="column" width={columns}>
       <Header
@@ -67,7 +73,8 @@ export function Inspector({ captures: source, status, actions, notice }: Inspect
         now={tunnel.now}
         total={captures.total}
         shown={captures.visible.length}
-        filter={state.filter}
+        filter={filter}
+        scope={captures.scope}
         paused={state.paused}
         waiting={captures.waiting}
       />
@@ -85,7 +92,7 @@ export function Inspector({ captures: source, status, actions, notice }: Inspect
           empty={empty}
         />
       )}
-      <Footer state={state} />
+      <Footer state={state} filterError={captures.filterError} />
     </Box>
   );
 }

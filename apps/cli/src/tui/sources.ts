@@ -1,16 +1,21 @@
-import type { CaptureRecord } from '@hookline/capture';
+import type { CaptureListing, CaptureRecord } from '@hookline/capture';
 
 /** Where the inspector reads captures from: a `CaptureStore` fits. */
 export interface CaptureSource {
-  /** Oldest first. */
-  list(): readonly CaptureRecord[];
+  /** Listings (no headers, no bodies), oldest first. */
+  list(): readonly CaptureListing[];
+  /** One capture whole, for the detail view. */
   get(id: string): CaptureRecord | undefined;
-  subscribe(listener: (record: CaptureRecord) => void): () => void;
+  subscribe(listener: (listing: CaptureListing) => void): () => void;
+  /** Ids matching a filter (run in the database); a bad filter rejects with `E_BAD_FILTER`. */
+  matchingIds(query: { filter: string; tunnel: string | null }): Promise<Set<string>>;
 }
 
 /** The tunnel as the header shows it. */
 export interface TunnelView {
   url: string;
+  /** The tunnel's name once known: the list shows its captures unless the filter asks for others. */
+  name?: string;
   target: string;
   state: 'connecting' | 'online' | 'reconnecting' | 'offline';
   /** For `reconnecting`: epoch ms of the next attempt. */
@@ -38,8 +43,8 @@ export interface InspectorActions {
   editAndReplay(id: string, mode?: ReplayMode): Promise<CaptureRecord>;
   /** A curl command for the capture, copied to the clipboard when there is one. */
   curl(id: string): Promise<{ text: string; copied: boolean }>;
-  /** Write a HAR file of these captures; returns its path. */
-  exportHar(records: readonly CaptureRecord[]): Promise<string>;
+  /** Write a HAR file of these captures (ids, newest first); returns its path. */
+  exportHar(ids: readonly string[]): Promise<string>;
   /** Run `work` with the terminal handed back to the user (raw mode off, screen restored after). */
   lendTerminal<T>(work: () => Promise<T>): Promise<T>;
 }

@@ -98,7 +98,7 @@ export function useInspector(options: UseInspectorOptions): void {
         return dispatch({ type: 'filter-apply' });
       case 'har':
         say(`exporting ${captures.visible.length} exchanges…`);
-        actions.exportHar(captures.visible).then(
+        actions.exportHar(captures.ids).then(
           (file) => say(`wrote ${captures.visible.length} exchanges to ${file}`),
           (error) => say(`HAR export failed: ${failure(error)}`, 'error'),
         );
