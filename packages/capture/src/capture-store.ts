@@ -3,6 +3,7 @@ import { parseFilter, tunnelOf } from './filter.js';
 import { LEGACY_STORE_FILE } from './paths.js';
 import { CaptureDatabase } from './store/capture-database.js';
 import { type CaptureRow, eventKey, listingOf, toRow } from './store/capture-row.js';
+import { StoredListing } from './store/stored-listing.js';
 import type { CaptureWriter } from './store/capture-writer.js';
 import { filterSql } from './store/filter-sql.js';
 import { importLegacyCaptures } from './store/import-legacy.js';
@@ -47,6 +48,7 @@ export class CaptureStore {
   readonly #sizes = new Map<string, number>();
   /** Provider event key → ids of the stored deliveries of that event, oldest first (duplicate marks). */
   readonly #byEvent = new Map<string, string[]>();
+  readonly #eventOf = new Map<string, string>();
   /** Added but not yet committed: served from here. */
   readonly #unsaved = new Map<string, CaptureRecord>();
   #queued: CaptureRow[] = [];
@@ -76,19 +78,23 @@ export class CaptureStore {
   static async open(options: CaptureStoreOptions): Promise<CaptureStore> {
     const resolved = resolveStoreOptions(options);
     const opened = CaptureDatabase.open(resolved.file, resolved);
-    let { listings } = opened;
+    const { database } = opened;
+    let { index } = opened;
     if (resolved.file !== null && !resolved.readOnly) {
       try {
-        const imported = importLegacyCaptures(opened.database, join(dirname(resolved.file), LEGACY_STORE_FILE), resolved);
-        if (imported) listings = opened.database.loadListings();
+        const legacy = join(dirname(resolved.file), LEGACY_STORE_FILE);
+        if (importLegacyCaptures(database, legacy, resolved)) index = database.loadIndex();
       } catch (error) {
-        opened.database.close();
+        database.close();
         throw error;
       }
     }
-    const store = new CaptureStore(resolved, opened.database);
-    store.#nextId = opened.database.maxId() + 1;
-    for (const { listing, bytes } of listings) store.#insert(listing, bytes);
+    const store = new CaptureStore(resolved, database);
+    store.#nextId = database.maxId() + 1;
+    const read = (id: number) => database.listingJson(id);
+    for (const [id, tunnel, origin, key, bytes] of index) {
+      store.#insert(new StoredListing(id, tunnel, read), bytes, origin === 'replay' ? null : key);
+    }
     // Bounds may have been lowered since the file was written.
     if (store.#evict()) store.#schedule();
     return store;
@@ -155,7 +161,7 @@ export class CaptureStore {
     if (first !== undefined) record.duplicateOf = first;
     const listing = listingOf(record);
     const row = toRow(record, listing);
-    this.#insert(listing, row.storedBytes);
+    this.#insert(listing, row.storedBytes, record.origin === 'replay' ? null : row.eventKey);
     this.#unsaved.set(record.id, record);
     this.#queued.push(row);
     this.#evict();
@@ -170,14 +176,14 @@ export class CaptureStore {
     return () => this.#listeners.delete(listener);
   }
 
-  #insert(listing: CaptureListing, bytes: number): void {
+  /** `key`: the provider event it delivers; null for none, and for replays (they re-send on purpose). */
+  #insert(listing: CaptureListing, bytes: number, key: string | null): void {
     this.#listings.push(listing);
     this.#byId.set(listing.id, listing);
     this.#sizes.set(listing.id, bytes);
     this.#bytes += bytes;
-    // Replays re-send an event on purpose: only deliveries from the provider count as "seen".
-    const key = listing.origin === 'replay' ? null : eventKey(listing);
     if (key !== null) {
+      this.#eventOf.set(listing.id, key);
       const ids = this.#byEvent.get(key);
       if (ids) ids.push(listing.id);
       else this.#byEvent.set(key, [listing.id]);
@@ -206,11 +212,13 @@ export class CaptureStore {
     this.#sizes.delete(old.id);
     this.#byId.delete(old.id);
     this.#unsaved.delete(old.id);
-    const key = eventKey(old);
-    const ids = key === null ? undefined : this.#byEvent.get(key);
+    const key = this.#eventOf.get(old.id);
+    if (key === undefined) return;
+    this.#eventOf.delete(old.id);
+    const ids = this.#byEvent.get(key);
     const at = ids?.indexOf(old.id) ?? -1;
     if (ids && at >= 0) ids.splice(at, 1);
-    if (key !== null && ids?.length === 0) this.#byEvent.delete(key);
+    if (ids?.length === 0) this.#byEvent.delete(key);
   }
 
   #schedule(): void {

@@ -83,18 +83,22 @@ export type BodyInfo = Omit<CapturedBody, 'data'>;
 
 /**
  * What the store keeps in memory for each capture, and what its list shows: the
- * record without headers and body bytes (`store.get(id)` reads those). Small on
- * purpose: a history of 100 000 captures is held as 100 000 of these.
+ * record without headers, bodies and the per-connection details (target, host,
+ * caller address) that `store.get(id)` reads back. Small on purpose: a history
+ * of 100 000 captures is held as 100 000 of these.
  */
-export interface CaptureListing extends Omit<CaptureRecord, 'request' | 'response'> {
-  request: Omit<CapturedRequest, 'headers' | 'body'> & { body: BodyInfo };
-  response: (Omit<CapturedResponse, 'headers' | 'body'> & { body: BodyInfo }) | null;
+export interface CaptureListing
+  extends Omit<CaptureRecord, 'request' | 'response' | 'target' | 'signature' | 'event' | 'duplicateOf'> {
+  request: Pick<CapturedRequest, 'method' | 'path'> & { body: BodyInfo };
+  response: (Pick<CapturedResponse, 'status'> & { body: BodyInfo }) | null;
+  signature?: SignatureVerdict | undefined;
+  event?: EventId | undefined;
+  duplicateOf?: string | undefined;
 }
 
-/** The shape of the store file. */
+/** The shape of the lowdb `captures.json` of hookline before the SQLite log (imported once). */
 export interface StoreData {
   version: 1;
-  /** Next id to hand out; kept across restarts so ids never repeat within one store. */
   nextId: number;
   /** Oldest first. */
   captures: CaptureRecord[];

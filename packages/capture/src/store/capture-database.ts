@@ -1,8 +1,8 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { CaptureListing, CaptureRecord } from '../types.js';
-import { listingFromRow, recordFromRow, type StoredRecordRow } from './capture-row.js';
+import type { CaptureRecord } from '../types.js';
+import { recordFromRow, type StoredRecordRow } from './capture-row.js';
 import { migrateCaptureSchema } from './capture-schema.js';
 import { type CaptureWriter, InlineCaptureWriter, ThreadCaptureWriter } from './capture-writer.js';
 import { registerSearchFunctions, type SqlCondition } from './filter-sql.js';
@@ -10,15 +10,13 @@ import { corruptName } from './legacy-capture-file.js';
 
 const DAMAGED = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 
-export interface LoadedListing {
-  listing: CaptureListing;
-  bytes: number;
-}
+/** What the store holds per capture at open: `[id, tunnel, origin, eventKey, storedBytes]`. */
+export type IndexRow = [number, string, string, string | null, number];
 
 export interface OpenedDatabase {
   database: CaptureDatabase;
   /** What it held at open, oldest first. */
-  listings: LoadedListing[];
+  index: IndexRow[];
 }
 
 export interface DatabaseOpenOptions {
@@ -27,10 +25,12 @@ export interface DatabaseOpenOptions {
   now: () => Date;
 }
 
-const RECORD_COLUMNS = `listing, request_headers AS requestHeaders, response_headers AS responseHeaders,
-  request_body AS requestBody, response_body AS responseBody`;
-const HEAD_COLUMNS = `listing, request_headers AS requestHeaders, response_headers AS responseHeaders,
+const RECORD_COLUMNS = `c.listing, d.head, d.request_headers AS requestHeaders, d.response_headers AS responseHeaders,
+  d.request_body AS requestBody, d.response_body AS responseBody`;
+const HEAD_COLUMNS = `c.listing, d.head, d.request_headers AS requestHeaders, d.response_headers AS responseHeaders,
   NULL AS requestBody, NULL AS responseBody`;
+/** Filters may name any column of either table. */
+const BOTH = 'captures c JOIN capture_details d ON d.id = c.id';
 
 function isDamaged(error: unknown): boolean {
   return DAMAGED.has((error as { code?: string }).code ?? '');
@@ -59,8 +59,9 @@ export class CaptureDatabase {
     this.#db = db;
     registerSearchFunctions(db);
     this.#sql = {
-      listings: db.prepare('SELECT id, listing, stored_bytes FROM captures ORDER BY id').raw(),
-      record: db.prepare(`SELECT ${RECORD_COLUMNS} FROM captures WHERE id = ?`),
+      index: db.prepare('SELECT id, tunnel, origin, event_key, stored_bytes FROM captures ORDER BY id').raw(),
+      listing: db.prepare('SELECT listing FROM captures WHERE id = ?').pluck(),
+      record: db.prepare(`SELECT ${RECORD_COLUMNS} FROM ${BOTH} WHERE c.id = ?`),
       maxId: db.prepare('SELECT max(id) FROM captures').pluck(),
     };
   }
@@ -99,7 +100,7 @@ export class CaptureDatabase {
     }
   }
 
-  /** Schema, then every listing: a damaged table fails here, at open, and is handled there. */
+  /** Schema, then the index: a damaged table fails here, at open, and is handled there. */
   static #ready(file: string | null, db: Database.Database, readOnly = false): OpenedDatabase {
     try {
       if (!readOnly) {
@@ -107,7 +108,7 @@ export class CaptureDatabase {
         migrateCaptureSchema(db);
       }
       const database = new CaptureDatabase(file, db);
-      return { database, listings: database.loadListings() };
+      return { database, index: database.loadIndex() };
     } catch (error) {
       db.close();
       throw error;
@@ -119,15 +120,14 @@ export class CaptureDatabase {
     return this.#db;
   }
 
-  /** Every capture's listing and its cost against the byte bound, oldest first. */
-  loadListings(): LoadedListing[] {
-    const rows = this.#sql.listings.all() as Array<[number, string, number]>;
-    const out: LoadedListing[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i += 1) {
-      const [id, listing, bytes] = rows[i] as [number, string, number];
-      out[i] = { listing: listingFromRow(id, listing), bytes };
-    }
-    return out;
+  /** Every capture's id, tunnel, origin, event key and cost against the byte bound, oldest first. */
+  loadIndex(): IndexRow[] {
+    return this.#sql.index.all() as IndexRow[];
+  }
+
+  /** One listing's JSON (see `StoredListing`); undefined once deleted. */
+  listingJson(id: number): string | undefined {
+    return this.#sql.listing.get(id) as string | undefined;
   }
 
   maxId(): number {
@@ -143,7 +143,7 @@ export class CaptureDatabase {
   /** Ids matching a condition, newest first. */
   ids(condition: SqlCondition, limit = -1): number[] {
     return this.#db
-      .prepare(`SELECT id FROM captures WHERE ${condition.where} ORDER BY id DESC LIMIT ?`)
+      .prepare(`SELECT c.id FROM ${BOTH} WHERE ${condition.where} ORDER BY c.id DESC LIMIT ?`)
       .pluck()
       .all(...condition.params, limit) as number[];
   }
@@ -152,7 +152,7 @@ export class CaptureDatabase {
   select(condition: SqlCondition, limit: number, withBodies: boolean): CaptureRecord[] {
     const rows = this.#db
       .prepare(
-        `SELECT id, ${withBodies ? RECORD_COLUMNS : HEAD_COLUMNS} FROM captures WHERE ${condition.where} ORDER BY id DESC LIMIT ?`,
+        `SELECT c.id, ${withBodies ? RECORD_COLUMNS : HEAD_COLUMNS} FROM ${BOTH} WHERE ${condition.where} ORDER BY c.id DESC LIMIT ?`,
       )
       .all(...condition.params, limit) as Array<StoredRecordRow & { id: number }>;
     return rows.map((row) => recordFromRow(row.id, row, withBodies));

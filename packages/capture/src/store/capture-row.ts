@@ -16,6 +16,8 @@ export interface CaptureRow {
   duplicateOf: number | null;
   storedBytes: number;
   listing: string;
+  /** JSON of `RecordHead`. */
+  head: string;
   requestHeaders: string;
   responseHeaders: string | null;
   requestEncoding: string | null;
@@ -24,9 +26,20 @@ export interface CaptureRow {
   responseBody: Uint8Array | null;
 }
 
+/** The parts of a record neither the listing nor the header/body columns hold. */
+interface RecordHead {
+  target: string;
+  remoteAddress: string;
+  protocol: CaptureRecord['request']['protocol'];
+  host: string;
+  statusText: string | null;
+}
+
 /** The columns a record is rebuilt from (see `recordFromRow`). */
 export interface StoredRecordRow {
   listing: string;
+  /** JSON of `RecordHead`. */
+  head: string;
   requestHeaders: string;
   responseHeaders: string | null;
   requestBody: Buffer;
@@ -34,7 +47,7 @@ export interface StoredRecordRow {
 }
 
 /** Duplicate detection key of a capture, or null when it carries no provider event id. */
-export function eventKey(record: Pick<CaptureRecord, 'event'>): string | null {
+export function eventKey(record: Pick<CaptureListing, 'event'>): string | null {
   return record.event ? `${record.event.provider}\u0000${record.event.id}` : null;
 }
 
@@ -42,20 +55,13 @@ function info(body: CapturedBody): BodyInfo {
   return { size: body.size, truncated: body.truncated };
 }
 
-/** The record without headers and bytes. */
-export function listingOf(record: CaptureRecord): CaptureListing {
-  const { request, response, ...rest } = record;
+/** The record without headers, bytes and per-connection details. */
+export function listingOf(record: CaptureRecord): ListingJson & { id: string } {
+  const { request, response, target: _target, ...rest } = record;
   return {
     ...rest,
-    request: {
-      method: request.method,
-      path: request.path,
-      remoteAddress: request.remoteAddress,
-      protocol: request.protocol,
-      host: request.host,
-      body: info(request.body),
-    },
-    response: response && { status: response.status, statusText: response.statusText, body: info(response.body) },
+    request: { method: request.method, path: request.path, body: info(request.body) },
+    response: response && { status: response.status, body: info(response.body) },
   };
 }
 
@@ -99,6 +105,13 @@ export function toRow(record: CaptureRecord, { id: _id, ...listing }: CaptureLis
     duplicateOf: record.duplicateOf === undefined ? null : Number(record.duplicateOf),
     storedBytes: storedBytes(record, requestBody, responseBody),
     listing: JSON.stringify(listing),
+    head: JSON.stringify({
+      target: record.target,
+      remoteAddress: record.request.remoteAddress,
+      protocol: record.request.protocol,
+      host: record.request.host,
+      statusText: record.response?.statusText ?? null,
+    } satisfies RecordHead),
     requestHeaders: JSON.stringify(record.request.headers),
     responseHeaders: record.response ? JSON.stringify(record.response.headers) : null,
     requestEncoding: contentEncoding(record.request.headers),
@@ -108,27 +121,41 @@ export function toRow(record: CaptureRecord, { id: _id, ...listing }: CaptureLis
   };
 }
 
+/** The `listing` column as parsed: record-shaped (optional fields are absent, never undefined). */
+type ListingJson = Omit<CaptureRecord, 'id' | 'request' | 'response' | 'target'> &
+  Pick<CaptureListing, 'request' | 'response'>;
+
+function parseListing(id: number, listing: string): ListingJson & { id: string } {
+  return { id: String(id), ...(JSON.parse(listing) as ListingJson) };
+}
+
 /** A listing from its row (`id` is the row's). */
 export function listingFromRow(id: number, listing: string): CaptureListing {
-  return { id: String(id), ...(JSON.parse(listing) as Omit<CaptureListing, 'id'>) };
+  return parseListing(id, listing);
 }
 
 /** The whole record back from its row; `withBodies: false` leaves the bytes out (sizes and flags stay). */
 export function recordFromRow(id: number, row: StoredRecordRow, withBodies = true): CaptureRecord {
-  const listing = listingFromRow(id, row.listing);
+  const { request, response, ...rest } = parseListing(id, row.listing);
+  const head = JSON.parse(row.head) as RecordHead;
   const data = (bytes: Buffer | null) => (withBodies && bytes ? bytes.toString('base64') : '');
-  const { request, response, ...rest } = listing;
   return {
     ...rest,
+    target: head.target,
     request: {
-      ...request,
+      method: request.method,
+      path: request.path,
       headers: JSON.parse(row.requestHeaders) as string[],
-      body: { ...request.body, data: data(row.requestBody) },
+      body: { data: data(row.requestBody), ...request.body },
+      remoteAddress: head.remoteAddress,
+      protocol: head.protocol,
+      host: head.host,
     },
     response: response && {
-      ...response,
+      status: response.status,
+      statusText: head.statusText ?? '',
       headers: JSON.parse(row.responseHeaders ?? '[]') as string[],
-      body: { ...response.body, data: data(row.responseBody) },
+      body: { data: data(row.responseBody), ...response.body },
     },
   };
 }

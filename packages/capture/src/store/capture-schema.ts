@@ -4,12 +4,12 @@ import type { Database } from 'better-sqlite3';
  * The capture log's schema, one migration per version (`PRAGMA user_version`).
  * Append a migration, never edit a published one.
  *
- * One row per exchange. The columns the filters and bounds need are plain
- * columns (indexed where a filter can use an index); `listing` is the JSON of
- * what the inspector's list shows, so opening a big history parses one small
- * document per row and never touches headers or bodies. Bodies are BLOBs in the
- * row: a capture is one row to insert, evict or back up, and SQLite keeps a
- * big BLOB in overflow pages that a list query never reads.
+ * One row per exchange in `captures`: the columns the filters and bounds need
+ * (indexed where a filter can use an index) and `listing`, the JSON of what the
+ * inspector's list shows. Headers, bodies (BLOBs) and the rest of the record are
+ * in `capture_details`, same id: opening a history of 100 000 reads only the
+ * narrow table (a 1 KiB body inline in the same row would make that scan read
+ * every body), and a view or a replay reads one details row.
  */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE captures (
@@ -25,17 +25,21 @@ const MIGRATIONS: readonly string[] = [
      event_key TEXT,
      duplicate_of INTEGER,
      stored_bytes INTEGER NOT NULL,
-     listing TEXT NOT NULL,
+     listing TEXT NOT NULL
+   );
+   CREATE INDEX captures_by_tunnel ON captures (tunnel, id);
+   CREATE INDEX captures_by_status ON captures (status);
+   CREATE INDEX captures_by_event ON captures (event_key);
+   CREATE TABLE capture_details (
+     id INTEGER PRIMARY KEY,
+     head TEXT NOT NULL,
      request_headers TEXT NOT NULL,
      response_headers TEXT,
      request_encoding TEXT,
      response_encoding TEXT,
      request_body BLOB NOT NULL,
      response_body BLOB
-   );
-   CREATE INDEX captures_by_tunnel ON captures (tunnel, id);
-   CREATE INDEX captures_by_status ON captures (status);
-   CREATE INDEX captures_by_event ON captures (event_key);`,
+   );`,
 ];
 
 export const CAPTURE_SCHEMA_VERSION = MIGRATIONS.length;
@@ -58,13 +62,18 @@ export function migrateCaptureSchema(db: Database): void {
 /** Named parameters are the fields of a `CaptureRow` (capture-row.ts). */
 export const INSERT_CAPTURE_SQL = `INSERT OR REPLACE INTO captures (
   id, started_at, tunnel, origin, method, path, status, error_code, sig_status, event_key, duplicate_of,
-  stored_bytes, listing, request_headers, response_headers, request_encoding, response_encoding,
-  request_body, response_body
+  stored_bytes, listing
 ) VALUES (
   @id, @startedAt, @tunnel, @origin, @method, @path, @status, @errorCode, @sigStatus, @eventKey, @duplicateOf,
-  @storedBytes, @listing, @requestHeaders, @responseHeaders, @requestEncoding, @responseEncoding,
-  @requestBody, @responseBody
+  @storedBytes, @listing
 )`;
 
-/** Eviction is oldest first, and ids only grow: one range delete. */
+export const INSERT_DETAILS_SQL = `INSERT OR REPLACE INTO capture_details (
+  id, head, request_headers, response_headers, request_encoding, response_encoding, request_body, response_body
+) VALUES (
+  @id, @head, @requestHeaders, @responseHeaders, @requestEncoding, @responseEncoding, @requestBody, @responseBody
+)`;
+
+/** Eviction is oldest first, and ids only grow: one range delete per table. */
 export const EVICT_CAPTURES_SQL = 'DELETE FROM captures WHERE id <= ?';
+export const EVICT_DETAILS_SQL = 'DELETE FROM capture_details WHERE id <= ?';

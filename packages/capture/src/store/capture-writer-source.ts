@@ -20,8 +20,8 @@ const db = new Database(workerData.path, { timeout: 5000 });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('journal_size_limit = 67108864');
-const insert = db.prepare(workerData.insertSql);
-const evict = db.prepare(workerData.evictSql);
+const insert = workerData.statements.insert.map((sql) => db.prepare(sql));
+const evict = workerData.statements.evict.map((sql) => db.prepare(sql));
 const asBuffer = (bytes) => (bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null);
 
 let batch = [];
@@ -37,9 +37,11 @@ function commit() {
   try {
     db.transaction(() => {
       for (const message of messages) {
-        for (const row of message.rows)
-          insert.run({ ...row, requestBody: asBuffer(row.requestBody), responseBody: asBuffer(row.responseBody) });
-        if (message.evictUpTo !== null) evict.run(message.evictUpTo);
+        for (const row of message.rows) {
+          const values = { ...row, requestBody: asBuffer(row.requestBody), responseBody: asBuffer(row.responseBody) };
+          for (const statement of insert) statement.run(values);
+        }
+        if (message.evictUpTo !== null) for (const statement of evict) statement.run(message.evictUpTo);
       }
     })();
   } catch (error) {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 import type { CaptureRow } from './capture-row.js';
-import { EVICT_CAPTURES_SQL, INSERT_CAPTURE_SQL } from './capture-schema.js';
+import { EVICT_CAPTURES_SQL, EVICT_DETAILS_SQL, INSERT_CAPTURE_SQL, INSERT_DETAILS_SQL } from './capture-schema.js';
 import { CAPTURE_WRITER_SOURCE } from './capture-writer-source.js';
 
 /** One batch: rows to insert, then every id up to `evictUpTo` to delete. */
@@ -26,6 +26,12 @@ interface Report {
 
 const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
 
+/** The same statements on both writers: rows go to both tables, evictions from both. */
+const STATEMENTS = {
+  insert: [INSERT_CAPTURE_SQL, INSERT_DETAILS_SQL],
+  evict: [EVICT_CAPTURES_SQL, EVICT_DETAILS_SQL],
+};
+
 /**
  * The file store's writer, on a worker thread. Inserting a 1 MiB body, and above
  * all the WAL checkpoints with their fsyncs, would otherwise run on the thread
@@ -41,7 +47,7 @@ export class ThreadCaptureWriter implements CaptureWriter {
   constructor(path: string) {
     this.#worker = new Worker(CAPTURE_WRITER_SOURCE, {
       eval: true,
-      workerData: { path, driver: driverPath, insertSql: INSERT_CAPTURE_SQL, evictSql: EVICT_CAPTURES_SQL },
+      workerData: { path, driver: driverPath, statements: STATEMENTS },
     });
     // Never keeps the process alive on its own; close() holds it until the last commit.
     this.#worker.unref();
@@ -95,11 +101,11 @@ export class InlineCaptureWriter implements CaptureWriter {
   readonly #commit: (batch: CaptureBatch) => void;
 
   constructor(db: Database) {
-    const insert = db.prepare(INSERT_CAPTURE_SQL);
-    const evict = db.prepare(EVICT_CAPTURES_SQL);
+    const insert = STATEMENTS.insert.map((sql) => db.prepare(sql));
+    const evict = STATEMENTS.evict.map((sql) => db.prepare(sql));
     this.#commit = db.transaction((batch: CaptureBatch) => {
-      for (const row of batch.rows) insert.run(row);
-      if (batch.evictUpTo !== null) evict.run(batch.evictUpTo);
+      for (const row of batch.rows) for (const statement of insert) statement.run(row);
+      if (batch.evictUpTo !== null) for (const statement of evict) statement.run(batch.evictUpTo);
     });
   }
 

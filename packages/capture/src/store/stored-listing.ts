@@ -1,0 +1,77 @@
+import type { CaptureListing } from '../types.js';
+import { listingFromRow } from './capture-row.js';
+
+type Fields = Omit<CaptureListing, 'id' | 'tunnel'>;
+
+/**
+ * A listing loaded at open: its id and tunnel at once, the rest parsed from the
+ * database on first read. Opening a history of 100 000 then reads three narrow
+ * columns instead of parsing 100 000 JSON documents, and the inspector parses
+ * only the rows it draws. Read its fields; do not spread it (they are getters).
+ */
+export class StoredListing implements CaptureListing {
+  readonly id: string;
+  readonly tunnel: string;
+  readonly #read: (id: number) => string | undefined;
+  #fields: Fields | null = null;
+
+  constructor(id: number, tunnel: string, read: (id: number) => string | undefined) {
+    this.id = String(id);
+    this.tunnel = tunnel;
+    this.#read = read;
+  }
+
+  #load(): Fields {
+    if (this.#fields === null) {
+      const json = this.#read(Number(this.id));
+      // Evicted and deleted before anything read it: an empty row, never a crash.
+      this.#fields = json === undefined ? GONE : listingFromRow(Number(this.id), json);
+    }
+    return this.#fields;
+  }
+
+  get origin() {
+    return this.#load().origin;
+  }
+  get replayOf() {
+    return this.#load().replayOf;
+  }
+  get startedAt() {
+    return this.#load().startedAt;
+  }
+  get request() {
+    return this.#load().request;
+  }
+  get response() {
+    return this.#load().response;
+  }
+  get timings() {
+    return this.#load().timings;
+  }
+  get error() {
+    return this.#load().error;
+  }
+  get signature() {
+    return this.#load().signature;
+  }
+  get event() {
+    return this.#load().event;
+  }
+  get duplicateOf() {
+    return this.#load().duplicateOf;
+  }
+
+  toJSON(): CaptureListing {
+    return { id: this.id, tunnel: this.tunnel, ...this.#load() };
+  }
+}
+
+const GONE: Fields = {
+  origin: 'live',
+  replayOf: null,
+  startedAt: 0,
+  request: { method: '?', path: '(no longer stored)', body: { size: 0, truncated: false } },
+  response: null,
+  timings: { waitMs: null, totalMs: 0 },
+  error: null,
+};
