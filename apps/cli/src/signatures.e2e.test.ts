@@ -94,7 +94,8 @@ async function deliver(provider: Provider, body: Buffer, headers: Record<string,
     body,
   );
   for (let i = 0; i < 100 && store.size === before; i += 1) await new Promise((r) => setTimeout(r, 10));
-  return { status, record: store.list().at(-1) as CaptureRecord };
+  const newest = store.list().at(-1);
+  return { status, record: store.get(newest?.id ?? '') as CaptureRecord };
 }
 
 const hasTimestamp = (provider: Provider) => provider === 'stripe' || provider === 'standard' || provider === 'slack';

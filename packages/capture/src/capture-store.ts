@@ -3,10 +3,10 @@ import { parseFilter, tunnelOf } from './filter.js';
 import { LEGACY_STORE_FILE } from './paths.js';
 import { CaptureDatabase } from './store/capture-database.js';
 import { type CaptureRow, eventKey, listingOf, toRow } from './store/capture-row.js';
-import { StoredListing } from './store/stored-listing.js';
 import type { CaptureWriter } from './store/capture-writer.js';
 import { filterSql } from './store/filter-sql.js';
 import { importLegacyCaptures } from './store/import-legacy.js';
+import { StoredListing } from './store/stored-listing.js';
 import { type CaptureStoreOptions, type ResolvedStoreOptions, resolveStoreOptions } from './store-options.js';
 import type { CaptureDraft, CaptureListing, CaptureRecord } from './types.js';
 

@@ -32,10 +32,10 @@ export { bodyText } from './text-body.js';
 export type {
   BodyInfo,
   CaptureDraft,
-  CaptureListing,
   CapturedBody,
   CapturedRequest,
   CapturedResponse,
+  CaptureListing,
   CaptureOrigin,
   CaptureRecord,
   CaptureTimings,

@@ -52,8 +52,7 @@ export function resolveStoreOptions(options: CaptureStoreOptions): ResolvedStore
   const resolved: ResolvedStoreOptions = {
     file: options.file,
     maxCount: options.maxCount ?? CAPTURE_DEFAULTS.maxCount,
-    maxBytes:
-      options.maxBytes ?? (options.file === null ? CAPTURE_DEFAULTS.maxMemoryBytes : CAPTURE_DEFAULTS.maxBytes),
+    maxBytes: options.maxBytes ?? (options.file === null ? CAPTURE_DEFAULTS.maxMemoryBytes : CAPTURE_DEFAULTS.maxBytes),
     flushDelayMs: options.flushDelayMs ?? CAPTURE_DEFAULTS.flushDelayMs,
     readOnly: options.readOnly ?? false,
     onWarning: options.onWarning ?? (() => {}),

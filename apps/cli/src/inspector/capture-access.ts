@@ -48,7 +48,10 @@ export async function openCaptureAccess(dataDir: string, options: AccessOptions)
   const file = join(dataDir, STORE_FILE);
   // A history still in the old captures.json is imported by the first writable open,
   // so a reader that finds only that file takes the lock and imports it.
-  const mode = options.mode === 'read' && !existsSync(file) && existsSync(join(dataDir, LEGACY_STORE_FILE)) ? 'write' : options.mode;
+  const mode =
+    options.mode === 'read' && !existsSync(file) && existsSync(join(dataDir, LEGACY_STORE_FILE))
+      ? 'write'
+      : options.mode;
   const deadline = Date.now() + (options.waitMs ?? 5_000);
   for (;;) {
     const remote = await viaOwner(dataDir);

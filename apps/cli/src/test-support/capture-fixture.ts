@@ -8,9 +8,7 @@ export interface FixtureOptions {
   target?: string;
 }
 
-const requestBody = wholeBody(
-  Buffer.from(JSON.stringify({ id: 'evt_1', type: 'invoice.paid', pad: 'x'.repeat(950) })),
-);
+const requestBody = wholeBody(Buffer.from(JSON.stringify({ id: 'evt_1', type: 'invoice.paid', pad: 'x'.repeat(950) })));
 const responseBody = wholeBody(Buffer.from('{"ok":true}'));
 
 /** A typical webhook exchange: 1 KiB JSON in, small JSON out; every 10th a 500, every 7th a GET. */

@@ -103,7 +103,9 @@ export function useCaptures(
   const scope = parsed.scope;
   const visible = useMemo(() => {
     const ids = matching.ids;
-    return all.filter((listing) => (scope === null || listing.tunnel === scope) && (ids === null || ids.has(listing.id)));
+    return all.filter(
+      (listing) => (scope === null || listing.tunnel === scope) && (ids === null || ids.has(listing.id)),
+    );
   }, [all, matching, scope]);
   const ids = useMemo(() => visible.map((listing) => listing.id), [visible]);
   return { visible, ids, total: all.length, waiting: frozen ? waiting : 0, filterError, scope };

@@ -160,7 +160,9 @@ export class CaptureDatabase {
 
   /** The writer for this database: a worker thread for a file, this connection for memory. */
   writer(): CaptureWriter {
-    return this.file === null || this.#db.readonly ? new InlineCaptureWriter(this.#db) : new ThreadCaptureWriter(this.file);
+    return this.file === null || this.#db.readonly
+      ? new InlineCaptureWriter(this.#db)
+      : new ThreadCaptureWriter(this.file);
   }
 
   close(): void {

@@ -48,9 +48,7 @@ export const CAPTURE_SCHEMA_VERSION = MIGRATIONS.length;
 export function migrateCaptureSchema(db: Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > CAPTURE_SCHEMA_VERSION) {
-    throw new Error(
-      `it was written by a newer hookline (schema ${version}, this one knows ${CAPTURE_SCHEMA_VERSION})`,
-    );
+    throw new Error(`it was written by a newer hookline (schema ${version}, this one knows ${CAPTURE_SCHEMA_VERSION})`);
   }
   if (version === CAPTURE_SCHEMA_VERSION) return;
   db.transaction(() => {

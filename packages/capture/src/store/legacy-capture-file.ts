@@ -7,10 +7,7 @@ export function corruptName(file: string, now: Date): string {
   return `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
 }
 
-export type LegacyRead =
-  | { kind: 'none' }
-  | { kind: 'ok'; data: StoreData }
-  | { kind: 'unreadable'; problem: string };
+export type LegacyRead = { kind: 'none' } | { kind: 'ok'; data: StoreData } | { kind: 'unreadable'; problem: string };
 
 /**
  * The lowdb `captures.json` of hookline before the SQLite log. Read once, when a
