@@ -236,15 +236,20 @@ export class CaptureStore {
     this.#timer = undefined;
     const writer = this.#writer;
     if (writer === null || (this.#queued.length === 0 && this.#evictUpTo === null)) return;
-    const rows = this.#queued;
+    // After a failure, one row first: on a disk with a little room again, a batch of
+    // everything that waited may never fit, while one capture at a time does.
+    const rows = this.#failing ? this.#queued.splice(0, 1) : this.#queued;
+    const rest = this.#failing ? this.#queued : [];
     const batch = { rows, evictUpTo: this.#evictUpTo };
-    this.#queued = [];
+    this.#queued = rest;
     this.#evictUpTo = null;
     const committed = writer.commit(batch).then(
       () => {
         for (const row of rows) this.#unsaved.delete(String(row.id));
-        if (this.#failing) this.#options.onWarning('captures are being saved again');
+        if (!this.#failing) return;
+        this.#options.onWarning('captures are being saved again');
         this.#failing = false;
+        if (this.#queued.length > 0) this.#schedule();
       },
       (error: Error) => this.#onCommitFailed(batch, error),
     );
@@ -262,6 +267,7 @@ export class CaptureStore {
       this.#failing = true;
     }
     if (this.#closed) return;
+    // Still-listed ones only: eviction may have dropped some meanwhile.
     const retry = [...batch.rows.filter((row) => this.#unsaved.has(String(row.id))), ...this.#queued];
     let unsavedBytes = retry.reduce((sum, row) => sum + row.storedBytes, 0);
     let dropped = 0;
