@@ -9,28 +9,13 @@
  * figure to compare before and after a hot-path change. Set
  * HOOKLINE_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them.
  */
-import { readFileSync } from 'node:fs';
 import { spawnTs } from '@hookline/testing';
 import autocannon from 'autocannon';
 import { benchScripts } from './build.js';
 import { startCliTunnel } from './cli-tunnel.js';
+import { counters, type ProcessCounters } from './proc-counters.js';
 import { startBenchClient, startBenchRelay } from './processes.js';
 import { signedHeaders } from './webhook-signature.js';
-
-interface ProcessCounters {
-  /** utime + stime in ms (Linux: clock ticks of 10 ms). */
-  cpuMs: number;
-  /** stime alone: syscalls, page faults, wake-ups of other processes. */
-  kernelMs: number;
-  /** Minor page faults: first touches of fresh memory (costly in a VM). */
-  faults: number;
-}
-
-function counters(pid: number): ProcessCounters {
-  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-  const kernelMs = Number(fields[12]) * 10;
-  return { cpuMs: Number(fields[11]) * 10 + kernelMs, kernelMs, faults: Number(fields[7]) };
-}
 
 function cpuMs(pid: number): number {
   return counters(pid).cpuMs;

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { connectTunnel, type Tunnel } from '@hookline/client';
 import { memoryOf, spawnTs } from '@hookline/testing';
 import { benchScripts } from './build.js';
+import { benchCaptures } from './captures.js';
 import { startCliTunnel } from './cli-tunnel.js';
 import { alternate, type LoadResult, median, medianOf } from './load.js';
 import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
@@ -169,6 +170,12 @@ try {
   };
   const starts = Array.from({ length: 5 }, () => [time(['-e', '0']), time([cli, '--version'])] as const);
   record('hookline --version cold start', 'ms', median(starts.map(([n]) => n)), median(starts.map(([, h]) => h)));
+
+  // The capture history: captures off ("direct" column) against on, through `hookline http` as users run it.
+  console.log(`${'captures'.padEnd(34)} ${'off'.padStart(10)} ${'on'.padStart(10)}`);
+  for (const row of await benchCaptures(origin.ready.port, { quick, runs, seconds })) {
+    record(row.name, row.unit, row.off, row.on);
+  }
 } finally {
   await client.stop();
   await receiverClient.stop();

@@ -2,12 +2,12 @@ import type { CapturedBody } from './types.js';
 
 /** The stored bytes of a body (all of them unless `truncated`). */
 export function bodyBytes(body: CapturedBody): Buffer {
-  return Buffer.from(body.data, 'base64');
+  return body.bytes;
 }
 
-/** A body stored whole. */
+/** A body stored whole (the bytes are copied: the caller may reuse its buffer). */
 export function wholeBody(bytes: Uint8Array): CapturedBody {
-  return { data: Buffer.from(bytes).toString('base64'), size: bytes.length, truncated: false };
+  return { bytes: Buffer.from(bytes), size: bytes.length, truncated: false };
 }
 
 /**
@@ -38,10 +38,8 @@ export class BodyCollector {
   }
 
   finish(): CapturedBody {
-    return {
-      data: Buffer.concat(this.#chunks, this.#kept).toString('base64'),
-      size: this.#size,
-      truncated: this.#size > this.#kept,
-    };
+    // One chunk (most webhooks) is already a copy of its own: no second copy.
+    const bytes = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks, this.#kept);
+    return { bytes, size: this.#size, truncated: this.#size > this.#kept };
   }
 }

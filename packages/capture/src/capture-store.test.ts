@@ -116,7 +116,19 @@ describe('CaptureStore', () => {
 
   it('imports an old captures.json once, keeping ids, and leaves it as .migrated', async () => {
     const legacy = join(dir.path, LEGACY_STORE_FILE);
-    const old = { id: '7', ...makeDraft({ path: '/old', body: Buffer.from([9, 8, 7]) }) };
+    const draft = makeDraft({ path: '/old', body: Buffer.from([9, 8, 7]) });
+    // The lowdb file kept bodies as base64 `data`.
+    const base64 = (body: { bytes: Buffer; size: number; truncated: boolean }) => ({
+      data: body.bytes.toString('base64'),
+      size: body.size,
+      truncated: body.truncated,
+    });
+    const old = {
+      id: '7',
+      ...draft,
+      request: { ...draft.request, body: base64(draft.request.body) },
+      response: draft.response && { ...draft.response, body: base64(draft.response.body) },
+    };
     await writeFile(legacy, JSON.stringify({ version: 1, nextId: 8, captures: [old] }));
     const warnings: string[] = [];
     const store = await openStore({ onWarning: (m) => warnings.push(m) });
@@ -260,7 +272,7 @@ describe('CaptureStore.query: filters in the database', () => {
   it('limits and leaves bodies out when asked', async () => {
     const store = await seeded();
     const [newest] = await store.query({ limit: 1, withoutBodies: true, filter: 'path:/stripe' });
-    expect(newest?.request.body).toEqual({ data: '', size: 23, truncated: false });
+    expect(newest?.request.body).toEqual({ bytes: Buffer.alloc(0), size: 23, truncated: false });
     expect(newest?.request.headers).toEqual(['Stripe-Signature', 't=1']);
   });
 

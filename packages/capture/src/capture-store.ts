@@ -25,6 +25,12 @@ export interface CaptureQuery {
 
 /** Records that could not be saved are kept for a retry up to this many bytes, then dropped. */
 const MAX_UNSAVED_BYTES = 64 * 1024 * 1024;
+/**
+ * A batch is sent at once when its bodies reach this much, not after the delay:
+ * with 1 MiB uploads, 100 ms of them would otherwise sit in memory (and be copied
+ * to the writer) tens of MiB at a time.
+ */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 /** After a failed commit, wait this long before trying again. */
 const RETRY_MS = 1_000;
 
@@ -52,6 +58,7 @@ export class CaptureStore {
   /** Added but not yet committed: served from here. */
   readonly #unsaved = new Map<string, CaptureRecord>();
   #queued: CaptureRow[] = [];
+  #queuedBytes = 0;
   #evictUpTo: number | null = null;
   #timer: NodeJS.Timeout | undefined;
   #committing: Promise<void> = Promise.resolve();
@@ -164,8 +171,10 @@ export class CaptureStore {
     this.#insert(listing, row.storedBytes, record.origin === 'replay' ? null : row.eventKey);
     this.#unsaved.set(record.id, record);
     this.#queued.push(row);
+    this.#queuedBytes += row.storedBytes;
     this.#evict();
-    this.#schedule();
+    if (this.#queuedBytes >= MAX_BATCH_BYTES && !this.#failing) this.#send();
+    else this.#schedule();
     for (const listener of this.#listeners) listener(listing);
     return record;
   }
@@ -242,6 +251,7 @@ export class CaptureStore {
     const rest = this.#failing ? this.#queued : [];
     const batch = { rows, evictUpTo: this.#evictUpTo };
     this.#queued = rest;
+    this.#queuedBytes = rest.reduce((sum, row) => sum + row.storedBytes, 0);
     this.#evictUpTo = null;
     const committed = writer.commit(batch).then(
       () => {
@@ -283,6 +293,7 @@ export class CaptureStore {
     }
     if (dropped > 0) this.#options.onWarning(`${dropped} captures could not be saved and were dropped`);
     this.#queued = retry;
+    this.#queuedBytes = unsavedBytes;
     this.#evictUpTo = Math.max(this.#evictUpTo ?? 0, batch.evictUpTo ?? 0) || null;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {

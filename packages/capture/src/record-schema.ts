@@ -2,7 +2,10 @@ import { PROVIDERS, type ProviderId } from '@hookline/signatures';
 import { z } from 'zod';
 import type { StoreData } from './types.js';
 
-const body = z.object({ data: z.string(), size: z.number().int().nonnegative(), truncated: z.boolean() });
+/** Bodies were base64 in the file; in memory they are bytes. */
+const body = z
+  .object({ data: z.string(), size: z.number().int().nonnegative(), truncated: z.boolean() })
+  .transform(({ data, size, truncated }) => ({ bytes: Buffer.from(data, 'base64'), size, truncated }));
 const headers = z.array(z.string()).refine((list) => list.length % 2 === 0, 'headers must be name/value pairs');
 
 const record = z.object({

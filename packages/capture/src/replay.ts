@@ -69,7 +69,7 @@ export async function replayCapture(original: CaptureRecord, options: ReplayOpti
   if (captured.body.truncated && edit.body === undefined) {
     throw new CaptureError(
       'E_CAPTURE_TRUNCATED',
-      `capture ${original.id} kept only ${Buffer.byteLength(captured.body.data, 'base64')} of ${captured.body.size} body bytes; it cannot be replayed byte-exact`,
+      `capture ${original.id} kept only ${captured.body.bytes.length} of ${captured.body.size} body bytes; it cannot be replayed byte-exact`,
     );
   }
   const body = edit.body === undefined ? bodyBytes(captured.body) : Buffer.from(edit.body);

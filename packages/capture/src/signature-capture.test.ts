@@ -60,7 +60,7 @@ describe('signatures in the capture store', () => {
       ...draft,
       request: {
         ...draft.request,
-        body: { data: draft.request.body.data.slice(0, 8), size: 5_000_000, truncated: true },
+        body: { bytes: draft.request.body.bytes.subarray(0, 6), size: 5_000_000, truncated: true },
       },
     };
     expect(store.add(truncated).signature?.reason).toMatch(/cannot be checked/);

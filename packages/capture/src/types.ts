@@ -3,10 +3,10 @@ import type { EventId, SignatureVerdict } from '@hookline/signatures';
 /** Where a captured exchange came from. */
 export type CaptureOrigin = 'live' | 'replay' | 'queued';
 
-/** A body as stored: the exact bytes (base64), or their first `maxBodyBytes` with a flag. */
+/** A body as stored: the exact bytes, or their first `maxBodyBytes` with a flag. */
 export interface CapturedBody {
-  /** Base64 of the stored bytes: byte-exact, whatever the content type. */
-  data: string;
+  /** The stored bytes: byte-exact, whatever the content type (base64 `data` only on the wire). */
+  bytes: Buffer;
   /** Bytes that crossed the wire, even when fewer are stored. */
   size: number;
   /** True when only the first bytes are stored (the forward itself was whole). */
@@ -79,7 +79,7 @@ export interface CaptureRecord {
 export type CaptureDraft = Omit<CaptureRecord, 'id'>;
 
 /** A body as the list knows it: sizes and flags, no bytes. */
-export type BodyInfo = Omit<CapturedBody, 'data'>;
+export type BodyInfo = Omit<CapturedBody, 'bytes'>;
 
 /**
  * What the store keeps in memory for each capture, and what its list shows: the
@@ -96,7 +96,7 @@ export interface CaptureListing
   duplicateOf?: string | undefined;
 }
 
-/** The shape of the lowdb `captures.json` of hookline before the SQLite log (imported once). */
+/** The shape of the lowdb `captures.json` of hookline before the SQLite log (imported once; bodies were base64 there). */
 export interface StoreData {
   version: 1;
   nextId: number;

@@ -1,6 +1,6 @@
-import { CaptureError, type CaptureErrorCode, type CaptureRecord, type LockOwner } from '@hookline/capture';
+import { CaptureError, type CaptureErrorCode, type LockOwner } from '@hookline/capture';
 import type { CaptureService, ListQuery } from './capture-service.js';
-import { encodeReplayRequest } from './control-wire.js';
+import { type CaptureRecordJson, decodeRecord, encodeReplayRequest } from './control-wire.js';
 
 const CAPTURE_CODES = new Set<string>([
   'E_CAPTURE_NOT_FOUND',
@@ -43,20 +43,24 @@ export function remoteCaptureService(owner: LockOwner): CaptureService {
       if (query.limit !== undefined) params.set('limit', String(query.limit));
       if (query.filter) params.set('filter', query.filter);
       if (query.withoutBodies) params.set('bodies', '0');
-      return (await call<{ captures: CaptureRecord[] }>(owner, `/v1/captures?${params}`)).captures;
+      return (await call<{ captures: CaptureRecordJson[] }>(owner, `/v1/captures?${params}`)).captures.map(
+        decodeRecord,
+      );
     },
     async get(id) {
       try {
-        return await call<CaptureRecord>(owner, `/v1/captures/${encodeURIComponent(id)}`);
+        return decodeRecord(await call<CaptureRecordJson>(owner, `/v1/captures/${encodeURIComponent(id)}`));
       } catch (error) {
         if (error instanceof CaptureError && error.code === 'E_CAPTURE_NOT_FOUND') return undefined;
         throw error;
       }
     },
-    replay: (id, request) =>
-      call<CaptureRecord>(owner, `/v1/captures/${encodeURIComponent(id)}/replay`, {
-        method: 'POST',
-        body: JSON.stringify(encodeReplayRequest(request)),
-      }),
+    replay: async (id, request) =>
+      decodeRecord(
+        await call<CaptureRecordJson>(owner, `/v1/captures/${encodeURIComponent(id)}/replay`, {
+          method: 'POST',
+          body: JSON.stringify(encodeReplayRequest(request)),
+        }),
+      ),
   };
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CaptureError } from '@hookline/capture';
 import type { CaptureService, ReplayRequest } from './capture-service.js';
-import { decodeReplayRequest } from './control-wire.js';
+import { decodeReplayRequest, encodeRecord } from './control-wire.js';
 
 /** Largest replay request body accepted (an edited body up to the capture cap, in base64). */
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -48,19 +48,19 @@ async function route(service: CaptureService, req: IncomingMessage, res: ServerR
       filter: url.searchParams.get('filter') ?? '',
       withoutBodies: url.searchParams.get('bodies') === '0',
     });
-    return send(res, 200, { captures });
+    return send(res, 200, { captures: captures.map(encodeRecord) });
   }
   const id = parts[2];
   if (parts[0] === 'v1' && parts[1] === 'captures' && id !== undefined) {
     if (req.method === 'GET' && parts.length === 3) {
       const record = await service.get(id);
       return record
-        ? send(res, 200, record)
+        ? send(res, 200, encodeRecord(record))
         : send(res, 404, { code: 'E_CAPTURE_NOT_FOUND', message: `no capture with id ${id}` });
     }
     if (req.method === 'POST' && parts.length === 4 && parts[3] === 'replay') {
       const request: ReplayRequest = decodeReplayRequest(await readJson(req));
-      return send(res, 200, await service.replay(id, request));
+      return send(res, 200, encodeRecord(await service.replay(id, request)));
     }
   }
   send(res, 404, { code: 'E_NOT_FOUND', message: `no route ${req.method} ${url.pathname}` });

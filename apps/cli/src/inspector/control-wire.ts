@@ -1,6 +1,47 @@
-import { CaptureError, type RequestEdit } from '@hookline/capture';
+import { type CapturedBody, CaptureError, type CaptureRecord, type RequestEdit } from '@hookline/capture';
 import type { GenericHmacConfig, ProviderId } from '@hookline/signatures';
 import type { ReplayRequest } from './capture-service.js';
+
+/** A body as JSON: the bytes as base64 (the shape captures.json had). */
+interface BodyJson {
+  data: string;
+  size: number;
+  truncated: boolean;
+}
+
+/** A capture as the control endpoint sends it: every field as is, bodies as base64. */
+export type CaptureRecordJson = Omit<CaptureRecord, 'request' | 'response'> & {
+  request: Omit<CaptureRecord['request'], 'body'> & { body: BodyJson };
+  response: (Omit<NonNullable<CaptureRecord['response']>, 'body'> & { body: BodyJson }) | null;
+};
+
+const bodyToJson = ({ bytes, size, truncated }: CapturedBody): BodyJson => ({
+  data: bytes.toString('base64'),
+  size,
+  truncated,
+});
+const bodyFromJson = ({ data, size, truncated }: BodyJson): CapturedBody => ({
+  bytes: Buffer.from(data, 'base64'),
+  size,
+  truncated,
+});
+
+export function encodeRecord(record: CaptureRecord): CaptureRecordJson {
+  return {
+    ...record,
+    request: { ...record.request, body: bodyToJson(record.request.body) },
+    response: record.response && { ...record.response, body: bodyToJson(record.response.body) },
+  };
+}
+
+/** The inverse of `encodeRecord`, for what the owner answered (trusted: our own process). */
+export function decodeRecord(json: CaptureRecordJson): CaptureRecord {
+  return {
+    ...json,
+    request: { ...json.request, body: bodyFromJson(json.request.body) },
+    response: json.response && { ...json.response, body: bodyFromJson(json.response.body) },
+  };
+}
 
 /** A replay request as JSON: an edited body travels as base64. */
 export interface ReplayRequestJson {

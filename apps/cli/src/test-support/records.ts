@@ -13,7 +13,7 @@ export interface RecordInit {
   startedAt?: number;
 }
 
-const body = (bytes: Buffer) => ({ data: bytes.toString('base64'), size: bytes.length, truncated: false });
+const body = (bytes: Buffer) => ({ bytes, size: bytes.length, truncated: false });
 
 /** A captured exchange for TUI and command tests. */
 export function draft(init: RecordInit = {}): CaptureDraft {

@@ -25,10 +25,8 @@ export interface DatabaseOpenOptions {
   now: () => Date;
 }
 
-const RECORD_COLUMNS = `c.listing, d.head, d.request_headers AS requestHeaders, d.response_headers AS responseHeaders,
-  d.request_body AS requestBody, d.response_body AS responseBody`;
-const HEAD_COLUMNS = `c.listing, d.head, d.request_headers AS requestHeaders, d.response_headers AS responseHeaders,
-  NULL AS requestBody, NULL AS responseBody`;
+const RECORD_COLUMNS = 'c.listing, d.details, d.request_body AS requestBody, d.response_body AS responseBody';
+const HEAD_COLUMNS = 'c.listing, d.details, NULL AS requestBody, NULL AS responseBody';
 /** Filters may name any column of either table. */
 const BOTH = 'captures c JOIN capture_details d ON d.id = c.id';
 

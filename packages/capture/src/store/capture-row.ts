@@ -1,4 +1,3 @@
-import { bodyBytes } from '../body.js';
 import type { BodyInfo, CapturedBody, CaptureListing, CaptureRecord } from '../types.js';
 
 /** One `captures` row as `INSERT_CAPTURE_SQL` takes it (and the writer thread receives it). */
@@ -16,32 +15,30 @@ export interface CaptureRow {
   duplicateOf: number | null;
   storedBytes: number;
   listing: string;
-  /** JSON of `RecordHead`. */
-  head: string;
-  requestHeaders: string;
-  responseHeaders: string | null;
+  /** JSON of `RecordDetails`. */
+  details: string;
   requestEncoding: string | null;
   responseEncoding: string | null;
   requestBody: Uint8Array;
   responseBody: Uint8Array | null;
 }
 
-/** The parts of a record neither the listing nor the header/body columns hold. */
-interface RecordHead {
+/** What a record has beyond its listing and bodies: headers and the connection's details. */
+export interface RecordDetails {
   target: string;
   remoteAddress: string;
   protocol: CaptureRecord['request']['protocol'];
   host: string;
   statusText: string | null;
+  requestHeaders: string[];
+  responseHeaders: string[] | null;
 }
 
 /** The columns a record is rebuilt from (see `recordFromRow`). */
 export interface StoredRecordRow {
   listing: string;
-  /** JSON of `RecordHead`. */
-  head: string;
-  requestHeaders: string;
-  responseHeaders: string | null;
+  /** JSON of `RecordDetails`. */
+  details: string;
   requestBody: Buffer;
   responseBody: Buffer | null;
 }
@@ -89,8 +86,8 @@ export function storedBytes(record: CaptureRecord, requestBody: Uint8Array, resp
 
 /** The row for a record and its listing: bodies decoded to bytes once, the listing serialised once. */
 export function toRow(record: CaptureRecord, { id: _id, ...listing }: CaptureListing): CaptureRow {
-  const requestBody = bodyBytes(record.request.body);
-  const responseBody = record.response ? bodyBytes(record.response.body) : null;
+  const requestBody = record.request.body.bytes;
+  const responseBody = record.response ? record.response.body.bytes : null;
   return {
     id: Number(record.id),
     startedAt: record.startedAt,
@@ -105,15 +102,15 @@ export function toRow(record: CaptureRecord, { id: _id, ...listing }: CaptureLis
     duplicateOf: record.duplicateOf === undefined ? null : Number(record.duplicateOf),
     storedBytes: storedBytes(record, requestBody, responseBody),
     listing: JSON.stringify(listing),
-    head: JSON.stringify({
+    details: JSON.stringify({
       target: record.target,
       remoteAddress: record.request.remoteAddress,
       protocol: record.request.protocol,
       host: record.request.host,
       statusText: record.response?.statusText ?? null,
-    } satisfies RecordHead),
-    requestHeaders: JSON.stringify(record.request.headers),
-    responseHeaders: record.response ? JSON.stringify(record.response.headers) : null,
+      requestHeaders: record.request.headers,
+      responseHeaders: record.response?.headers ?? null,
+    } satisfies RecordDetails),
     requestEncoding: contentEncoding(record.request.headers),
     responseEncoding: record.response ? contentEncoding(record.response.headers) : null,
     requestBody,
@@ -134,19 +131,21 @@ export function listingFromRow(id: number, listing: string): CaptureListing {
   return parseListing(id, listing);
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** The whole record back from its row; `withBodies: false` leaves the bytes out (sizes and flags stay). */
 export function recordFromRow(id: number, row: StoredRecordRow, withBodies = true): CaptureRecord {
   const { request, response, ...rest } = parseListing(id, row.listing);
-  const head = JSON.parse(row.head) as RecordHead;
-  const data = (bytes: Buffer | null) => (withBodies && bytes ? bytes.toString('base64') : '');
+  const head = JSON.parse(row.details) as RecordDetails;
+  const bytes = (stored: Buffer | null) => (withBodies && stored ? stored : EMPTY);
   return {
     ...rest,
     target: head.target,
     request: {
       method: request.method,
       path: request.path,
-      headers: JSON.parse(row.requestHeaders) as string[],
-      body: { data: data(row.requestBody), ...request.body },
+      headers: head.requestHeaders,
+      body: { bytes: bytes(row.requestBody), ...request.body },
       remoteAddress: head.remoteAddress,
       protocol: head.protocol,
       host: head.host,
@@ -154,8 +153,8 @@ export function recordFromRow(id: number, row: StoredRecordRow, withBodies = tru
     response: response && {
       status: response.status,
       statusText: head.statusText ?? '',
-      headers: JSON.parse(row.responseHeaders ?? '[]') as string[],
-      body: { data: data(row.responseBody), ...response.body },
+      headers: head.responseHeaders ?? [],
+      body: { bytes: bytes(row.responseBody), ...response.body },
     },
   };
 }

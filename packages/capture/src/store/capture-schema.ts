@@ -5,9 +5,11 @@ import type { Database } from 'better-sqlite3';
  * Append a migration, never edit a published one.
  *
  * One row per exchange in `captures`: the columns the filters and bounds need
- * (indexed where a filter can use an index) and `listing`, the JSON of what the
- * inspector's list shows. Headers, bodies (BLOBs) and the rest of the record are
- * in `capture_details`, same id: opening a history of 100 000 reads only the
+ * and `listing`, the JSON of what the inspector's list shows. Only the tunnel has
+ * an index (the inspector's default view, `tunnel:`); every other filter is a
+ * scan of at most the history bound (10 000 rows by default: milliseconds), and
+ * each index costs every insert and every eviction. Headers and the rest of the
+ * record (one JSON, `details`) and the bodies (BLOBs) are in `capture_details`, same id: opening a history of 100 000 reads only the
  * narrow table (a 1 KiB body inline in the same row would make that scan read
  * every body), and a view or a replay reads one details row.
  */
@@ -28,13 +30,9 @@ const MIGRATIONS: readonly string[] = [
      listing TEXT NOT NULL
    );
    CREATE INDEX captures_by_tunnel ON captures (tunnel, id);
-   CREATE INDEX captures_by_status ON captures (status);
-   CREATE INDEX captures_by_event ON captures (event_key);
    CREATE TABLE capture_details (
      id INTEGER PRIMARY KEY,
-     head TEXT NOT NULL,
-     request_headers TEXT NOT NULL,
-     response_headers TEXT,
+     details TEXT NOT NULL,
      request_encoding TEXT,
      response_encoding TEXT,
      request_body BLOB NOT NULL,
@@ -67,9 +65,9 @@ export const INSERT_CAPTURE_SQL = `INSERT OR REPLACE INTO captures (
 )`;
 
 export const INSERT_DETAILS_SQL = `INSERT OR REPLACE INTO capture_details (
-  id, head, request_headers, response_headers, request_encoding, response_encoding, request_body, response_body
+  id, details, request_encoding, response_encoding, request_body, response_body
 ) VALUES (
-  @id, @head, @requestHeaders, @responseHeaders, @requestEncoding, @responseEncoding, @requestBody, @responseBody
+  @id, @details, @requestEncoding, @responseEncoding, @requestBody, @responseBody
 )`;
 
 /** Eviction is oldest first, and ids only grow: one range delete per table. */

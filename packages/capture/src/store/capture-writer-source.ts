@@ -38,8 +38,10 @@ function commit() {
     db.transaction(() => {
       for (const message of messages) {
         for (const row of message.rows) {
-          const values = { ...row, requestBody: asBuffer(row.requestBody), responseBody: asBuffer(row.responseBody) };
-          for (const statement of insert) statement.run(values);
+          // A structured clone turns Buffers into Uint8Arrays; SQLite binds Buffers.
+          row.requestBody = asBuffer(row.requestBody);
+          row.responseBody = asBuffer(row.responseBody);
+          for (const statement of insert) statement.run(row);
         }
         if (message.evictUpTo !== null) for (const statement of evict) statement.run(message.evictUpTo);
       }

@@ -1,6 +1,7 @@
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import { type FilterTerm, isStatusPattern } from '../filter.js';
+import type { RecordDetails } from './capture-row.js';
 
 /** Only this much of each (decoded) body is searched: a filter must stay quick on 100 000 captures. */
 const SEARCHED_BODY_BYTES = 256 * 1024;
@@ -40,9 +41,13 @@ export function searchableBody(body: Buffer | null, encoding: string | null): st
   return text.decode(decoded(body, encoding).subarray(0, SEARCHED_BODY_BYTES)).toLowerCase();
 }
 
-/** Request and response headers as `name: value` lines, lower-cased. */
-export function searchableHeaders(request: string, response: string | null): string {
-  const all = [...(JSON.parse(request) as string[]), ...(response ? (JSON.parse(response) as string[]) : [])];
+/** Request and response headers (from the `details` JSON) as `name: value` lines, lower-cased. */
+export function searchableHeaders(details: string): string {
+  const { requestHeaders, responseHeaders } = JSON.parse(details) as Pick<
+    RecordDetails,
+    'requestHeaders' | 'responseHeaders'
+  >;
+  const all = [...requestHeaders, ...(responseHeaders ?? [])];
   const lines: string[] = [];
   for (let i = 0; i + 1 < all.length; i += 2) lines.push(`${all[i]}: ${all[i + 1]}`);
   return lines.join('\n').toLowerCase();
@@ -53,9 +58,7 @@ export function registerSearchFunctions(db: Database): void {
   db.function('hl_body', { deterministic: true }, (body: unknown, encoding: unknown) =>
     searchableBody(body as Buffer | null, encoding as string | null),
   );
-  db.function('hl_headers', { deterministic: true }, (request: unknown, response: unknown) =>
-    searchableHeaders(request as string, response as string | null),
-  );
+  db.function('hl_headers', { deterministic: true }, (details: unknown) => searchableHeaders(details as string));
 }
 
 export interface SqlCondition {
@@ -76,7 +79,7 @@ function statusSql(value: string, params: unknown[]): string {
 
 const BODY_SQL =
   '(instr(hl_body(request_body, request_encoding), ?) > 0 OR instr(hl_body(response_body, response_encoding), ?) > 0)';
-const HEADER_SQL = 'instr(hl_headers(request_headers, response_headers), ?) > 0';
+const HEADER_SQL = 'instr(hl_headers(details), ?) > 0';
 const PATH_SQL = 'instr(lower(path), ?) > 0';
 
 function termSql(term: FilterTerm, params: unknown[]): string | null {
