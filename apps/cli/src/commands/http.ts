@@ -8,6 +8,7 @@ import type { InspectorHandle } from '../tui/open-inspector.js';
 import { UserError } from '../user-error.js';
 import { openCaptures, openTui } from './http-inspector.js';
 import type { CliIo } from './io.js';
+import { checkTargetArg } from './target-arg.js';
 
 export interface HttpFlags {
   relay?: string;
@@ -84,6 +85,7 @@ function describeState(state: TunnelState): string | null {
 
 /** `hookline http <target>`: open a tunnel (on an embedded relay if none is set) and log each exchange. */
 export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): Promise<number> {
+  checkTargetArg(targetArg);
   const file = loadFileConfig(io.cwd, io.env);
   const relayUrl = pick(flags.relay, io.env.HOOKLINE_RELAY, file.relay);
   // Several nodes of one relay cluster, comma-separated: the client moves on to the next when one drops.
