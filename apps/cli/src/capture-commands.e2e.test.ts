@@ -232,6 +232,7 @@ describe('hookline requests / replay / export (no hookline http running)', () =>
       [['replay', '42'], /^hookline: no capture with id 42 in /],
       [['export'], /^hookline: export needs exactly one of --har <file>, --curl <id> or --fixture <id>$/],
       [['requests', '--limit', 'many'], /^hookline: --limit must be a whole number/],
+      [['requests', '--limit', '0'], /^hookline: --limit must be a whole number of at least 1, not "0"$/],
       [['replay', '1', '--target', 'ftp://x'], /^hookline: target must be http or https/],
     ] as const) {
       const result = await run([...args]);

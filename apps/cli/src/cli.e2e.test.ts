@@ -94,6 +94,18 @@ describe('hookline (usage)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('hookline: port must be 1-65535, got 99999');
   });
+
+  it.each([
+    [['http', '0'], /^hookline: port must be 1-65535, got 0$/],
+    [['http', '-5'], /^hookline: port must be 1-65535, got -5$/],
+    [['http', 'abc'], /^hookline: not a port or URL: "abc" \(give 3000, localhost:3000 or http:\/\/host:port/],
+  ])('%j exits 1 with one line and starts nothing', async (args, message) => {
+    const result = await run([...args, '--no-tui']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toBe('');
+  });
 });
 
 describe('hookline relay + hookline http', () => {
@@ -223,6 +235,16 @@ describe('hookline http (config precedence)', () => {
     expect(flag.url).toBe(`http://fromflag.localhost:${relay.port}`);
     // The relay came from the file too: no embedded relay was started.
     for (const proc of [file.proc, env.proc, flag.proc]) expect(proc.output('stderr')).not.toMatch(/embedded/);
+  });
+
+  it('exits 1 naming an unknown key in hookline.json', async () => {
+    writeFileSync(join(dir, 'hookline.json'), JSON.stringify({ relay: 'http://127.0.0.1:1', naem: 'typo' }));
+    const result = await run(['http', '3000', '--no-tui']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^hookline: config \S+hookline\.json: unknown key "naem" \(known: relay, token, name, queue,/,
+    );
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('exits 1 with a clear message on invalid JSON in hookline.json', async () => {
