@@ -142,7 +142,12 @@ describe('hookline relay + hookline http', () => {
 
     await http.proc.waitForLine('stdout', /\bPOST\s+\/hello\?x=1\s+200\b/);
     await http.proc.waitForLine('stdout', /\bPUT\s+\/via\/host\s+200\b/);
-    expect(http.proc.lines('stdout')).toHaveLength(3); // Forwarding + one line per exchange
+    // Forwarding, the tunnel's other URL right under it, then one line per exchange.
+    const lines = http.proc.lines('stdout');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^Forwarding /);
+    expect(lines[1]).toBe(`           http://localhost:${relay.port}/t/demo`);
+    expect(http.proc.output('stderr')).not.toContain('/t/demo');
 
     // Both shut down cleanly on SIGTERM (the exchanges above prove the handlers are installed).
     expect(await http.proc.stop()).toEqual({ code: 0, signal: null });
@@ -195,7 +200,7 @@ describe('hookline http (embedded relay)', () => {
     const target = await origin();
     const http = await startHttp([String(target.port)]);
     expect(http.url).toMatch(/^http:\/\/[a-z0-9-]+\.localhost:\d+$/);
-    const pathUrl = await http.proc.waitForLine('stderr', /^\s+(http:\/\/\S+\/t\/[a-z0-9-]+)$/);
+    const pathUrl = await http.proc.waitForLine('stdout', /^\s+(http:\/\/\S+\/t\/[a-z0-9-]+)$/);
     // The printed URL names localhost; reach the same port on 127.0.0.1.
     const { port, pathname } = new URL(pathUrl[1] as string);
     const reply = await send(`http://127.0.0.1:${port}${pathname}/embedded?y=2`, { method: 'POST', body: 'hi' });
