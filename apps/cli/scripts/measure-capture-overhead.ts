@@ -18,7 +18,7 @@ const body = Buffer.alloc(1024, 'x');
 async function measure(capture: boolean): Promise<number> {
   const args = ['http', String(origin.port), '--no-tui', '--name', capture ? 'on' : 'off', '--max-captures', '1000'];
   const proc = spawnCli(capture ? args : [...args, '--no-capture'], { cwd: dir, env: isolatedEnv(dir) });
-  const match = await proc.waitForLine('stderr', /^\s+(http:\/\/\S+\/t\/\S+)$/);
+  const match = await proc.waitForLine('stdout', /^\s+(http:\/\/\S+\/t\/\S+)$/);
   const url = new URL(match[1] as string);
   const result = await autocannon({
     url: `http://127.0.0.1:${url.port}${url.pathname}/hook`,

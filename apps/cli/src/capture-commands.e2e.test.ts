@@ -53,7 +53,7 @@ async function origin(): Promise<BytesOrigin> {
 async function startHttp(target: BytesOrigin, args: string[] = []): Promise<{ proc: CliProcess; base: string }> {
   const proc = spawnCli(['http', String(target.port), '--no-tui', '--name', 'cap', ...args], { cwd: dir, env: env() });
   await proc.waitForLine('stdout', /^Forwarding /);
-  const match = await proc.waitForLine('stderr', /^\s+(http:\/\/\S+\/t\/cap)$/);
+  const match = await proc.waitForLine('stdout', /^\s+(http:\/\/\S+\/t\/cap)$/);
   const { port, pathname } = new URL(match[1] as string);
   return { proc, base: `http://127.0.0.1:${port}${pathname}` };
 }
@@ -233,6 +233,7 @@ describe('hookline requests / replay / export (no hookline http running)', () =>
       [['replay', '42'], /^hookline: no capture with id 42 in /],
       [['export'], /^hookline: export needs exactly one of --har <file>, --curl <id> or --fixture <id>$/],
       [['requests', '--limit', 'many'], /^hookline: --limit must be a whole number/],
+      [['requests', '--limit', '0'], /^hookline: --limit must be a whole number of at least 1, not "0"$/],
       [['replay', '1', '--target', 'ftp://x'], /^hookline: target must be http or https/],
     ] as const) {
       const result = await run([...args]);
@@ -305,6 +306,9 @@ describe('hookline (lazy Ink)', () => {
     const loaded = readFileSync(trace.log, 'utf8');
     expect(loaded).toContain('/dist/hookline.js');
     expect(loaded).toMatch(/capture-session-\w+\.js/); // dynamic chunks are traced too
-    expect(loaded).not.toMatch(/node_modules\/(ink|react)\//);
+    // Ink is bundled into the inspector's chunk (open-inspector-*.js); React stays a package.
+    expect(loaded).not.toMatch(/open-inspector-\w+\.js|node_modules\/(ink|react)\//);
+    // Only a relay in cluster mode loads ioredis.
+    expect(loaded).not.toMatch(/node_modules\/ioredis\//);
   });
 });

@@ -94,6 +94,18 @@ describe('hookline (usage)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('hookline: port must be 1-65535, got 99999');
   });
+
+  it.each([
+    [['http', '0'], /^hookline: port must be 1-65535, got 0$/],
+    [['http', '-5'], /^hookline: port must be 1-65535, got -5$/],
+    [['http', 'abc'], /^hookline: not a port or URL: "abc" \(give 3000, localhost:3000 or http:\/\/host:port/],
+  ])('%j exits 1 with one line and starts nothing', async (args, message) => {
+    const result = await run([...args, '--no-tui']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toBe('');
+  });
 });
 
 describe('hookline relay + hookline http', () => {
@@ -130,7 +142,12 @@ describe('hookline relay + hookline http', () => {
 
     await http.proc.waitForLine('stdout', /\bPOST\s+\/hello\?x=1\s+200\b/);
     await http.proc.waitForLine('stdout', /\bPUT\s+\/via\/host\s+200\b/);
-    expect(http.proc.lines('stdout')).toHaveLength(3); // Forwarding + one line per exchange
+    // Forwarding, the tunnel's other URL right under it, then one line per exchange.
+    const lines = http.proc.lines('stdout');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^Forwarding /);
+    expect(lines[1]).toBe(`           http://localhost:${relay.port}/t/demo`);
+    expect(http.proc.output('stderr')).not.toContain('/t/demo');
 
     // Both shut down cleanly on SIGTERM (the exchanges above prove the handlers are installed).
     expect(await http.proc.stop()).toEqual({ code: 0, signal: null });
@@ -183,7 +200,7 @@ describe('hookline http (embedded relay)', () => {
     const target = await origin();
     const http = await startHttp([String(target.port)]);
     expect(http.url).toMatch(/^http:\/\/[a-z0-9-]+\.localhost:\d+$/);
-    const pathUrl = await http.proc.waitForLine('stderr', /^\s+(http:\/\/\S+\/t\/[a-z0-9-]+)$/);
+    const pathUrl = await http.proc.waitForLine('stdout', /^\s+(http:\/\/\S+\/t\/[a-z0-9-]+)$/);
     // The printed URL names localhost; reach the same port on 127.0.0.1.
     const { port, pathname } = new URL(pathUrl[1] as string);
     const reply = await send(`http://127.0.0.1:${port}${pathname}/embedded?y=2`, { method: 'POST', body: 'hi' });
@@ -223,6 +240,16 @@ describe('hookline http (config precedence)', () => {
     expect(flag.url).toBe(`http://fromflag.localhost:${relay.port}`);
     // The relay came from the file too: no embedded relay was started.
     for (const proc of [file.proc, env.proc, flag.proc]) expect(proc.output('stderr')).not.toMatch(/embedded/);
+  });
+
+  it('exits 1 naming an unknown key in hookline.json', async () => {
+    writeFileSync(join(dir, 'hookline.json'), JSON.stringify({ relay: 'http://127.0.0.1:1', naem: 'typo' }));
+    const result = await run(['http', '3000', '--no-tui']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^hookline: config \S+hookline\.json: unknown key "naem" \(known: relay, token, name, queue,/,
+    );
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('exits 1 with a clear message on invalid JSON in hookline.json', async () => {

@@ -37,6 +37,21 @@ function readSignatureKeys(path: string, value: Record<string, unknown>, config:
 }
 
 const KEYS = ['relay', 'token', 'name', 'queue'] as const;
+/** Every key a `hookline.json` may hold; anything else is refused (a typo must not be silently ignored). */
+const KNOWN_KEYS: readonly string[] = [...KEYS, 'secrets', 'genericSignature'];
+
+/**
+ * Strict like a zod `strictObject`, written out: zod is not loaded on this path
+ * (`http.ts` imports this file, and so would every `hookline --version`).
+ */
+function refuseUnknownKeys(path: string, value: Record<string, unknown>): void {
+  const unknown = Object.keys(value).filter((key) => !KNOWN_KEYS.includes(key));
+  if (unknown.length === 0) return;
+  const names = unknown.map((key) => `"${key}"`).join(', ');
+  throw new UserError(
+    `config ${path}: unknown key${unknown.length > 1 ? 's' : ''} ${names} (known: ${KNOWN_KEYS.join(', ')})`,
+  );
+}
 
 function readConfigFile(path: string): FileConfig | null {
   let text: string;
@@ -53,6 +68,7 @@ function readConfigFile(path: string): FileConfig | null {
     throw new UserError(`config ${path} is not valid JSON: ${(error as Error).message}`);
   }
   if (!isObject(value)) throw new UserError(`config ${path} must hold a JSON object`);
+  refuseUnknownKeys(path, value);
   const config: FileConfig = {};
   for (const key of KEYS) {
     const setting = value[key];

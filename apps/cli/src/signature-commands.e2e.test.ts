@@ -66,7 +66,7 @@ describe('hookline http --secret / requests --json / replay --resign / export --
       },
     );
     await http.waitForLine('stdout', /^Forwarding /);
-    const match = await http.waitForLine('stderr', /^\s+(http:\/\/\S+\/t\/sig)$/);
+    const match = await http.waitForLine('stdout', /^\s+(http:\/\/\S+\/t\/sig)$/);
     const { port, pathname } = new URL(match[1] as string);
     const base = `http://127.0.0.1:${port}${pathname}`;
     const nowS = Math.floor(Date.now() / 1000);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BytesOrigin, sendBytes, startBytesOrigin } from './test-support/bytes-origin.js';
 import { CLI_BIN } from './test-support/cli-process.js';
+import { importTrace } from './test-support/import-trace.js';
 import { startTmux, type TmuxSession } from './test-support/tmux.js';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -61,11 +62,20 @@ describe('hookline http in a real terminal (tmux, 80×24)', () => {
     ).toBe(200);
     expect(await sendBytes(`${base}/fail/two`, 'GET', {}, Buffer.alloc(0))).toBe(500);
     const listed = await tmux.waitFor(/2 captured/);
-    expect(listed).toMatch(/▸\d\d:\d\d:\d\d GET\s+\/fail\/two\s+500/);
-    expect(listed).toMatch(/\n \d\d:\d\d:\d\d POST\s+\/hooks\/one\s+200/);
+    // ID first, SIZE last as request → response.
+    expect(listed).toMatch(/ ID TIME\s+METHOD\s+PATH\s+SIG\s+STATUS\s+DURATION\s+SIZE req → res/);
+    expect(listed).toMatch(/▸ 2 \d\d:\d\d:\d\d GET\s+\/fail\/two\s+500\s+\d+ ms\s+0 B → 11 B/);
+    expect(listed).toMatch(/\n {2}1 \d\d:\d\d:\d\d POST\s+\/hooks\/one\s+200\s+\d+ ms\s+26 B → \d+ B/);
+
+    tmux.keys(['p']);
+    expect((await tmux.waitFor(/· paused/)).split('\n')[22]).toContain('p resume');
+    await pause();
+    tmux.keys(['p']);
+    expect((await tmux.waitFor(/p pause/)).split('\n')[22]).not.toContain('resume');
+    await pause();
 
     tmux.keys(['j']);
-    await tmux.waitFor(/▸\d\d:\d\d:\d\d POST\s+\/hooks\/one/);
+    await tmux.waitFor(/▸ 1 \d\d:\d\d:\d\d POST\s+\/hooks\/one/);
     tmux.keys(['Enter']);
     const detail = await tmux.waitFor(/#1 POST \/hooks\/one/);
     expect(detail).toContain('"paid": true');
@@ -93,5 +103,25 @@ describe('hookline http in a real terminal (tmux, 80×24)', () => {
     // The alternate screen is gone: the inspector's frame no longer shows.
     expect(after).not.toContain('● online');
     expect(after).toMatch(/hookline: 3 captures kept/);
+  });
+
+  it('opens without loading ioredis or the cluster code, and loads Ink from its bundled chunk', async () => {
+    const trace = importTrace(dir);
+    tmux = startTmux([process.execPath, CLI_BIN, 'http', String(origin.port)], {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      XDG_STATE_HOME: dir,
+      XDG_CONFIG_HOME: dir,
+      TERM: 'xterm-256color',
+      NODE_OPTIONS: trace.nodeOptions,
+    });
+    await tmux.waitFor(/● online /);
+    tmux.keys(['q']);
+    await tmux.waitFor(/\[exited 0\]/);
+    const loaded = readFileSync(trace.log, 'utf8');
+    expect(loaded).toMatch(/open-inspector-\w+\.js/);
+    expect(loaded).toMatch(/node_modules\/react\//);
+    expect(loaded).not.toMatch(/node_modules\/(ioredis|es-toolkit|ink)\//);
+    expect(loaded).not.toMatch(/\/cluster-\w+\.js/);
   });
 });

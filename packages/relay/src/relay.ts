@@ -4,8 +4,8 @@ import type { Duplex } from 'node:stream';
 import { createAdaptorServer, type WebSocketServerLike } from '@hono/node-server';
 import { MAX_MESSAGE_SIZE } from '@hookline/protocol';
 import { WebSocketServer } from 'ws';
-import { Cluster } from './cluster/cluster.js';
 import { resolveClusterOptions } from './cluster/cluster-options.js';
+import { LazyCluster } from './cluster/lazy-cluster.js';
 import { createTunnelFinder } from './find-tunnel.js';
 import { forwardHttpExchange } from './http-exchange.js';
 import { type RelayOptions, resolveRelayOptions } from './options.js';
@@ -69,7 +69,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   const options = resolveRelayOptions(relayOptions);
   const sessions = new SessionTable();
   const cluster = options.cluster
-    ? new Cluster(resolveClusterOptions(options.cluster), sessions, options.tokens, options.logger)
+    ? new LazyCluster(resolveClusterOptions(options.cluster), sessions, options.tokens, options.logger)
     : null;
   if (cluster) options.registry = cluster.registry;
   const fileVerifier = () =>
@@ -79,15 +79,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
   // owns, and an offline queue, then work there too (no token: an open tunnel).
   const optionalVerifier = verifier === null && options.dataDir && !cluster ? fileVerifier() : null;
   const reservations = cluster
-    ? {
-        get: (name: string) => cluster.reservations.get(name),
-        reserve: cluster.reservations.reserve.bind(cluster.reservations),
-        release: cluster.reservations.release.bind(cluster.reservations),
-        list: (owner?: string) => cluster.reservations.list(owner),
-        expire: cluster.reservations.expire.bind(cluster.reservations),
-        // Loading shared state means joining the cluster.
-        load: () => cluster.start(),
-      }
+    ? cluster.reservations
     : options.dataDir
       ? createFileReservations(options.dataDir)
       : { ...createMemoryReservations(), load: async () => {} };
@@ -125,7 +117,15 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     holderAnswers: async (name) => sessions.get(name)?.probe(Math.min(2_000, options.heartbeatIntervalMs)) ?? true,
     ready: () => (cluster ? cluster.ready() : readiness(options.dataDir, () => queues.storeHealth())),
     onTunnelSocket(socket, client) {
-      acceptTunnelSocket(socket, { options, sessions, reservations, queues, cluster, ...client, urlsFor });
+      acceptTunnelSocket(socket, {
+        options,
+        sessions,
+        reservations,
+        queues,
+        cluster: cluster?.joined ?? null,
+        ...client,
+        urlsFor,
+      });
     },
   });
 

@@ -2,11 +2,13 @@ import { CaptureError } from '@hookline/capture';
 import { SignatureError } from '@hookline/signatures';
 import { UserError } from '../user-error.js';
 
-/** `--limit` as a whole number ≥ 0. */
+/** `--limit` as a whole number ≥ 1: a limit of 0 would list nothing and read as "no captures yet". */
 export function parseLimit(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const limit = Number(text);
-  if (!Number.isInteger(limit) || limit < 0) throw new UserError(`--limit must be a whole number, not "${text}"`);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(limit) || limit < 1) {
+    throw new UserError(`--limit must be a whole number of at least 1, not "${text}"`);
+  }
   return limit;
 }
 

@@ -50,19 +50,28 @@ export async function openCaptures(flags: HttpFlags, io: CliIo, setup: CaptureSe
   return { capture, recording };
 }
 
-/** Load Ink only now (it costs most of a cold start) and show the inspector. */
+/**
+ * Start loading the inspector (Ink, React, the views): called before the tunnel
+ * starts, so the modules load while start-up waits on sockets instead of after it.
+ */
+export function loadInspector() {
+  return Promise.all([
+    import('../tui/open-inspector.js'),
+    import('../inspector/inspector-actions.js'),
+    import('../inspector/tunnel-status.js'),
+  ]);
+}
+
+/** Show the inspector; Ink is loaded only for it (it costs most of a cold start). */
 export async function openTui(
+  modules: ReturnType<typeof loadInspector>,
   tunnel: Tunnel,
   capture: CaptureSession,
   terminal: Terminal,
   io: CliIo,
   notices: string[],
 ): Promise<InspectorHandle> {
-  const [{ openInspector }, { inspectorActions }, { tunnelStatusSource }] = await Promise.all([
-    import('../tui/open-inspector.js'),
-    import('../inspector/inspector-actions.js'),
-    import('../inspector/tunnel-status.js'),
-  ]);
+  const [{ openInspector }, { inspectorActions }, { tunnelStatusSource }] = await modules;
   return openInspector({
     captures: capture.store,
     status: tunnelStatusSource(tunnel),

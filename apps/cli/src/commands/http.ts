@@ -6,8 +6,9 @@ import { resolveSignatureConfig } from '../signature-config.js';
 import { interactiveTerminal } from '../terminal.js';
 import type { InspectorHandle } from '../tui/open-inspector.js';
 import { UserError } from '../user-error.js';
-import { openCaptures, openTui } from './http-inspector.js';
+import { loadInspector, openCaptures, openTui } from './http-inspector.js';
 import type { CliIo } from './io.js';
+import { checkTargetArg } from './target-arg.js';
 
 export interface HttpFlags {
   relay?: string;
@@ -84,6 +85,7 @@ function describeState(state: TunnelState): string | null {
 
 /** `hookline http <target>`: open a tunnel (on an embedded relay if none is set) and log each exchange. */
 export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): Promise<number> {
+  checkTargetArg(targetArg);
   const file = loadFileConfig(io.cwd, io.env);
   const relayUrl = pick(flags.relay, io.env.HOOKLINE_RELAY, file.relay);
   // Several nodes of one relay cluster, comma-separated: the client moves on to the next when one drops.
@@ -117,6 +119,9 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     throw new UserError((error as Error).message);
   }
   const terminal = flags.tui === false || flags.json ? null : interactiveTerminal(io);
+  // Loaded alongside the relay and tunnel start; a failed start leaves it unused.
+  const inspectorModules = terminal ? loadInspector() : null;
+  inspectorModules?.catch(() => {});
   const output = new LineBatcher(io.stdout);
   const print = (line: string) => output.write(line);
   const note = (line: string) => io.stderr.write(`${line}\n`);
@@ -208,8 +213,8 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   tunnel.on('state', (state) => {
     if (state.state === 'failed') void stop(1);
   });
-  if (terminal && capture) {
-    inspector = await openTui(tunnel, capture, terminal, io, notices);
+  if (terminal && capture && inspectorModules) {
+    inspector = await openTui(inspectorModules, tunnel, capture, terminal, io, notices);
     void inspector.done.then(() => stop(0));
   } else if (flags.json) {
     print(
@@ -223,8 +228,10 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     );
   } else {
     if (relay) note(`Relay     embedded at ${relay.url} (loopback only; set --relay to use a shared one)`);
+    // The tunnel's URLs all go to stdout, together (the /t/ one went to stderr and,
+    // stdout being batched, came out above the Forwarding line it continues).
     print(`Forwarding ${tunnel.url} -> ${tunnel.target.origin}`);
-    for (const other of tunnel.urls.slice(1)) note(`           ${other}`);
+    for (const other of tunnel.urls.slice(1)) print(`           ${other}`);
   }
   printedReady = true;
   return exited;

@@ -42,9 +42,10 @@ export async function runQueue(action: string, id: string | undefined, flags: Qu
   const out = (text: string) => io.stdout.write(`${text}\n`);
   switch (action) {
     case 'list': {
-      const { entries, mode } = (await call('')) as { entries: EntryView[]; mode: string | null };
+      const { entries } = (await call('')) as { entries: EntryView[] };
+      // Like every list command's --json (requests, token list): one JSON array of what is listed.
       if (flags.json) {
-        out(JSON.stringify({ name, mode, entries }));
+        out(JSON.stringify(entries));
         return 0;
       }
       if (entries.length === 0) io.stderr.write(`queue of ${name} is empty\n`);

@@ -1,4 +1,5 @@
 import type { CaptureRecord } from '@hookline/capture';
+import { ERROR_STATUS, isErrorCode } from '@hookline/protocol';
 import type { EventId, SignatureVerdict } from '@hookline/signatures';
 import { fitTo, formatClock, formatDuration, formatSize } from '../format.js';
 
@@ -66,7 +67,10 @@ export const SUMMARY_HEADER = `${fitTo('ID', 6)} ${fitTo('TIME', 8)}  ${fitTo('M
 
 /** One table line for `hookline requests`. */
 export function summaryLine(summary: CaptureSummary): string {
-  const status = summary.error ? `${summary.status ?? '---'} ${summary.error.code}` : String(summary.status ?? '---');
+  // With no response, the status is the one hookline answered the caller with for that error (502…).
+  const code = summary.error?.code;
+  const shown = summary.status ?? (isErrorCode(code) ? ERROR_STATUS[code] : '---');
+  const status = summary.error ? `${shown} ${summary.error.code}` : String(shown);
   const origin =
     summary.origin === 'replay' ? ` (replay of ${summary.replayOf})` : summary.origin === 'queued' ? ' (queued)' : '';
   const sig = summary.signature ? ` [${summary.signature.provider} ${signatureMark(summary.signature)}]` : '';

@@ -1,14 +1,6 @@
 import { Box, Text } from 'ink';
+import { footerHints } from './footer-hints.js';
 import type { InspectorState } from './use-inspector-state.js';
-
-const HINTS: Record<InspectorState['mode']['kind'], string> = {
-  list: '↑↓ ⏎ open  r replay  e edit  / filter  c curl  x HAR  p pause  ? help  q quit',
-  detail: '↑↓ scroll  esc back  r replay  e edit  c curl  x HAR  ? help  q quit',
-  filter: '⏎ apply  esc cancel  e.g. status:5xx method:post path:/hooks header:x body:y sig:invalid tunnel:*',
-  help: 'any key: back',
-  text: '↑↓ scroll  esc back  q quit',
-  'replay-choice': 'a/⏎ as captured  s re-signed  e edit + re-sign  esc cancel',
-};
 
 /** The question `r` asks about a signed capture. */
 function replayPrompt(mode: Extract<InspectorState['mode'], { kind: 'replay-choice' }>): string {
@@ -42,7 +34,7 @@ export function Footer({ state, filterError = null }: { state: InspectorState; f
         </Text>
       )}
       <Text dimColor wrap="truncate-end">
-        {HINTS[mode.kind]}
+        {footerHints(state)}
       </Text>
     </Box>
   );

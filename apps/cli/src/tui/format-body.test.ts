@@ -104,3 +104,39 @@ describe('formatBody', () => {
     ]);
   });
 });
+
+describe('formatBody (multipart)', () => {
+  it('shows each part with its headers, text as text and a binary part as hex', () => {
+    const body = Buffer.concat([
+      Buffer.from(
+        '--B\r\nContent-Disposition: form-data; name="meta"\r\nContent-Type: application/json\r\n\r\n{"a":1}\r\n',
+      ),
+      Buffer.from('--B\r\nContent-Disposition: form-data; name="f"; filename="x.bin"\r\n\r\n'),
+      Buffer.from([0, 1, 2, 0xff]),
+      Buffer.from('\r\n--B--\r\n'),
+    ]);
+    const lines = text(formatBody(view(body, 'multipart/form-data; boundary=B')));
+    expect(lines).toEqual([
+      '┄ part 1 of 2 (7 B)',
+      'Content-Disposition: form-data; name="meta"',
+      'Content-Type: application/json',
+      '',
+      '{',
+      '  "a": 1',
+      '}',
+      '',
+      '┄ part 2 of 2 (4 B)',
+      'Content-Disposition: form-data; name="f"; filename="x.bin"',
+      '',
+      expect.stringMatching(/^00000000 {2}00 01 02 ff\s+\|\.\.\.\.\|$/),
+    ]);
+  });
+
+  it('notes a body cut inside a part, and falls back to plain display without a boundary', () => {
+    const cut = text(formatBody(view('--B\r\n\r\nhalf a pa', 'multipart/form-data; boundary=B')));
+    expect(cut.at(-1)).toBe('(no closing boundary: the body ends inside a part)');
+    expect(text(formatBody(view('not multipart at all', 'multipart/form-data; boundary=B')))).toEqual([
+      'not multipart at all',
+    ]);
+  });
+});

@@ -4,6 +4,7 @@ import { formatSize } from '../format.js';
 import { hexDump } from './hex-dump.js';
 import { highlightJson } from './highlight-json.js';
 import { indentXml } from './indent-xml.js';
+import { multipartBoundary, parseMultipart } from './multipart.js';
 import type { Line } from './segments.js';
 
 /** Decompressed bodies are shown up to this size (a zip bomb must not take the TUI down). */
@@ -33,8 +34,37 @@ function textLines(text: string): Line[] {
   return text.split(/\r?\n/).map((line) => [{ text: line.replace(/\t/g, '  ') }]);
 }
 
-/** Lines for the body's content: JSON, form fields, XML, text, or a hex dump. */
-function content(bytes: Buffer, contentType: string): Line[] {
+/** Multipart inside multipart is shown to this depth; deeper parts are shown like any other body. */
+const MAX_MULTIPART_DEPTH = 3;
+
+/**
+ * Each part under its own rule: its header lines, then its bytes shown by its own
+ * Content-Type (text, JSON…, or hex for a binary file). Null when the body holds
+ * no boundary: it is then shown like any other body.
+ */
+function multipartLines(bytes: Buffer, boundary: string, depth: number): Line[] | null {
+  const body = parseMultipart(bytes, boundary);
+  if (!body || body.parts.length === 0) return null;
+  const lines: Line[] = [];
+  body.parts.forEach((part, index) => {
+    const type = part.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+    if (index > 0) lines.push([]);
+    lines.push([
+      { text: `┄ part ${index + 1} of ${body.parts.length} (${formatSize(part.body.length)})`, color: 'magenta' },
+    ]);
+    for (const [name, value] of part.headers) lines.push([{ text: `${name}: `, color: 'cyan' }, { text: value }]);
+    lines.push([]);
+    lines.push(...(part.body.length === 0 ? [[{ text: '(empty)', dim: true }]] : content(part.body, type, depth + 1)));
+  });
+  if (!body.complete) lines.push([], [{ text: '(no closing boundary: the body ends inside a part)', color: 'yellow' }]);
+  return lines;
+}
+
+/** Lines for the body's content: multipart parts, JSON, form fields, XML, text, or a hex dump. */
+function content(bytes: Buffer, contentType: string, depth = 0): Line[] {
+  const boundary = depth < MAX_MULTIPART_DEPTH ? multipartBoundary(contentType) : null;
+  const parts = boundary === null ? null : multipartLines(bytes, boundary, depth);
+  if (parts) return parts;
   const text = bodyText(bytes);
   if (text === null) return hexDump(bytes);
   const type = contentType.toLowerCase();
@@ -58,8 +88,9 @@ export interface BodyView {
 
 /**
  * A body for the detail view: decompressed when `Content-Encoding` says so, then
- * shown by content (JSON pretty-printed and highlighted, form fields decoded, XML
- * indented, binary as hex), with a note on compression and truncation.
+ * shown by content (multipart as its parts, JSON pretty-printed and highlighted,
+ * form fields decoded, XML indented, binary as hex), with a note on compression
+ * and truncation.
  */
 export function formatBody(body: BodyView): Line[] {
   if (body.size === 0) return [[{ text: '(no body)', dim: true }]];

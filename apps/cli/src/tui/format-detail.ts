@@ -3,7 +3,7 @@ import { getRawHeader } from '@hookline/protocol';
 import { formatDuration, formatSize } from '../format.js';
 import { signatureMark } from '../inspector/capture-summary.js';
 import { formatBody } from './format-body.js';
-import { signatureColor, statusColor } from './format-row.js';
+import { callerStatus, signatureColor, statusColor } from './format-row.js';
 import { type Line, wrapLine } from './segments.js';
 
 function section(title: string): Line {
@@ -28,9 +28,20 @@ function bodyLines(body: CapturedBody, headers: readonly string[]): Line[] {
   });
 }
 
+/**
+ * The status line: the local server's status, or with no response the one
+ * hookline answered the caller with (a replay has no caller: just "no response").
+ */
+function statusText(record: CaptureRecord): string {
+  const { response } = record;
+  if (response) return `${response.status} ${response.statusText}`.trim();
+  const status = callerStatus(record);
+  return status === null || record.origin === 'replay' ? 'no response' : `${status} from hookline (no response)`;
+}
+
 function summary(record: CaptureRecord): Line[] {
-  const { request, response, timings } = record;
-  const status = response ? `${response.status} ${response.statusText}`.trim() : 'no response';
+  const { request, timings } = record;
+  const status = statusText(record);
   const origin =
     record.origin === 'replay'
       ? `replay of #${record.replayOf}`
@@ -60,6 +71,12 @@ function summary(record: CaptureRecord): Line[] {
   return [...lines, ...signatureLines(record)];
 }
 
+/** `✓ valid`, `✗ invalid`, `stale`, `? no-secret`. */
+function verdictText(sig: NonNullable<CaptureRecord['signature']>): string {
+  const mark = signatureMark(sig);
+  return mark === sig.status ? mark : `${mark} ${sig.status}`;
+}
+
 /** The verdict and why, the event id, and the first delivery when this is a resend. */
 function signatureLines(record: CaptureRecord): Line[] {
   const lines: Line[] = [];
@@ -68,7 +85,8 @@ function signatureLines(record: CaptureRecord): Line[] {
     const signedAt = sig.timestamp === null ? '' : ` · signed ${new Date(sig.timestamp * 1000).toISOString()}`;
     lines.push([
       { text: 'sig     ', color: 'cyan' },
-      { text: `${sig.provider} ${signatureMark(sig)} ${sig.status}`, color: signatureColor(record), bold: true },
+      // The mark is the word itself for `stale`: say it once.
+      { text: `${sig.provider} ${verdictText(sig)}`, color: signatureColor(record), bold: true },
       { text: `${sig.reason ? `: ${sig.reason}` : ''}${signedAt}`, dim: sig.status === 'valid' },
     ]);
   }

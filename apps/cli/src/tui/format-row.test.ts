@@ -1,24 +1,47 @@
 import { describe, expect, it } from 'vitest';
 import { record } from '../test-support/records.js';
 import { formatDetail } from './format-detail.js';
-import { formatRow, listHeader, statusColor, statusLabel } from './format-row.js';
+import { formatRow, idWidth, listHeader, shortSize, sizeLabel, statusColor, statusLabel } from './format-row.js';
 import { lineText, wrapLine } from './segments.js';
 
-const rowText = (parts: ReturnType<typeof formatRow>) => parts.left + parts.status + parts.right;
+/** The whole row as drawn: cursor column, then every part. */
+const rowText = (parts: ReturnType<typeof formatRow>) =>
+  ` ${parts.left}${parts.signature}${parts.status}${parts.right}`;
 
 describe('formatRow', () => {
-  it('fits a row and the header in the width, path cut with an ellipsis', () => {
-    const long = record({ path: `/webhooks/${'x'.repeat(200)}` });
+  it('fits a row and the header in the width, columns aligned, path cut with an ellipsis', () => {
+    const long = record({ id: '12345', path: `/webhooks/${'x'.repeat(200)}` });
     for (const width of [79, 120]) {
-      expect(rowText(formatRow(long, width)).length).toBeLessThan(width);
-      expect(listHeader(width).length).toBeLessThan(width);
+      const row = rowText(formatRow(long, width, 5));
+      const header = listHeader(width, 5);
+      expect(row.length).toBeLessThanOrEqual(width);
+      expect(header.length).toBe(row.length);
+      expect(row.indexOf('200')).toBe(header.indexOf('STATUS'));
     }
-    expect(rowText(formatRow(long, 79))).toContain('…');
+    expect(rowText(formatRow(long, 79, 5))).toContain('…');
   });
 
-  it('shows time, method, path, status, duration and size', () => {
-    const text = rowText(formatRow(record({ method: 'DELETE', path: '/a', responseBody: 'x'.repeat(2048) }), 100));
-    expect(text).toMatch(/^\d\d:\d\d:\d\d DELETE {3}\/a\s+200\s+4 ms\s+2\.0 KiB$/);
+  it('shows id, time, method, path, status, duration and request → response size', () => {
+    const row = record({ id: '7', method: 'DELETE', path: '/a', body: 'x'.repeat(1234), responseBody: 'ok' });
+    expect(rowText(formatRow(row, 100))).toMatch(/^ {2}7 \d\d:\d\d:\d\d DELETE {3}\/a\s+200\s+4 ms\s+1\.2 K → 2 B$/);
+    expect(listHeader(100)).toMatch(/^ ID TIME {5}METHOD {3}PATH\s+SIG\s+STATUS\s+DURATION\s+SIZE req → res$/);
+  });
+
+  it('widens the id column to the longest id shown', () => {
+    expect(idWidth([record({ id: '9' }), record({ id: '10234' })])).toBe(5);
+    expect(idWidth([])).toBe(2);
+    expect(formatRow(record({ id: '10234' }), 100, 5).left).toMatch(/^10234 /);
+    expect(formatRow(record({ id: '9' }), 100, 5).left).toMatch(/^ {4}9 /);
+  });
+
+  it('shows the status the caller got for an exchange with no response, and why instead of its size', () => {
+    const refused = record({ status: null, body: 'x'.repeat(17) });
+    expect(formatRow(refused, 100).status.trim()).toBe('502');
+    expect(sizeLabel(refused)).toBe('17 B → refused');
+    const timedOut = { ...refused, error: { code: 'E_LOCAL_TIMEOUT', message: 'no response head in 30 s' } };
+    expect(statusLabel(timedOut)).toBe('504');
+    expect(sizeLabel(timedOut)).toBe('17 B → timeout');
+    expect(statusLabel({ response: null, error: { code: 'E_SOMETHING_NEW', message: '' } })).toBe('error');
   });
 
   it('marks replays and queued deliveries', () => {
@@ -33,11 +56,26 @@ describe('statusLabel / statusColor', () => {
     [302, '302', 'cyan'],
     [404, '404', 'yellow'],
     [500, '500', 'red'],
-    [null, 'refused', 'red'],
+    [null, '502', 'red'],
   ] as const)('%s', (status, label, color) => {
     const r = record({ status });
     expect(statusLabel(r)).toBe(label);
     expect(statusColor(r)).toBe(color);
+  });
+});
+
+describe('shortSize', () => {
+  it.each([
+    [0, '0 B'],
+    [999, '999 B'],
+    [1000, '1.0 K'],
+    [1234, '1.2 K'],
+    [20_480, '20 K'],
+    [1_048_575, '1.0 M'],
+    [5 * 1024 ** 3, '5.0 G'],
+  ])('%d → %s', (bytes, text) => {
+    expect(shortSize(bytes)).toBe(text);
+    expect(text.length).toBeLessThanOrEqual(5);
   });
 });
 
@@ -53,10 +91,30 @@ describe('formatDetail', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60);
   });
 
-  it('shows the error of a failed exchange and no response sections', () => {
+  it('shows the error of a failed exchange, the status the caller got, and no response sections', () => {
     const lines = formatDetail(record({ status: null }), 80).map(lineText);
+    expect(lines[1]).toMatch(/^→ 502 from hookline \(no response\) {2}live via demo/);
     expect(lines).toContain('error   E_LOCAL_REFUSED: connection refused');
+    expect(formatDetail(record({ status: null, origin: 'replay' }), 80).map(lineText)[1]).toMatch(/^→ no response /);
     expect(lines.some((l) => l.startsWith('── Response'))).toBe(false);
+  });
+});
+
+describe('formatDetail signature line', () => {
+  const verdict = (status: 'valid' | 'invalid' | 'stale' | 'no-secret') => {
+    const signed = { ...record(), signature: { status, provider: 'stripe' as const, reason: null, timestamp: null } };
+    return (
+      formatDetail(signed, 100)
+        .map(lineText)
+        .find((line) => line.startsWith('sig')) ?? ''
+    );
+  };
+
+  it('names the verdict once, with its mark', () => {
+    expect(verdict('stale')).toBe('sig     stripe stale');
+    expect(verdict('valid')).toBe('sig     stripe ✓ valid');
+    expect(verdict('invalid')).toBe('sig     stripe ✗ invalid');
+    expect(verdict('no-secret')).toBe('sig     stripe ? no-secret');
   });
 });
 

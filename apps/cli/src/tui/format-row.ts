@@ -1,9 +1,16 @@
 import type { CaptureListing } from '@hookline/capture';
-import { fitTo, formatClock, formatDuration, formatSize } from '../format.js';
+import { ERROR_STATUS, isErrorCode } from '@hookline/protocol';
+import { fitTo, formatClock, formatDuration } from '../format.js';
 import { signatureMark } from '../inspector/capture-summary.js';
 import type { Color } from './segments.js';
 
-/** Short labels for exchanges that got no response. */
+/** What a list row reads: a capture's listing (no headers, no body bytes). */
+export type RowRecord = Pick<
+  CaptureListing,
+  'id' | 'origin' | 'startedAt' | 'timings' | 'error' | 'signature' | 'duplicateOf' | 'request' | 'response'
+>;
+
+/** Short labels for exchanges that got no (whole) response, shown where the response size would be. */
 const ERROR_LABELS: Record<string, string> = {
   E_LOCAL_REFUSED: 'refused',
   E_LOCAL_TIMEOUT: 'timeout',
@@ -12,8 +19,19 @@ const ERROR_LABELS: Record<string, string> = {
   E_CANCELLED: 'cancel',
 };
 
+/**
+ * The status the public caller got: the local server's, or for an exchange with
+ * no response the one hookline answered with for its error code (502 for
+ * E_LOCAL_REFUSED, 504 for E_LOCAL_TIMEOUT…); null when neither is known.
+ */
+export function callerStatus(record: Pick<RowRecord, 'response' | 'error'>): number | null {
+  if (record.response) return record.response.status;
+  const code = record.error?.code;
+  return isErrorCode(code) ? ERROR_STATUS[code] : null;
+}
+
 /** Green 2xx, cyan 3xx, yellow 4xx, red 5xx and failures. */
-export function statusColor(record: CaptureListing): Color {
+export function statusColor(record: Pick<RowRecord, 'response' | 'error'>): Color {
   const status = record.response?.status;
   if (record.error || status === undefined) return 'red';
   if (status >= 500) return 'red';
@@ -22,24 +40,53 @@ export function statusColor(record: CaptureListing): Color {
   return 'green';
 }
 
-export function statusLabel(record: CaptureListing): string {
-  if (record.response && !record.error) return String(record.response.status);
-  return ERROR_LABELS[record.error?.code ?? ''] ?? (record.response ? String(record.response.status) : 'error');
+/** The STATUS column: the caller's status, or `error` when not even that is known. */
+export function statusLabel(record: Pick<RowRecord, 'response' | 'error'>): string {
+  return String(callerStatus(record) ?? 'error');
 }
 
-/** Widths of the fixed columns; the path takes what is left. */
+/** `17 B`, `1.2 K`, `340 K`, `1.5 M`: at most 5 columns, so two fit in the SIZE column. */
+export function shortSize(bytes: number): string {
+  const units = ['B', 'K', 'M', 'G'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const text = unit === 0 || value >= 10 ? String(Math.round(value)) : value.toFixed(1);
+  return `${text} ${units[unit]}`;
+}
+
+/** The SIZE column: request body → response body, or → the error label when there was no (whole) response. */
+export function sizeLabel(record: RowRecord): string {
+  const response = record.error
+    ? (ERROR_LABELS[record.error.code] ?? 'error')
+    : shortSize(record.response?.body.size ?? 0);
+  return `${shortSize(record.request.body.size)} → ${response}`;
+}
+
+/** Widths of the fixed columns; the id column fits the longest id shown, the path takes what is left. */
 const TIME = 8;
 const METHOD = 7;
-const STATUS = 7;
-const DURATION = 8;
-const SIZE = 9;
 /** ✓, ✗, `stale` or `?` (signed, but no secret). */
 const SIG = 5;
-/** Cursor mark + separating spaces + origin mark + signature column. */
-const FIXED = TIME + METHOD + STATUS + DURATION + SIZE + 2 + 6 + SIG + 1;
+const STATUS = 6;
+const DURATION = 8;
+/** `999 K → refused`. */
+const SIZE = 15;
+/** Cursor mark, origin mark, the separating spaces and every fixed column but the id. */
+const FIXED = 1 + TIME + METHOD + SIG + STATUS + DURATION + SIZE + 1 + 8;
+
+const pathWidth = (width: number, idWidth: number) => Math.max(8, width - FIXED - idWidth);
+
+/** Width of the ID column for these rows: the longest id, at least 2. */
+export function idWidth(records: readonly Pick<RowRecord, 'id'>[]): number {
+  return Math.max(2, ...records.map((record) => record.id.length));
+}
 
 /** Replay ↻, queued Q, or ≡ for a provider resend of an event seen before. */
-function mark(record: CaptureListing): string {
+function mark(record: RowRecord): string {
   if (record.origin === 'replay') return '↻';
   if (record.origin === 'queued') return 'Q';
   if (record.duplicateOf !== undefined) return '≡';
@@ -47,7 +94,7 @@ function mark(record: CaptureListing): string {
 }
 
 /** Green ✓, red ✗, yellow stale, grey ? (no secret). */
-export function signatureColor(record: CaptureListing): Color {
+export function signatureColor(record: Pick<RowRecord, 'signature'>): Color {
   switch (record.signature?.status) {
     case 'valid':
       return 'green';
@@ -60,10 +107,10 @@ export function signatureColor(record: CaptureListing): Color {
   }
 }
 
-/** The column header line of the list, for a terminal `width` wide. */
-export function listHeader(width: number): string {
-  const path = Math.max(8, width - FIXED);
-  return ` ${fitTo('TIME', TIME)} ${fitTo('METHOD', METHOD)}  ${fitTo('PATH', path)} ${fitTo('SIG', SIG)} ${fitTo('STATUS', STATUS)} ${'DURATION'.padStart(DURATION)} ${'SIZE'.padStart(SIZE)}`;
+/** The column header line of the list, for a terminal `width` wide (after the cursor column). */
+export function listHeader(width: number, ids = 2): string {
+  const path = pathWidth(width, ids);
+  return ` ${'ID'.padStart(ids)} ${fitTo('TIME', TIME)} ${fitTo('METHOD', METHOD)}  ${fitTo('PATH', path)} ${fitTo('SIG', SIG)} ${fitTo('STATUS', STATUS)} ${'DURATION'.padStart(DURATION)} ${'SIZE req → res'.padStart(SIZE)}`;
 }
 
 /** One list row in parts, so the signature mark and the status can have their own colours. */
@@ -74,14 +121,13 @@ export interface RowParts {
   right: string;
 }
 
-/** One list row: time, method, mark, path | status | duration, response size. */
-export function formatRow(record: CaptureListing, width: number): RowParts {
-  const path = Math.max(8, width - FIXED);
-  const size = formatSize(record.response?.body.size ?? 0);
+/** One list row: id, time, method, mark, path | signature | status | duration, request → response size. */
+export function formatRow(record: RowRecord, width: number, ids = 2): RowParts {
+  const path = pathWidth(width, ids);
   return {
-    left: `${formatClock(record.startedAt)} ${fitTo(record.request.method, METHOD)} ${mark(record)}${fitTo(record.request.path, path)} `,
+    left: `${record.id.padStart(ids)} ${formatClock(record.startedAt)} ${fitTo(record.request.method, METHOD)} ${mark(record)}${fitTo(record.request.path, path)} `,
     signature: `${fitTo(signatureMark(record.signature), SIG)} `,
     status: fitTo(statusLabel(record), STATUS),
-    right: ` ${formatDuration(record.timings.totalMs).padStart(DURATION)} ${size.padStart(SIZE)}`,
+    right: ` ${formatDuration(record.timings.totalMs).padStart(DURATION)} ${sizeLabel(record).padStart(SIZE)}`,
   };
 }

@@ -116,7 +116,7 @@ describe('Inspector', () => {
     expect(detail).toContain('── Request headers');
     expect(detail).toContain('→ 500 OK');
     ui.stdin.write('\u001B');
-    await waitFor(ui.lastFrame, /3 captured\n TIME/);
+    await waitFor(ui.lastFrame, /3 captured\n +ID TIME/);
   });
 
   it('pretty-prints JSON and decodes form fields in the detail view', async () => {
