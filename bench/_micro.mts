@@ -5,7 +5,7 @@ import { CaptureStore, ExchangeRecorder, STORE_FILE, signatureAnnotator } from '
 
 const dir = mkdtempSync(join(tmpdir(), 'micro-'));
 const store = await CaptureStore.open({
-  file: join(dir, STORE_FILE),
+  file: process.env.MEM ? null : join(dir, STORE_FILE),
   ...(process.env.NOANN ? {} : { annotate: signatureAnnotator({ secrets: {} }) }),
   maxCount: Number(process.argv[2] ?? 10000),
 });

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { parseFilter, tunnelOf } from './filter.js';
 import { LEGACY_STORE_FILE } from './paths.js';
 import { CaptureDatabase } from './store/capture-database.js';
-import { type CaptureRow, eventKey, listingOf, toRow } from './store/capture-row.js';
+import { type CaptureRow, eventKey, listingOf, recordFromRow, toRow } from './store/capture-row.js';
 import type { CaptureWriter } from './store/capture-writer.js';
 import { filterSql } from './store/filter-sql.js';
 import { importLegacyCaptures } from './store/import-legacy.js';
@@ -55,8 +55,8 @@ export class CaptureStore {
   /** Provider event key → ids of the stored deliveries of that event, oldest first (duplicate marks). */
   readonly #byEvent = new Map<string, string[]>();
   readonly #eventOf = new Map<string, string>();
-  /** Added but not yet committed: served from here. */
-  readonly #unsaved = new Map<string, CaptureRecord>();
+  /** Added but not yet committed: served from their rows (a record tree would be more for the GC to trace). */
+  readonly #unsaved = new Map<string, CaptureRow>();
   #queued: CaptureRow[] = [];
   #queuedBytes = 0;
   #evictUpTo: number | null = null;
@@ -66,6 +66,8 @@ export class CaptureStore {
   #bytes = 0;
   #failing = false;
   #closed = false;
+
+  readonly #readListing = (id: number) => this.#database.listingJson(id);
 
   private constructor(options: ResolvedStoreOptions, database: CaptureDatabase) {
     this.#options = options;
@@ -98,9 +100,8 @@ export class CaptureStore {
     }
     const store = new CaptureStore(resolved, database);
     store.#nextId = database.maxId() + 1;
-    const read = (id: number) => database.listingJson(id);
     for (const [id, tunnel, origin, key, bytes] of index) {
-      store.#insert(new StoredListing(id, tunnel, read), bytes, origin === 'replay' ? null : key);
+      store.#insert(new StoredListing(id, tunnel, store.#readListing), bytes, origin === 'replay' ? null : key);
     }
     // Bounds may have been lowered since the file was written.
     if (store.#evict()) store.#schedule();
@@ -119,7 +120,7 @@ export class CaptureStore {
   /** One capture with its headers and bodies (read from the database once committed). */
   get(id: string): CaptureRecord | undefined {
     const unsaved = this.#unsaved.get(id);
-    if (unsaved) return unsaved;
+    if (unsaved) return recordFromRow(unsaved.id, unsaved);
     if (!this.#byId.has(id)) return undefined;
     return this.#database.record(Number(id));
   }
@@ -166,10 +167,10 @@ export class CaptureStore {
     const record: CaptureRecord = { id: String(this.#nextId++), ...annotated };
     const first = record.origin === 'replay' ? undefined : this.#byEvent.get(eventKey(record) ?? '')?.[0];
     if (first !== undefined) record.duplicateOf = first;
-    const listing = listingOf(record);
-    const row = toRow(record, listing);
+    const row = toRow(record, listingOf(record));
+    const listing = new StoredListing(row.id, record.tunnel, this.#readListing, row.listing);
     this.#insert(listing, row.storedBytes, record.origin === 'replay' ? null : row.eventKey);
-    this.#unsaved.set(record.id, record);
+    this.#unsaved.set(record.id, row);
     this.#queued.push(row);
     this.#queuedBytes += row.storedBytes;
     this.#evict();

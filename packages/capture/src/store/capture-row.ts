@@ -19,8 +19,8 @@ export interface CaptureRow {
   details: string;
   requestEncoding: string | null;
   responseEncoding: string | null;
-  requestBody: Uint8Array;
-  responseBody: Uint8Array | null;
+  requestBody: Buffer;
+  responseBody: Buffer | null;
 }
 
 /** What a record has beyond its listing and bodies: headers and the connection's details. */

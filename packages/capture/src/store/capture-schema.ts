@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { CaptureRow } from './capture-row.js';
 
 /**
  * The capture log's schema, one migration per version (`PRAGMA user_version`).
@@ -55,20 +56,40 @@ export function migrateCaptureSchema(db: Database): void {
   })();
 }
 
-/** Named parameters are the fields of a `CaptureRow` (capture-row.ts). */
+/** Positional parameters: `captureValues(row)`, in this order. */
 export const INSERT_CAPTURE_SQL = `INSERT OR REPLACE INTO captures (
   id, started_at, tunnel, origin, method, path, status, error_code, sig_status, event_key, duplicate_of,
   stored_bytes, listing
-) VALUES (
-  @id, @startedAt, @tunnel, @origin, @method, @path, @status, @errorCode, @sigStatus, @eventKey, @duplicateOf,
-  @storedBytes, @listing
-)`;
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+/** Positional parameters: `detailValues(row)`, then the two bodies. */
 export const INSERT_DETAILS_SQL = `INSERT OR REPLACE INTO capture_details (
   id, details, request_encoding, response_encoding, request_body, response_body
-) VALUES (
-  @id, @details, @requestEncoding, @responseEncoding, @requestBody, @responseBody
-)`;
+) VALUES (?, ?, ?, ?, ?, ?)`;
+
+/** A row's `captures` values in `INSERT_CAPTURE_SQL`'s order. */
+export function captureValues(row: CaptureRow): unknown[] {
+  return [
+    row.id,
+    row.startedAt,
+    row.tunnel,
+    row.origin,
+    row.method,
+    row.path,
+    row.status,
+    row.errorCode,
+    row.sigStatus,
+    row.eventKey,
+    row.duplicateOf,
+    row.storedBytes,
+    row.listing,
+  ];
+}
+
+/** A row's `capture_details` values before the bodies, in `INSERT_DETAILS_SQL`'s order. */
+export function detailValues(row: CaptureRow): unknown[] {
+  return [row.id, row.details, row.requestEncoding, row.responseEncoding];
+}
 
 /** Eviction is oldest first, and ids only grow: one range delete per table. */
 export const EVICT_CAPTURES_SQL = 'DELETE FROM captures WHERE id <= ?';

@@ -4,8 +4,8 @@
  * alike; source text runs the same everywhere). Kept small and plain: it only
  * commits what the main thread sends; `capture-writer.ts` has the logic and types.
  *
- * Protocol (main → worker): `{ seq, rows: CaptureRow[], evictUpTo: number | null }`
- * and `{ close: true }`. Messages that arrive while a commit runs form the next
+ * Protocol (main → worker): a `WireBatch` (capture-batch-wire.ts: values per row,
+ * every body in one transferred buffer) and `{ close: true }`. Messages that arrive while a commit runs form the next
  * transaction (group commit). After each commit: `{ done: [seq…], ok, message?, ms }`.
  * `synchronous=NORMAL` in WAL mode: a commit survives the process being killed
  * (the OS has it); only a power cut can lose the last ones, which a capture
@@ -20,9 +20,11 @@ const db = new Database(workerData.path, { timeout: 5000 });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('journal_size_limit = 67108864');
-const insert = workerData.statements.insert.map((sql) => db.prepare(sql));
+// Evictions read the oldest pages back: keep more of the table in cache than the default 2 MB.
+db.pragma('cache_size = -16384');
+const insertCapture = db.prepare(workerData.statements.insertCapture);
+const insertDetails = db.prepare(workerData.statements.insertDetails);
 const evict = workerData.statements.evict.map((sql) => db.prepare(sql));
-const asBuffer = (bytes) => (bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null);
 
 let batch = [];
 let scheduled = false;
@@ -37,11 +39,12 @@ function commit() {
   try {
     db.transaction(() => {
       for (const message of messages) {
-        for (const row of message.rows) {
-          // A structured clone turns Buffers into Uint8Arrays; SQLite binds Buffers.
-          row.requestBody = asBuffer(row.requestBody);
-          row.responseBody = asBuffer(row.responseBody);
-          for (const statement of insert) statement.run(row);
+        const bodies = Buffer.from(message.bodies);
+        for (const [capture, details] of message.rows) {
+          insertCapture.run(capture);
+          const [id, json, requestEncoding, responseEncoding, requestAt, requestLength, responseAt, responseLength] = details;
+          const response = responseLength < 0 ? null : bodies.subarray(responseAt, responseAt + responseLength);
+          insertDetails.run(id, json, requestEncoding, responseEncoding, bodies.subarray(requestAt, requestAt + requestLength), response);
         }
         if (message.evictUpTo !== null) for (const statement of evict) statement.run(message.evictUpTo);
       }

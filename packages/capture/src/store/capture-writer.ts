@@ -1,8 +1,16 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import { toWireBatch } from './capture-batch-wire.js';
 import type { CaptureRow } from './capture-row.js';
-import { EVICT_CAPTURES_SQL, EVICT_DETAILS_SQL, INSERT_CAPTURE_SQL, INSERT_DETAILS_SQL } from './capture-schema.js';
+import {
+  captureValues,
+  detailValues,
+  EVICT_CAPTURES_SQL,
+  EVICT_DETAILS_SQL,
+  INSERT_CAPTURE_SQL,
+  INSERT_DETAILS_SQL,
+} from './capture-schema.js';
 import { CAPTURE_WRITER_SOURCE } from './capture-writer-source.js';
 
 /** One batch: rows to insert, then every id up to `evictUpTo` to delete. */
@@ -28,7 +36,8 @@ const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
 
 /** The same statements on both writers: rows go to both tables, evictions from both. */
 const STATEMENTS = {
-  insert: [INSERT_CAPTURE_SQL, INSERT_DETAILS_SQL],
+  insertCapture: INSERT_CAPTURE_SQL,
+  insertDetails: INSERT_DETAILS_SQL,
   evict: [EVICT_CAPTURES_SQL, EVICT_DETAILS_SQL],
 };
 
@@ -64,7 +73,8 @@ export class ThreadCaptureWriter implements CaptureWriter {
     const seq = ++this.#nextSeq;
     return new Promise((resolve, reject) => {
       this.#waiting.set(seq, { resolve, reject });
-      this.#worker.postMessage({ seq, rows: batch.rows, evictUpTo: batch.evictUpTo });
+      const wire = toWireBatch(seq, batch.rows, batch.evictUpTo);
+      this.#worker.postMessage(wire, [wire.bodies]);
     });
   }
 
@@ -101,10 +111,15 @@ export class InlineCaptureWriter implements CaptureWriter {
   readonly #commit: (batch: CaptureBatch) => void;
 
   constructor(db: Database) {
-    const insert = STATEMENTS.insert.map((sql) => db.prepare(sql));
+    const insertCapture = db.prepare(STATEMENTS.insertCapture);
+    const insertDetails = db.prepare(STATEMENTS.insertDetails);
     const evict = STATEMENTS.evict.map((sql) => db.prepare(sql));
+    const buffer = (bytes: Uint8Array | null) => bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.#commit = db.transaction((batch: CaptureBatch) => {
-      for (const row of batch.rows) for (const statement of insert) statement.run(row);
+      for (const row of batch.rows) {
+        insertCapture.run(captureValues(row));
+        insertDetails.run(...detailValues(row), buffer(row.requestBody), buffer(row.responseBody));
+      }
       if (batch.evictUpTo !== null) for (const statement of evict) statement.run(batch.evictUpTo);
     });
   }

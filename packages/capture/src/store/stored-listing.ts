@@ -4,26 +4,32 @@ import { listingFromRow } from './capture-row.js';
 type Fields = Omit<CaptureListing, 'id' | 'tunnel'>;
 
 /**
- * A listing loaded at open: its id and tunnel at once, the rest parsed from the
- * database on first read. Opening a history of 100 000 then reads three narrow
- * columns instead of parsing 100 000 JSON documents, and the inspector parses
- * only the rows it draws. Read its fields; do not spread it (they are getters).
+ * A listing as the store holds it: its id and tunnel at once, the rest parsed on
+ * first read, from its JSON (a new capture's) or from the database (one loaded at
+ * open). Opening a history of 100 000 then reads three narrow columns instead of
+ * parsing 100 000 JSON documents, the inspector parses only the rows it draws, and
+ * each capture in memory is one small object and one string, not a tree of objects
+ * for the garbage collector to trace. Read its fields; do not spread it (they are
+ * getters).
  */
 export class StoredListing implements CaptureListing {
   readonly id: string;
   readonly tunnel: string;
   readonly #read: (id: number) => string | undefined;
+  #json: string | undefined;
   #fields: Fields | null = null;
 
-  constructor(id: number, tunnel: string, read: (id: number) => string | undefined) {
+  constructor(id: number, tunnel: string, read: (id: number) => string | undefined, json?: string) {
     this.id = String(id);
     this.tunnel = tunnel;
     this.#read = read;
+    this.#json = json;
   }
 
   #load(): Fields {
     if (this.#fields === null) {
-      const json = this.#read(Number(this.id));
+      const json = this.#json ?? this.#read(Number(this.id));
+      this.#json = undefined;
       // Evicted and deleted before anything read it: an empty row, never a crash.
       this.#fields = json === undefined ? GONE : listingFromRow(Number(this.id), json);
     }
