@@ -66,7 +66,8 @@ function localFailure(error: NodeJS.ErrnoException, target: URL): ExchangeFailur
 export async function replayCapture(original: CaptureRecord, options: ReplayOptions = {}): Promise<CaptureDraft> {
   const target = targetUrl(options.target ?? original.target);
   const edit = options.edit ?? {};
-  const captured = original.request;
+  // A replay never went through the public URL: it keeps no public path.
+  const { publicPath: _public, ...captured } = original.request;
   // An edited body replaces the missing bytes, so only an unedited one is refused.
   if (edit.body === undefined) refuseTruncated(original, 'it cannot be replayed byte-exact');
   const body = edit.body === undefined ? bodyBytes(captured.body) : Buffer.from(edit.body);
