@@ -4,6 +4,7 @@ export type CaptureErrorCode =
   | 'E_CAPTURE_TRUNCATED'
   | 'E_BAD_TARGET'
   | 'E_BAD_EDIT'
+  | 'E_EDIT_CANCELLED'
   | 'E_STORE_LOCKED'
   | 'E_CANNOT_RESIGN';
 
