@@ -4,6 +4,7 @@
  */
 import { render } from 'ink';
 import { Inspector, type InspectorProps } from './inspector.js';
+import { holdInput, releaseInput } from './lent-input.js';
 import type { InspectorActions } from './sources.js';
 
 /** Alternate screen: the inspector gets a clean screen, and quitting restores the user's. */
@@ -32,12 +33,17 @@ export function openInspector(options: OpenInspectorOptions): InspectorHandle {
   const actions: InspectorActions = {
     ...options.actions,
     async lendTerminal(work) {
-      // Input is already released (useInput inactive); let the program own the screen.
+      // Ink has released input (useInput inactive), but Node would go on reading the
+      // terminal and race the editor for every key: stop it, then let the program own the screen.
+      const resume = holdInput(stdin);
       instance?.clear();
       stdout.write(`${LEAVE_SCREEN}\x1b[?25h`);
       try {
         return await work();
       } finally {
+        // Nothing meant for the editor (keys, the terminal's answers to its queries)
+        // may reach the inspector as a command. A terminal gone meanwhile has no input left.
+        await releaseInput(stdin, stdout, resume).catch(() => {});
         // Editors leave the alternate screen on exit: enter it again and redraw all.
         stdout.write(ENTER_SCREEN + HIDE_CURSOR);
         instance?.clear();
