@@ -12,6 +12,15 @@ const ENTER_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H';
 const LEAVE_SCREEN = '\x1b[?1049l';
 const HIDE_CURSOR = '\x1b[?25l';
 
+/** Ink draws at most this often; a frame asked for sooner is drawn at the end of the interval. */
+const MAX_FPS = 30;
+/**
+ * Waiting this long lets a frame Ink deferred be drawn before the terminal is lent
+ * (a timer set later for longer fires after Ink's): drawn afterwards, it would land
+ * on the editor's screen.
+ */
+const FRAME_SETTLE_MS = Math.ceil(1000 / MAX_FPS) + 10;
+
 export interface OpenInspectorOptions extends Omit<InspectorProps, 'actions'> {
   /** Everything but `lendTerminal`, which needs the Ink instance. */
   actions: Omit<InspectorActions, 'lendTerminal'>;
@@ -36,6 +45,7 @@ export function openInspector(options: OpenInspectorOptions): InspectorHandle {
       // Ink has released input (useInput inactive), but Node would go on reading the
       // terminal and race the editor for every key: stop it, then let the program own the screen.
       const resume = holdInput(stdin);
+      await new Promise((resolve) => setTimeout(resolve, FRAME_SETTLE_MS));
       instance?.clear();
       stdout.write(`${LEAVE_SCREEN}\x1b[?25h`);
       try {
@@ -57,7 +67,7 @@ export function openInspector(options: OpenInspectorOptions): InspectorHandle {
       actions={actions}
       {...(options.notice ? { notice: options.notice } : {})}
     />,
-    { stdin, stdout, exitOnCtrlC: true, patchConsole: true },
+    { stdin, stdout, exitOnCtrlC: true, patchConsole: true, maxFps: MAX_FPS },
   );
   const ink = instance;
   const done = ink.waitUntilExit().then(
