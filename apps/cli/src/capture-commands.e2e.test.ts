@@ -65,6 +65,25 @@ function gzipBinary(): Buffer {
   return gzipSync(raw);
 }
 
+/** Run a generated command the way a user would save and run it: a script file for bash. */
+async function runScript(command: string): Promise<void> {
+  const script = join(dir, `run-${Date.now()}-${Math.random().toString(36).slice(2)}.sh`);
+  writeFileSync(script, command);
+  await new Promise<void>((resolve, reject) =>
+    execFile('bash', [script], { timeout: 20_000 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(),
+    ),
+  );
+}
+
+/** An editor script for `replay --edit`: the body runs with the file as $1. */
+async function editorScript(name: string, body: string): Promise<string> {
+  const file = join(dir, `${name}.sh`);
+  writeFileSync(file, `#!/bin/sh\n${body}\n`);
+  await chmod(file, 0o755);
+  return file;
+}
+
 interface Summary {
   id: string;
   method: string;
@@ -180,12 +199,8 @@ describe('hookline requests / replay / export (with hookline http running)', () 
     expect(filtered.stdout).toMatch(/^wrote 1 exchange to /);
 
     const curl = await run(['export', '--curl', '2']);
-    expect(curl.stdout).toMatch(/^printf '.*' \| curl /);
-    await new Promise<void>((resolve, reject) =>
-      execFile('sh', ['-c', `${curl.stdout.trim()} --silent --output /dev/null`], (error) =>
-        error ? reject(error) : resolve(),
-      ),
-    );
+    expect(curl.stdout).toMatch(/^base64 -d <<'HOOKLINE_BODY' \| curl /);
+    await runScript(curl.stdout);
     expect(target.received.at(-1)?.body.equals(binary)).toBe(true);
   });
 
@@ -198,6 +213,142 @@ describe('hookline requests / replay / export (with hookline http running)', () 
       /captures: .* is in use by hookline \(pid \d+\); this session keeps its captures in memory/,
     );
     await second.waitForLine('stdout', /^Forwarding /);
+  });
+});
+
+describe('hookline export / replay --edit are exact (with hookline http running)', () => {
+  const boundary = '----hookline-form-1';
+  const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  const multipart = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\n`),
+    everyByte,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const line = `${'the quick brown fox jumps over the lazy dog '.repeat(2)}\n`;
+  /** Over Linux's 128 KiB argument limit, under the 1 MiB a capture keeps. */
+  const bigText = Buffer.from(line.repeat(Math.ceil(900_000 / line.length)));
+
+  it('export --curl re-sends multipart, every byte value, gzip and 900 KB of text byte-exact, headers as sent', async () => {
+    const target = await origin();
+    const http = await startHttp(target);
+    const sent: Array<{ path: string; headers: Record<string, string>; body: Buffer }> = [
+      { path: '/form', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: multipart },
+      { path: '/bytes', headers: { 'x-sig': 's1' }, body: everyByte },
+      { path: '/gz', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipBinary() },
+      { path: '/text', headers: { 'content-type': 'text/plain' }, body: bigText },
+    ];
+    for (const { path, headers, body } of sent) {
+      expect(await sendBytes(`${http.base}${path}`, 'PUT', headers, body)).toBe(200);
+    }
+    const captures = (await waitForCaptures(sent.length)).reverse();
+    for (const [i, { path, headers, body }] of sent.entries()) {
+      const curl = await run(['export', '--curl', captures[i]?.id ?? '']);
+      expect(curl.stderr).toBe('');
+      await runScript(curl.stdout);
+      const seen = target.received.at(-1);
+      expect(seen?.url).toBe(path);
+      expect(seen?.method).toBe('PUT');
+      expect(seen?.body.length, path).toBe(body.length);
+      expect(seen?.body.equals(body), path).toBe(true);
+      // What the caller sent and nothing of curl's own (no User-Agent, Accept, Expect).
+      expect(seen?.headers).toEqual({
+        host: new URL(http.base).host,
+        ...headers,
+        'content-length': String(body.length),
+      });
+    }
+  });
+
+  it('a truncated capture is refused by export --curl and replay alike (E_CAPTURE_TRUNCATED)', async () => {
+    const target = await origin();
+    const http = await startHttp(target);
+    const twoMiB = Buffer.from(line.repeat(Math.ceil((2 * 1024 * 1024) / line.length))).subarray(0, 2 * 1024 * 1024);
+    expect(await sendBytes(`${http.base}/big`, 'POST', { 'content-type': 'text/plain' }, twoMiB)).toBe(200);
+    await waitForCaptures(1);
+    for (const [args, what] of [
+      [['export', '--curl', '1'], 'it cannot be exported as a byte-exact curl command'],
+      [['replay', '1'], 'it cannot be replayed byte-exact'],
+      [['export', '--fixture', '1'], 'it cannot be a byte-exact fixture'],
+    ] as const) {
+      const result = await run([...args]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        `hookline: capture 1 kept only 1048576 of its 2097152 body bytes; ${what} (E_CAPTURE_TRUNCATED)\n`,
+      );
+    }
+    expect(target.received).toHaveLength(1);
+  });
+
+  it('export --har - prints valid HAR whose URL keeps the /t/<name> public path', async () => {
+    const target = await origin();
+    const http = await startHttp(target);
+    await sendBytes(
+      `${http.base}/webhooks/stripe?x=1`,
+      'POST',
+      { 'content-type': 'application/json' },
+      Buffer.from('{}'),
+    );
+    await waitForCaptures(1);
+    const har = await run(['export', '--har', '-']);
+    expect(har.code).toBe(0);
+    expect(har.stderr).toBe('');
+    const document = JSON.parse(har.stdout);
+    const validate = harValidator();
+    expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    expect(document.log.entries[0].request.url).toBe(`${http.base}/webhooks/stripe?x=1`);
+    expect(new URL(http.base).pathname).toBe('/t/cap');
+    expect(target.received[0]?.url).toBe('/webhooks/stripe?x=1');
+    expect(existsSync(join(dir, '-'))).toBe(false);
+  });
+
+  it('replay --edit: a failing editor or an unchanged file cancels, a bad line is refused; only a real edit is sent', async () => {
+    const target = await origin();
+    const http = await startHttp(target);
+    await sendBytes(
+      `${http.base}/edit`,
+      'POST',
+      { 'content-type': 'application/json', 'x-mode': 'live' },
+      Buffer.from('{"a":1}'),
+    );
+    await waitForCaptures(1);
+    const refusals: Array<[string, string, RegExp]> = [
+      ['fail', 'exit 1', /^hookline: editor ".*fail\.sh" exited with 1; nothing was replayed \(E_EDIT_CANCELLED\)$/],
+      ['untouched', 'exit 0', /^hookline: the request was left unchanged; nothing was replayed \(E_EDIT_CANCELLED\)$/],
+      [
+        'resaved',
+        'cp "$1" "$1.copy" && cat "$1.copy" > "$1"',
+        /left unchanged; nothing was replayed \(E_EDIT_CANCELLED\)$/,
+      ],
+      [
+        'method',
+        `sed -i '1s/^POST/PO(ST/' "$1"`,
+        /^hookline: line 1: "PO\(ST" is not an HTTP method .*; nothing was replayed \(E_BAD_EDIT\)$/,
+      ],
+      [
+        'header',
+        `sed -i '2a this is not a header' "$1"`,
+        /^hookline: line 3: not a header line: "this is not a header" \(expected "Name: value"\); nothing was replayed \(E_BAD_EDIT\)$/,
+      ],
+    ];
+    for (const [name, body, message] of refusals) {
+      const result = await run(['replay', '1', '--edit'], { EDITOR: await editorScript(name, body) });
+      expect(result.code, name).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim()).toMatch(message);
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+    }
+    expect(target.received).toHaveLength(1);
+    expect(await requestsJson()).toHaveLength(1);
+
+    const editor = await editorScript('real', `sed -i -e 's/^x-mode: live$/x-mode: edited/' -e 's/"a":1/"a":22/' "$1"`);
+    const edited = await run(['replay', '1', '--edit'], { EDITOR: editor });
+    expect(edited.stderr).toBe('');
+    expect(edited.code).toBe(0);
+    const seen = target.received.at(-1);
+    expect(seen?.headers['x-mode']).toBe('edited');
+    expect(seen?.headers['content-length']).toBe('8');
+    expect(seen?.body.toString()).toBe('{"a":22}');
   });
 });
 

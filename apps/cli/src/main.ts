@@ -8,8 +8,16 @@ async function main(): Promise<void> {
   const io = processIo();
   const program = buildProgram(io, (code) => {
     process.exitCode = code;
-    // Sockets and timers are closed by then; exit promptly anyway.
-    setImmediate(() => process.exit(code));
+    // Sockets and timers are closed by then; exit promptly anyway, but only once
+    // stdout and stderr are written out: a pipe is written asynchronously, and
+    // exiting at once cut `export --curl … | sh` short (a partial body, exit 0).
+    let pending = 2;
+    const done = () => {
+      pending -= 1;
+      if (pending === 0) process.exit(code);
+    };
+    process.stdout.write('', done);
+    process.stderr.write('', done);
   });
   try {
     await program.parseAsync(process.argv);

@@ -145,7 +145,7 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
   program
     .command('export')
     .description('export captures as HAR 1.2, one capture as a curl command, or one request as a JSON test fixture')
-    .option('--har <file>', 'write a HAR file of the captures (all, or those matching --filter)')
+    .option('--har <file>', 'write a HAR file of the captures (all, or those matching --filter); - prints it')
     .option('--curl <id>', 'print a curl command that sends capture <id> again')
     .option('--fixture <id>', 'print capture <id> as a JSON fixture (method, path, headers, body) for your tests')
     .option('--filter <query>', 'with --har: only matching captures')

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,5 +123,80 @@ describe('hookline http in a real terminal (tmux, 80×24)', () => {
     expect(loaded).toMatch(/node_modules\/react\//);
     expect(loaded).not.toMatch(/node_modules\/(ioredis|es-toolkit|ink)\//);
     expect(loaded).not.toMatch(/\/cluster-\w+\.js/);
+  });
+
+  it('after the editor returns no key meant for it acts in the inspector, and the editor got all it was typed', async () => {
+    // Like vim: read what the user types, ask the terminal things (version, cursor,
+    // background) and exit before the answers come. `c` ends the version answer,
+    // and used to open the curl view; Node used to steal typed keys from the editor.
+    const editor = join(dir, 'editor.sh');
+    await writeFile(
+      editor,
+      [
+        '#!/bin/sh',
+        "printf 'EDITOR READY\\n' > /dev/tty",
+        'IFS= read -r typed < /dev/tty',
+        "printf '\\033[>c\\033[6n\\033]11;?\\007' > /dev/tty",
+        '[ "$typed" = cancel ] && exit 1',
+        'sed -i "1a x-typed: $typed" "$1"',
+        '',
+      ].join('\n'),
+    );
+    await chmod(editor, 0o755);
+    tmux = startTmux([process.execPath, CLI_BIN, 'http', String(origin.port), '--name', 'tui'], {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      XDG_STATE_HOME: dir,
+      XDG_CONFIG_HOME: dir,
+      TERM: 'xterm-256color',
+      EDITOR: editor,
+    });
+    const first = await tmux.waitFor(/● online http:\/\/tui\.localhost:(\d+)/);
+    const port = /tui\.localhost:(\d+)/.exec(first)?.[1];
+    await sendBytes(
+      `http://127.0.0.1:${port}/t/tui/hooks/one`,
+      'POST',
+      { 'content-type': 'text/plain' },
+      Buffer.from('hi'),
+    );
+    await tmux.waitFor(/▸\s*\d+ \d\d:\d\d:\d\d POST\s+\/hooks\/one/);
+    // A key right after the first row is drawn can find nothing selected yet ("no
+    // capture selected"); a move selects it for sure.
+    tmux.keys(['j']);
+    await pause();
+
+    const edit = async (typed: string): Promise<string> => {
+      tmux?.keys(['e']);
+      await tmux?.waitFor(/EDITOR READY/);
+      // Typed while the editor has the terminal: every key (e, c, q, j…) is the editor's.
+      tmux?.keys([typed], true);
+      tmux?.keys(['Enter']);
+      return (await tmux?.waitFor(/(edit of|replayed) #\d/)) ?? '';
+    };
+
+    const replayed = await edit('jecqx');
+    expect(replayed).toMatch(/replayed #1 as #2: 200 OK/);
+    expect(origin.received.at(-1)?.headers['x-typed']).toBe('jecqx');
+    await pause(700); // room for a stray key to act, were there one
+    let screen = tmux.screen();
+    expect(screen).not.toContain('curl for #');
+    expect(screen).toMatch(/TIME\s+METHOD\s+PATH/);
+    expect(screen).toContain('replayed #1 as #2');
+
+    // The replay is the newest capture now, and selected.
+    const cancelled = await edit('cancel');
+    expect(cancelled).toMatch(/edit of #2 cancelled: editor ".*editor\.sh" exited with/);
+    await pause(700);
+    screen = tmux.screen();
+    expect(screen).not.toContain('curl for #');
+    expect(screen).toMatch(/TIME\s+METHOD\s+PATH/);
+    expect(origin.received).toHaveLength(2);
+
+    // Input is the inspector's again: keys work.
+    tmux.keys(['Enter']);
+    await tmux.waitFor(/#\d POST \/hooks\/one/);
+    await pause();
+    tmux.keys(['q']);
+    await tmux.waitFor(/\[exited 0\]/);
   });
 });

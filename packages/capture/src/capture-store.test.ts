@@ -53,6 +53,15 @@ describe('CaptureStore', () => {
     expect(store.list().map((r) => r.id)).toEqual(['1', '2']);
   });
 
+  it('keeps every field of a record through the database, the public path too', async () => {
+    const store = await openStore();
+    const draft = makeDraft({ path: '/hooks', body: 'x' });
+    draft.request.publicPath = '/t/demo/hooks';
+    const added = store.add(draft);
+    await store.flush();
+    expect(store.get(added.id)).toEqual(added);
+  });
+
   it('keeps listings only in memory: no headers, no body bytes', async () => {
     const store = await openStore();
     store.add(makeDraft({ body: 'x'.repeat(1000) }));

@@ -54,9 +54,21 @@ describe('renderEditableRequest / parseEditedRequest', () => {
     });
   });
 
-  it('rejects a broken request line or header with E_BAD_EDIT', () => {
+  it('rejects a broken request line or header with E_BAD_EDIT, naming the line', () => {
     const original = request('x');
-    expect(() => parseEditedRequest('nonsense\n\nx\n', original)).toThrow(/METHOD \/path/);
-    expect(() => parseEditedRequest('POST /x\nno colon here\n\nx\n', original)).toThrow(/not a header line/);
+    const refused = (text: string, message: string) =>
+      expect(() => parseEditedRequest(text, original)).toThrow(
+        expect.objectContaining({ code: 'E_BAD_EDIT', message: `${message}; nothing was replayed` }),
+      );
+    refused('nonsense\n\nx\n', 'line 1: the first line must be "METHOD /path", not "nonsense"');
+    refused('GE(T /x\n\nx\n', `line 1: "GE(T" is not an HTTP method (letters, digits and !#$%&'*+-.^_\`|~ only)`);
+    refused('POST hooks\n\nx\n', 'line 1: the path must start with "/", not "hooks"');
+    refused('POST /caf€\n\nx\n', 'line 1: the path holds U+20AC, which must be percent-encoded');
+    refused(
+      'POST /x\nX-A: 1\nno colon here\n\nx\n',
+      'line 3: not a header line: "no colon here" (expected "Name: value")',
+    );
+    refused('POST /x\nBad Name: 1\n\nx\n', 'line 2: not a header line: "Bad Name: 1" (expected "Name: value")');
+    refused('POST /x\nX-A: 1\nX-B: 5 €\n\nx\n', 'line 3: the value of X-B holds U+20AC, which a header cannot carry');
   });
 });

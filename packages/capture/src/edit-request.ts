@@ -30,6 +30,8 @@ export function renderEditableRequest(request: CapturedRequest): string {
 /**
  * Compare an edited file with the capture and return only what changed, so
  * every untouched part (headers as a block, the body) is replayed byte-exact.
+ * A request line or header that could not be sent is refused (`E_BAD_EDIT`,
+ * naming the line), so nothing half-valid reaches the target.
  */
 export function parseEditedRequest(text: string, original: CapturedRequest): RequestEdit {
   // Only the head is normalised: the body's own line endings are part of its bytes.
@@ -37,11 +39,10 @@ export function parseEditedRequest(text: string, original: CapturedRequest): Req
   const headText = (blank ? text.slice(0, blank.index) : text).replace(/\r?\n$/, '');
   const body = blank ? text.slice(blank.index + blank[0].length).replace(/\n$/, '') : '';
   const [requestLine = '', ...headerLines] = headText.split(/\r?\n/);
-  const match = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+)$/.exec(requestLine.trim());
-  if (!match) throw new CaptureError('E_BAD_EDIT', `the first line must be "METHOD /path", not "${requestLine}"`);
+  const { method, path } = parseRequestLine(requestLine);
   const edit: RequestEdit = {};
-  if (match[1] !== original.method) edit.method = match[1] as string;
-  if (match[2] !== original.path) edit.path = match[2] as string;
+  if (method !== original.method) edit.method = method;
+  if (path !== original.path) edit.path = path;
   if (headerLines.join('\n') !== headerBlock(original.headers)) edit.headers = parseHeaders(headerLines);
   const originalBody = bodyForEditing(original);
   // An editor may drop the final newline of the file; that is not an edit of the body.
@@ -54,16 +55,47 @@ function isBinaryNote(text: string): boolean {
   return BINARY_NOTE.test(text);
 }
 
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What Node (and the wire) lets through unescaped: a path is printable, no spaces, at most U+00FF. */
+const PATH_CHAR_OUTSIDE = /[^\x21-\x7e\x80-\xff]/;
+/** Header value characters, as the protocol's HEADER_VALUE: tab, printable, obs-text. */
+const VALUE_CHAR_OUTSIDE = /[^\t\x20-\x7e\x80-\xff]/;
+
+function badEdit(line: number, problem: string): CaptureError {
+  return new CaptureError('E_BAD_EDIT', `line ${line}: ${problem}; nothing was replayed`);
+}
+
+/** Shows the character that broke a rule, with its code point when it is not visible. */
+function describeChar(char: string): string {
+  const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return /[\x21-\x7e]/.test(char) ? `"${char}"` : code;
+}
+
+function parseRequestLine(line: string): { method: string; path: string } {
+  const parts = line.trim().split(' ');
+  if (parts.length !== 2 || !parts[0] || !parts[1])
+    throw badEdit(1, `the first line must be "METHOD /path", not "${line}"`);
+  const [method, path] = parts as [string, string];
+  if (!TOKEN.test(method))
+    throw badEdit(1, `"${method}" is not an HTTP method (letters, digits and !#$%&'*+-.^_\`|~ only)`);
+  if (!path.startsWith('/')) throw badEdit(1, `the path must start with "/", not "${path}"`);
+  const bad = PATH_CHAR_OUTSIDE.exec(path);
+  if (bad) throw badEdit(1, `the path holds ${describeChar(bad[0])}, which must be percent-encoded`);
+  return { method, path };
+}
+
 function parseHeaders(lines: readonly string[]): string[] {
   const headers: string[] = [];
-  for (const line of lines) {
-    if (line.trim() === '') continue;
+  lines.forEach((line, index) => {
+    const number = index + 2; // line 1 is the request line
+    if (line.trim() === '') return;
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw new CaptureError('E_BAD_EDIT', `not a header line: "${line}" (expected "Name: value")`);
-    }
-    headers.push(name, line.slice(colon + 1).trim());
-  }
+    if (!TOKEN.test(name)) throw badEdit(number, `not a header line: "${line}" (expected "Name: value")`);
+    const value = line.slice(colon + 1).trim();
+    const bad = VALUE_CHAR_OUTSIDE.exec(value);
+    if (bad) throw badEdit(number, `the value of ${name} holds ${describeChar(bad[0])}, which a header cannot carry`);
+    headers.push(name, value);
+  });
   return headers;
 }

@@ -5,6 +5,7 @@ export type CaptureErrorCode =
   | 'E_BAD_TARGET'
   | 'E_BAD_EDIT'
   | 'E_BAD_FILTER'
+  | 'E_EDIT_CANCELLED'
   | 'E_STORE_LOCKED'
   | 'E_CANNOT_RESIGN';
 

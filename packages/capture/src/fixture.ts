@@ -1,6 +1,6 @@
 import { stripHopByHop } from '@hookline/protocol';
 import { bodyBytes } from './body.js';
-import { CaptureError } from './errors.js';
+import { refuseTruncated } from './truncated.js';
 import type { CaptureRecord } from './types.js';
 
 /**
@@ -40,12 +40,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function toFixture(record: CaptureRecord): RequestFixture {
   const { request } = record;
-  if (request.body.truncated) {
-    throw new CaptureError(
-      'E_CAPTURE_TRUNCATED',
-      `capture ${record.id} kept only part of its ${request.body.size}-byte body; it cannot be a byte-exact fixture`,
-    );
-  }
+  refuseTruncated(record, 'it cannot be a byte-exact fixture');
   const bytes = bodyBytes(request.body);
   let text: string | null;
   try {

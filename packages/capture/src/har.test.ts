@@ -69,6 +69,14 @@ describe('toHar', () => {
     });
   });
 
+  it('keeps the public path of a path-routed tunnel (/t/<name>/…), query included', () => {
+    const routed = { id: '4', ...makeDraft({ path: '/webhooks/stripe?x=1' }) };
+    routed.request = { ...routed.request, host: '127.0.0.1:4747', publicPath: '/t/demo/webhooks/stripe?x=1' };
+    const [entry] = toHar([routed], { name: 'hookline', version: '0' }).log.entries;
+    expect(entry?.request.url).toBe('http://127.0.0.1:4747/t/demo/webhooks/stripe?x=1');
+    expect(entry?.request.queryString).toEqual([{ name: 'x', value: '1' }]);
+  });
+
   it('describes a failed exchange with status 0 and its error code', () => {
     const failed = toHar(records, { name: 'hookline', version: '0' }).log.entries[2];
     expect(failed?.response).toMatchObject({ status: 0, _error: { code: 'E_LOCAL_REFUSED' } });

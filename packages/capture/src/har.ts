@@ -87,10 +87,12 @@ function harText(body: CapturedBody): { text: string; encoding?: 'base64' } {
   return text === null ? { text: bytes.toString('base64'), encoding: 'base64' } : { text };
 }
 
+/** The URL the caller used: public scheme and Host, and the path before routing stripped `/t/<name>`. */
 function publicUrl(record: CaptureRecord): string {
   const { request } = record;
   const base = request.host ? `${request.protocol}://${request.host}` : record.target;
-  return URL.canParse(request.path, base) ? new URL(request.path, base).href : `${base}${request.path}`;
+  const path = request.publicPath ?? request.path;
+  return URL.canParse(path, base) ? new URL(path, base).href : `${base}${path}`;
 }
 
 function entry(record: CaptureRecord): HarEntry {

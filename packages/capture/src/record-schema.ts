@@ -23,6 +23,7 @@ const record = z.object({
     remoteAddress: z.string(),
     protocol: z.enum(['http', 'https']),
     host: z.string(),
+    publicPath: z.string().exactOptional(),
   }),
   response: z.object({ status: z.number().int(), statusText: z.string(), headers, body }).nullable(),
   timings: z.object({ waitMs: z.number().nullable(), totalMs: z.number() }),

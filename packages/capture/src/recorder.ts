@@ -10,6 +10,8 @@ export interface RecordedHead {
   remoteAddress: string;
   protocol: 'http' | 'https';
   host: string;
+  /** The public path when routing changed it (the relay's `publicPath`); older relays omit it. */
+  publicPath?: string | undefined;
   /** Set when the relay delivered the request from the tunnel's durable queue. */
   delivery?: { id: string; attempt: number } | undefined;
 }
@@ -104,6 +106,7 @@ export class ExchangeRecorder {
         remoteAddress: head.remoteAddress,
         protocol: head.protocol,
         host: head.host,
+        ...(head.publicPath === undefined ? {} : { publicPath: head.publicPath }),
       },
       response: response && {
         status: response.status,

@@ -116,6 +116,16 @@ describe('replayCapture', () => {
     }
   });
 
+  it('records a replay without the public path of the original (it never went through the public URL)', async () => {
+    const target = await origin();
+    const original = record({ path: '/hooks' });
+    original.request = { ...original.request, publicPath: '/t/demo/hooks' };
+    const draft = await replayCapture(original, { target: target.url });
+    expect(target.received[0]?.url).toBe('/hooks');
+    expect(draft.request.path).toBe('/hooks');
+    expect('publicPath' in draft.request).toBe(false);
+  });
+
   it('refuses a truncated capture and a non-http target with coded errors', async () => {
     const truncated = record({});
     truncated.request.body = { ...wholeBody(Buffer.from('abc')), size: 10, truncated: true };

@@ -6,6 +6,7 @@ import { BodyCollector, bodyBytes, wholeBody } from './body.js';
 import { CaptureError } from './errors.js';
 import { type ReplayHostHeader, replayHeaders } from './replay-headers.js';
 import { CAPTURE_DEFAULTS } from './store-options.js';
+import { refuseTruncated } from './truncated.js';
 import type { CaptureDraft, CaptureRecord, ExchangeFailure } from './types.js';
 
 /** Parts of a request to replace; whatever is absent is sent exactly as captured. */
@@ -65,13 +66,10 @@ function localFailure(error: NodeJS.ErrnoException, target: URL): ExchangeFailur
 export async function replayCapture(original: CaptureRecord, options: ReplayOptions = {}): Promise<CaptureDraft> {
   const target = targetUrl(options.target ?? original.target);
   const edit = options.edit ?? {};
-  const captured = original.request;
-  if (captured.body.truncated && edit.body === undefined) {
-    throw new CaptureError(
-      'E_CAPTURE_TRUNCATED',
-      `capture ${original.id} kept only ${captured.body.bytes.length} of ${captured.body.size} body bytes; it cannot be replayed byte-exact`,
-    );
-  }
+  // A replay never went through the public URL: it keeps no public path.
+  const { publicPath: _public, ...captured } = original.request;
+  // An edited body replaces the missing bytes, so only an unedited one is refused.
+  if (edit.body === undefined) refuseTruncated(original, 'it cannot be replayed byte-exact');
   const body = edit.body === undefined ? bodyBytes(captured.body) : Buffer.from(edit.body);
   const startedAt = (options.now ?? Date.now)();
   const editedHeaders = edit.headers ?? captured.headers;

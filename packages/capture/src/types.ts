@@ -25,6 +25,12 @@ export interface CapturedRequest {
   /** Scheme and Host of the public URL the caller used. */
   protocol: 'http' | 'https';
   host: string;
+  /**
+   * Path and query of the public URL when routing changed them (`/t/<name>/hooks`
+   * for a path-routed tunnel, `path` being `/hooks`). Absent when the public path
+   * is `path` (host routing), for replays, and in records from before it was kept.
+   */
+  publicPath?: string;
 }
 
 export interface CapturedResponse {

@@ -113,6 +113,22 @@ describe('tunnel end to end (relay + client + local server, real sockets)', () =
     expect(JSON.parse(res.body.toString()).url).toBe('/t/other/x?q=1');
   });
 
+  it('tells the client the public path routing stripped (publicPath), and none when the path is as is', async () => {
+    const heads: Array<{ target: string; publicPath?: string | undefined }> = [];
+    const listener = (e: { head: { target: string; publicPath?: string | undefined } }) => heads.push(e.head);
+    tunnel.on('request', listener);
+    try {
+      await call(`${base}/webhooks/stripe?x=1`, { method: 'POST', body: 'a' });
+      await call(`http://127.0.0.1:${relayPort}/t/other/x?q=1`, { headers: { host: `demo.localhost:${relayPort}` } });
+    } finally {
+      tunnel.off('request', listener);
+    }
+    expect(heads.map((head) => [head.target, head.publicPath])).toEqual([
+      ['/webhooks/stripe?x=1', '/t/demo/webhooks/stripe?x=1'],
+      ['/t/other/x?q=1', undefined],
+    ]);
+  });
+
   it('keeps repeated headers both ways, drops hop-by-hop ones and sets x-forwarded-*', async () => {
     const res = await call(`${base}/headers`, {
       headers: [

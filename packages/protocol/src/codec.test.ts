@@ -56,17 +56,34 @@ const ready = fc.record({
   heartbeatMs: positiveInt,
 });
 const errorMessage = fc.record({ code: errorCode, message: text(4096) });
-const requestHead = fc.record({
-  method: token(1, 32),
-  target: text(64 * 1024, 1),
-  headers: rawHeaders,
-  remoteAddress: text(100),
-  protocol: fc.constantFrom('http' as const, 'https' as const),
-  host: text(1024),
-  upgrade: fc.boolean(),
-  hasBody: fc.boolean(),
-  receivedAt: finiteNumber,
-});
+const requestHead = fc.record(
+  {
+    method: token(1, 32),
+    target: text(64 * 1024, 1),
+    headers: rawHeaders,
+    remoteAddress: text(100),
+    protocol: fc.constantFrom('http' as const, 'https' as const),
+    host: text(1024),
+    publicPath: text(64 * 1024, 1),
+    upgrade: fc.boolean(),
+    hasBody: fc.boolean(),
+    receivedAt: finiteNumber,
+  },
+  // publicPath is optional: a head with or without it round-trips.
+  {
+    requiredKeys: [
+      'method',
+      'target',
+      'headers',
+      'remoteAddress',
+      'protocol',
+      'host',
+      'upgrade',
+      'hasBody',
+      'receivedAt',
+    ],
+  },
+);
 const responseHead = fc.record(
   { status: fc.integer({ min: 100, max: 999 }), statusText: headerValue, headers: rawHeaders },
   { requiredKeys: ['status', 'headers'] },

@@ -92,6 +92,16 @@ export const requestHeadSchema = z.object({
   protocol: z.enum(['http', 'https']),
   /** Public Host the caller used (for x-forwarded-host). */
   host: z.string().max(1024),
+  /**
+   * Path and query exactly as the caller sent them, when routing changed them
+   * (path routing: `/t/<name>/hooks`, `target` being `/hooks`); absent when they
+   * equal `target`. Optional both ways: older clients ignore it, older relays omit it.
+   */
+  publicPath: z
+    .string()
+    .min(1)
+    .max(64 * 1024)
+    .optional(),
   /** The caller asked to upgrade the connection (WebSocket and friends). */
   upgrade: z.boolean(),
   /** False when the request is known to carry no body, so the head alone ends it. */

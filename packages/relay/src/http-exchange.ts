@@ -30,6 +30,8 @@ export function requestHead(req: IncomingMessage, route: TunnelRoute, upgrade: b
     remoteAddress: req.socket.remoteAddress ?? '',
     protocol: 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http',
     host: req.headers.host ?? '',
+    // Only when it differs, so host-routed heads stay as small as before.
+    ...(req.url && req.url !== route.target ? { publicPath: req.url } : {}),
     upgrade,
     hasBody: !upgrade && (chunked || (length !== undefined && length !== '0')),
     receivedAt: Date.now(),

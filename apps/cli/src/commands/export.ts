@@ -16,7 +16,7 @@ export interface ExportFlags {
   dataDir?: string;
 }
 
-/** `hookline export --har <file> [--filter q]` or `hookline export --curl <id>`. */
+/** `hookline export --har <file|-> [--filter q]`, `--curl <id>` or `--fixture <id>`. */
 export async function runExport(flags: ExportFlags, io: CliIo): Promise<number> {
   const chosen = [flags.har, flags.curl, flags.fixture].filter((flag) => flag !== undefined);
   if (chosen.length !== 1)
@@ -35,8 +35,13 @@ export async function runExport(flags: ExportFlags, io: CliIo): Promise<number> 
       }
       // HAR lists entries oldest first, as a browser records them.
       const records = (await access.service.list({ filter: flags.filter ?? '' })).reverse();
-      const file = resolve(io.cwd, flags.har as string);
       const har = toHar(records, { name: 'hookline', version: VERSION });
+      // `-` as a file name is stdout, as for curl and tar: `export --har - | jq …`.
+      if (flags.har === '-') {
+        io.stdout.write(`${JSON.stringify(har, null, 2)}\n`);
+        return 0;
+      }
+      const file = resolve(io.cwd, flags.har as string);
       await writeFile(file, `${JSON.stringify(har, null, 2)}\n`, { mode: 0o600 }).catch((error: Error) => {
         throw new UserError(`cannot write ${file}: ${error.message}`);
       });

@@ -4,12 +4,22 @@
  */
 import { render } from 'ink';
 import { Inspector, type InspectorProps } from './inspector.js';
+import { holdInput, releaseInput } from './lent-input.js';
 import type { InspectorActions } from './sources.js';
 
 /** Alternate screen: the inspector gets a clean screen, and quitting restores the user's. */
 const ENTER_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H';
 const LEAVE_SCREEN = '\x1b[?1049l';
 const HIDE_CURSOR = '\x1b[?25l';
+
+/** Ink draws at most this often; a frame asked for sooner is drawn at the end of the interval. */
+const MAX_FPS = 30;
+/**
+ * Waiting this long lets a frame Ink deferred be drawn before the terminal is lent
+ * (a timer set later for longer fires after Ink's): drawn afterwards, it would land
+ * on the editor's screen.
+ */
+const FRAME_SETTLE_MS = Math.ceil(1000 / MAX_FPS) + 10;
 
 export interface OpenInspectorOptions extends Omit<InspectorProps, 'actions'> {
   /** Everything but `lendTerminal`, which needs the Ink instance. */
@@ -32,12 +42,18 @@ export function openInspector(options: OpenInspectorOptions): InspectorHandle {
   const actions: InspectorActions = {
     ...options.actions,
     async lendTerminal(work) {
-      // Input is already released (useInput inactive); let the program own the screen.
+      // Ink has released input (useInput inactive), but Node would go on reading the
+      // terminal and race the editor for every key: stop it, then let the program own the screen.
+      const resume = holdInput(stdin);
+      await new Promise((resolve) => setTimeout(resolve, FRAME_SETTLE_MS));
       instance?.clear();
       stdout.write(`${LEAVE_SCREEN}\x1b[?25h`);
       try {
         return await work();
       } finally {
+        // Nothing meant for the editor (keys, the terminal's answers to its queries)
+        // may reach the inspector as a command. A terminal gone meanwhile has no input left.
+        await releaseInput(stdin, stdout, resume).catch(() => {});
         // Editors leave the alternate screen on exit: enter it again and redraw all.
         stdout.write(ENTER_SCREEN + HIDE_CURSOR);
         instance?.clear();
@@ -51,7 +67,7 @@ export function openInspector(options: OpenInspectorOptions): InspectorHandle {
       actions={actions}
       {...(options.notice ? { notice: options.notice } : {})}
     />,
-    { stdin, stdout, exitOnCtrlC: true, patchConsole: true },
+    { stdin, stdout, exitOnCtrlC: true, patchConsole: true, maxFps: MAX_FPS },
   );
   const ink = instance;
   const done = ink.waitUntilExit().then(

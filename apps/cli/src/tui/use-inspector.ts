@@ -27,7 +27,15 @@ function describe(record: CaptureRecord, original: string): string {
 
 const RESIGN: ReplayMode = { resign: {} };
 
-const failure = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** The error's message, with its stable code when it has one (as the CLI prints it). */
+function failure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('E_') ? `${error.message} (${code})` : error.message;
+}
+
+/** Backing out of the editor is the user's choice, not a failure. */
+const cancelled = (error: unknown) => (error as { code?: unknown } | null)?.code === 'E_EDIT_CANCELLED';
 
 /** Keys → intents → state changes and side effects (replay, edit, curl, HAR, quit). */
 export function useInspector(options: UseInspectorOptions): void {
@@ -57,6 +65,10 @@ export function useInspector(options: UseInspectorOptions): void {
     };
     const edit = (id: string, mode: ReplayMode) => {
       pendingEdit.current = { id, mode };
+      // Also what Ink last drew before the editor: the frame after it (whatever its
+      // outcome) then always differs, so Ink redraws the cleared screen in full
+      // (it skips a frame equal to its last one, and a second cancel looked blank).
+      say(`editing #${id} in $EDITOR…`);
       dispatch({ type: 'suspend', on: true });
     };
     const ids = captures.ids;
@@ -163,7 +175,10 @@ export function useInspector(options: UseInspectorOptions): void {
       .lendTerminal(() => actions.editAndReplay(id, mode))
       .then(
         (record) => say(describe(record, id), record.error ? 'error' : 'info'),
-        (error) => say(`edit of #${id}: ${failure(error)}`, 'error'),
+        (error) =>
+          cancelled(error)
+            ? say(`edit of #${id} cancelled: ${failure(error)}`)
+            : say(`edit of #${id}: ${failure(error)}`, 'error'),
       )
       .finally(() => dispatch({ type: 'suspend', on: false }));
   });

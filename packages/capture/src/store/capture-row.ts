@@ -29,6 +29,8 @@ export interface RecordDetails {
   remoteAddress: string;
   protocol: CaptureRecord['request']['protocol'];
   host: string;
+  /** The path the caller used when routing changed it (`/t/<name>/…`). */
+  publicPath?: string;
   statusText: string | null;
   requestHeaders: string[];
   responseHeaders: string[] | null;
@@ -107,6 +109,7 @@ export function toRow(record: CaptureRecord, { id: _id, ...listing }: CaptureLis
       remoteAddress: record.request.remoteAddress,
       protocol: record.request.protocol,
       host: record.request.host,
+      ...(record.request.publicPath === undefined ? {} : { publicPath: record.request.publicPath }),
       statusText: record.response?.statusText ?? null,
       requestHeaders: record.request.headers,
       responseHeaders: record.response?.headers ?? null,
@@ -149,6 +152,7 @@ export function recordFromRow(id: number, row: StoredRecordRow, withBodies = tru
       remoteAddress: head.remoteAddress,
       protocol: head.protocol,
       host: head.host,
+      ...(head.publicPath === undefined ? {} : { publicPath: head.publicPath }),
     },
     response: response && {
       status: response.status,
