@@ -40,7 +40,7 @@ async function startHttp(): Promise<{ proc: CliProcess; base: string }> {
     env: isolatedEnv(dir, { HOOKLINE_DATA_DIR: dataDir }),
   });
   await proc.waitForLine('stdout', /^Forwarding /);
-  const match = await proc.waitForLine('stderr', /^\s+(http:\/\/\S+\/t\/crash)$/);
+  const match = await proc.waitForLine('stdout', /^\s+(http:\/\/\S+\/t\/crash)$/);
   const { port, pathname } = new URL(match[1] as string);
   return { proc, base: `http://127.0.0.1:${port}${pathname}` };
 }

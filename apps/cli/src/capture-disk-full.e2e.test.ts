@@ -49,7 +49,7 @@ describe('a full disk under the capture history', () => {
       env: isolatedEnv(root, { HOOKLINE_DATA_DIR: dataDir }),
     });
     await proc.waitForLine('stdout', /^Forwarding /);
-    const match = await proc.waitForLine('stderr', /^\s+(http:\/\/\S+\/t\/full)$/);
+    const match = await proc.waitForLine('stdout', /^\s+(http:\/\/\S+\/t\/full)$/);
     const { port, pathname } = new URL(match[1] as string);
     const base = `http://127.0.0.1:${port}${pathname}`;
     // Ballast to free later: the only way to give the store its space back.
