@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { parseFilter, tunnelOf } from './filter.js';
 import { LEGACY_STORE_FILE } from './paths.js';
 import { CaptureDatabase } from './store/capture-database.js';
-import { type CaptureRow, eventKey, listingOf, recordFromRow, toRow } from './store/capture-row.js';
+import { type CaptureRow, eventKey, recordFromRow, toRow } from './store/capture-row.js';
 import type { CaptureWriter } from './store/capture-writer.js';
 import { filterSql } from './store/filter-sql.js';
 import { importLegacyCaptures } from './store/import-legacy.js';
@@ -167,7 +167,7 @@ export class CaptureStore {
     const record: CaptureRecord = { id: String(this.#nextId++), ...annotated };
     const first = record.origin === 'replay' ? undefined : this.#byEvent.get(eventKey(record) ?? '')?.[0];
     if (first !== undefined) record.duplicateOf = first;
-    const row = toRow(record, listingOf(record));
+    const row = toRow(record);
     const listing = new StoredListing(row.id, record.tunnel, this.#readListing, row.listing);
     this.#insert(listing, row.storedBytes, record.origin === 'replay' ? null : row.eventKey);
     this.#unsaved.set(record.id, row);

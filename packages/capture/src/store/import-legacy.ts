@@ -1,6 +1,6 @@
 import { renameSync } from 'node:fs';
 import type { CaptureDatabase } from './capture-database.js';
-import { listingOf, toRow } from './capture-row.js';
+import { toRow } from './capture-row.js';
 import { InlineCaptureWriter } from './capture-writer.js';
 import { corruptName, markMigrated, readLegacyCaptures } from './legacy-capture-file.js';
 
@@ -25,7 +25,7 @@ export function importLegacyCaptures(database: CaptureDatabase, file: string, op
     options.onWarning(`capture store ${file} was unreadable (${read.problem}); moved it to ${aside}`);
     return false;
   }
-  const rows = read.data.captures.map((record) => toRow(record, listingOf(record)));
+  const rows = read.data.captures.map((record) => toRow(record));
   new InlineCaptureWriter(database.connection).apply({ rows, evictUpTo: null });
   const done = markMigrated(file);
   if (rows.length > 0) options.onWarning(`imported ${rows.length} captures from ${file} (kept as ${done})`);
