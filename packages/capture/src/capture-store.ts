@@ -28,9 +28,9 @@ const MAX_UNSAVED_BYTES = 64 * 1024 * 1024;
 /**
  * A batch is sent at once when its bodies reach this much, not after the delay:
  * with 1 MiB uploads, 100 ms of them would otherwise sit in memory (and be copied
- * to the writer) tens of MiB at a time.
+ * to the writer) tens of MiB at a time; here one upload is a batch.
  */
-const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+const MAX_BATCH_BYTES = 1024 * 1024;
 /** After a failed commit, wait this long before trying again. */
 const RETRY_MS = 1_000;
 

@@ -20,8 +20,6 @@ const db = new Database(workerData.path, { timeout: 5000 });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('journal_size_limit = 67108864');
-// Evictions read the oldest pages back: keep more of the table in cache than the default 2 MB.
-db.pragma('cache_size = -16384');
 const insertCapture = db.prepare(workerData.statements.insertCapture);
 const insertDetails = db.prepare(workerData.statements.insertDetails);
 const evict = workerData.statements.evict.map((sql) => db.prepare(sql));
