@@ -9,6 +9,7 @@ import { LEGACY_STORE_FILE, STORE_FILE } from './paths.js';
 import { ExchangeRecorder } from './recorder.js';
 import { makeDraft } from './test-support/make-draft.js';
 import { tempDir } from './test-support/temp-dir.js';
+import type { CaptureDraft } from './types.js';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let file = '';
@@ -211,6 +212,15 @@ describe('CaptureStore', () => {
     store.add(makeDraft());
     expect(store.add(makeDraft()).duplicateOf).toBe('1');
     expect(store.list()[1]?.duplicateOf).toBe('1');
+  });
+
+  it('still knows the first delivery of an event after a restart', async () => {
+    const annotate = (draft: CaptureDraft) => ({ ...draft, event: { provider: 'stripe' as const, id: 'evt_9' } });
+    const first = await openStore({ annotate });
+    first.add(makeDraft());
+    await first.close();
+    const second = await openStore({ annotate });
+    expect(second.add(makeDraft()).duplicateOf).toBe('1');
   });
 
   it('rejects bad bounds at construction', async () => {

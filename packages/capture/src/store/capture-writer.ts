@@ -57,6 +57,8 @@ export class ThreadCaptureWriter implements CaptureWriter {
     this.#worker = new Worker(CAPTURE_WRITER_SOURCE, {
       eval: true,
       workerData: { path, driver: driverPath, statements: STATEMENTS },
+      // It holds no data of its own between batches: a small heap keeps its RSS small.
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
     });
     // Never keeps the process alive on its own; close() holds it until the last commit.
     this.#worker.unref();
