@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BytesOrigin, sendBytes, startBytesOrigin } from './test-support/bytes-origin.js';
+import { seedCaptures } from './test-support/capture-fixture.js';
 import { CLI_BIN } from './test-support/cli-process.js';
 import { importTrace } from './test-support/import-trace.js';
 import { startTmux, type TmuxSession } from './test-support/tmux.js';
@@ -199,4 +200,39 @@ describe('hookline http in a real terminal (tmux, 80×24)', () => {
     tmux.keys(['q']);
     await tmux.waitFor(/\[exited 0\]/);
   });
+
+  it('opens a history of 100 000, filters it as you type, replays from it, and names a bad filter key', async () => {
+    await seedCaptures(join(dir, 'hookline'), 100_000, { tunnel: 'big', target: `${origin.url}/` });
+    tmux = startTmux(
+      [process.execPath, CLI_BIN, 'http', String(origin.port), '--name', 'big', '--max-captures', '100000'],
+      {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        XDG_STATE_HOME: dir,
+        XDG_CONFIG_HOME: dir,
+        TERM: 'xterm-256color',
+      },
+    );
+    await tmux.waitFor(/● online .*\n100000 captured/, 20_000);
+    expect(tmux.screen()).toMatch(/▸100000 \d\d:\d\d:\d\d POST\s+\/hooks\/100000/);
+    tmux.keys(['/']);
+    await pause();
+    tmux.keys(['path:/hooks/99999'], true);
+    // Applied as typed, before Enter: the database answers which ids match.
+    await tmux.waitFor(/1 shown · filter: path:\/hooks\/99999\n/, 10_000);
+    tmux.keys(['Enter']);
+    await tmux.waitFor(/▸ ?99999 \d\d:\d\d:\d\d POST\s+\/hooks\/99999/);
+    tmux.keys(['r']);
+    await tmux.waitFor(/replayed #99999 as #100001: 200 OK/, 10_000);
+    expect(origin.received.at(-1)).toMatchObject({ method: 'POST', url: '/hooks/99999' });
+
+    tmux.keys(['/']);
+    await pause();
+    tmux.keys([' foo:bar'], true);
+    await tmux.waitFor(/unknown filter key "foo"; keys: method, path, status, header, body, sig, tunnel/);
+    tmux.keys(['Escape']);
+    await pause();
+    tmux.keys(['q']);
+    await tmux.waitFor(/\[exited 0\]/);
+  }, 60_000);
 });

@@ -22,7 +22,6 @@ export function Footer({ state, filterError = null }: { state: InspectorState; f
           <Text color="cyan">/</Text>
           {mode.draft}
           <Text inverse> </Text>
-          {filterError ? <Text color="red">{`  ${filterError}`}</Text> : null}
         </Text>
       ) : filterError ? (
         <Text wrap="truncate-end" color="red">
@@ -33,9 +32,16 @@ export function Footer({ state, filterError = null }: { state: InspectorState; f
           {state.message?.text ?? ' '}
         </Text>
       )}
-      <Text dimColor wrap="truncate-end">
-        {footerHints(state)}
-      </Text>
+      {mode.kind === 'filter' && filterError ? (
+        // While typing, the hints make way for what is wrong with the filter so far.
+        <Text wrap="truncate-end" color="red">
+          {filterError}
+        </Text>
+      ) : (
+        <Text dimColor wrap="truncate-end">
+          {footerHints(state)}
+        </Text>
+      )}
     </Box>
   );
 }

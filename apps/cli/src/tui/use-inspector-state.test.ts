@@ -62,6 +62,19 @@ describe('reduce (inspector state)', () => {
     expect(run([{ type: 'filter-clear' }], state).filter).toBe('');
   });
 
+  it('applying a filter selects the first match at once, with no new list to come', () => {
+    // Filtering applies as typed: by Enter the list already holds the matches.
+    const typed = run([
+      { type: 'items', ids: ['9', '5', '1'], height: 5 },
+      { type: 'filter-start' },
+      { type: 'filter-type', text: 'path:/x' },
+      { type: 'items', ids: ['5'], height: 5 },
+      { type: 'filter-apply' },
+    ]);
+    expect(typed).toMatchObject({ filter: 'path:/x', cursor: 0, selectedId: '5' });
+    expect(reduce(typed, { type: 'open' }).mode).toEqual({ kind: 'detail', id: '5', scroll: 0 });
+  });
+
   it('toggles pause and help, suspends, and shows messages and text', () => {
     const state = run([
       { type: 'pause' },

@@ -21,6 +21,8 @@ export interface InspectorState {
   top: number;
   /** The selected capture: selection follows it when new captures arrive above. */
   selectedId: string | null;
+  /** The visible ids as last reported (`items`): a selection can be made without waiting for the next report. */
+  ids: readonly string[];
   filter: string;
   paused: boolean;
   /** The terminal is lent to $EDITOR: no input, no redraws. */
@@ -54,6 +56,7 @@ export const initialState: InspectorState = {
   cursor: 0,
   top: 0,
   selectedId: null,
+  ids: [],
   filter: '',
   paused: false,
   suspended: false,
@@ -79,7 +82,7 @@ function windowed(
 
 function select(state: InspectorState, cursor: number, ids: readonly string[], height: number): InspectorState {
   const next = windowed(state, cursor, ids.length, height);
-  return { ...state, ...next, selectedId: ids[next.cursor] ?? null };
+  return { ...state, ...next, ids, selectedId: ids[next.cursor] ?? null };
 }
 
 /** The visible list changed (new captures, a filter, a resize). */
@@ -123,7 +126,16 @@ export function reduce(state: InspectorState, action: InspectorAction): Inspecto
         : state;
     case 'filter-apply':
       if (state.mode.kind !== 'filter') return state;
-      return { ...state, filter: state.mode.draft.trim(), mode: { kind: 'list' }, cursor: 0, top: 0, selectedId: null };
+      // The list already shows this filter's matches (it applies as typed): select the first now,
+      // since no new list may come to do it (the ids are the same ones).
+      return {
+        ...state,
+        filter: state.mode.draft.trim(),
+        mode: { kind: 'list' },
+        cursor: 0,
+        top: 0,
+        selectedId: state.ids[0] ?? null,
+      };
     case 'filter-clear':
       return { ...state, filter: '', cursor: 0, top: 0, selectedId: null };
     case 'help':
