@@ -16,6 +16,17 @@ export interface RecordedHead {
   delivery?: { id: string; attempt: number } | undefined;
 }
 
+/** The Content-Length of a raw header list, when it is one plain number. */
+function declaredLength(headers: readonly string[]): number | undefined {
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    if ((headers[i] as string).length === 14 && (headers[i] as string).toLowerCase() === 'content-length') {
+      const value = headers[i + 1] as string;
+      return /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+    }
+  }
+  return undefined;
+}
+
 /** Where finished exchanges go: a `CaptureStore` fits. */
 export interface CaptureSink {
   add(draft: CaptureDraft): unknown;
@@ -60,7 +71,7 @@ export class ExchangeRecorder {
       head,
       startedAt,
       origin: head.delivery ? 'queued' : 'live',
-      request: new BodyCollector(this.#limit),
+      request: new BodyCollector(this.#limit, declaredLength(head.headers)),
       response: null,
       waitMs: null,
     });
@@ -78,7 +89,7 @@ export class ExchangeRecorder {
       status: head.status,
       statusText: head.statusText ?? '',
       headers: head.headers,
-      body: new BodyCollector(this.#limit),
+      body: new BodyCollector(this.#limit, declaredLength(head.headers)),
     };
   }
 
