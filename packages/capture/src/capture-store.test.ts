@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +12,8 @@ import { ExchangeRecorder } from './recorder.js';
 import { makeDraft } from './test-support/make-draft.js';
 import { tempDir } from './test-support/temp-dir.js';
 import type { CaptureDraft } from './types.js';
+
+const run = promisify(execFile);
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let file = '';
@@ -78,6 +82,35 @@ describe('CaptureStore', () => {
     expect(store.get('1')).toBeUndefined();
     await store.flush();
     expect(rowsOnDisk()).toBe(3);
+  });
+
+  it('lets go of evicted listings even when nothing lists them (no inspector)', async () => {
+    // In a process of its own with --expose-gc: a WeakRef to the first listing must
+    // clear once 5 000 later captures have pushed it out of a store of 10.
+    const script = `
+      import { CaptureStore } from ${JSON.stringify(new URL('./capture-store.ts', import.meta.url).href)};
+      import { makeDraft } from ${JSON.stringify(new URL('./test-support/make-draft.ts', import.meta.url).href)};
+      const store = await CaptureStore.open({ file: null, maxCount: 10, flushDelayMs: 60_000 });
+      let first;
+      const off = store.subscribe((listing) => { first ??= new WeakRef(listing); });
+      store.add(makeDraft());
+      off();
+      for (let i = 0; i < 5_000; i += 1) store.add(makeDraft());
+      await store.flush();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      globalThis.gc();
+      console.log(JSON.stringify({ size: store.size, firstKept: first.deref() !== undefined }));
+      await store.close();
+    `;
+    const { stdout } = await run(process.execPath, [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script,
+    ]);
+    expect(JSON.parse(stdout)).toEqual({ size: 10, firstKept: false });
   });
 
   it('drops the oldest past the byte bound', async () => {

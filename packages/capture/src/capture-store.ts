@@ -208,8 +208,10 @@ export class CaptureStore {
 
   /**
    * Drop the oldest captures past either bound (the newest one always stays).
-   * Only the head index moves here; the array is compacted once per `list()`,
-   * and the rows go in one range delete with the next batch.
+   * Only the head index moves here, and the rows go in one range delete with the
+   * next batch; the array is compacted by `list()`, or here once the evicted part
+   * is as long as the rest, since without an inspector nothing calls `list()` and
+   * the evicted listings would otherwise stay referenced for good.
    */
   #evict(): boolean {
     const { maxCount, maxBytes } = this.#options;
@@ -220,6 +222,7 @@ export class CaptureStore {
       this.#evictUpTo = Number(old.id);
       this.#head += 1;
     }
+    if (this.#head >= 1024 && this.#head >= this.size) this.list();
     return this.#head !== before;
   }
 
