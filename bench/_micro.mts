@@ -58,6 +58,8 @@ await new Promise<void>((resolve) => {
 });
 await store.flush();
 const used = process.cpuUsage(start);
+const { readdirSync, readFileSync } = await import('node:fs');
+for (const tid of readdirSync('/proc/self/task')) { const raw = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'); const f = raw.split(') ')[1]!.split(' '); const ms = (Number(f[11]) + Number(f[12])) * 10; if (ms > 50) console.log('  tid', tid, raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')')), ms, 'ms'); }
 console.log(
   n,
   'captures',

@@ -113,6 +113,25 @@ describe('CaptureStore', () => {
     expect(JSON.parse(stdout)).toEqual({ size: 10, firstKept: false });
   });
 
+  it('keeps captures without their bodies while the writer is 32 MiB behind, and says so', async () => {
+    const warnings: string[] = [];
+    const store = await openStore({ onWarning: (m) => warnings.push(m) });
+    const big = Buffer.alloc(1024 * 1024, 7);
+    // 48 uploads of 1 MiB in one turn of the event loop: the writer cannot have taken any.
+    const added = Array.from({ length: 48 }, () => store.add(makeDraft({ body: big })));
+    const kept = added.filter((record) => record.request.body.bytes.length === big.length);
+    expect(kept.length).toBeGreaterThan(20);
+    expect(kept.length).toBeLessThan(40);
+    const shed = added.slice(kept.length);
+    for (const record of shed)
+      expect(record.request.body).toEqual({ bytes: Buffer.alloc(0), size: big.length, truncated: true });
+    // One warning, not one per capture.
+    expect(warnings).toEqual([expect.stringMatching(/captures arrive faster than the disk takes them: their bodies/)]);
+    await store.flush();
+    expect(bodyBytes(store.get(kept[0]!.id)!.request.body).equals(big)).toBe(true);
+    expect(store.get(shed[0]!.id)?.request.body).toMatchObject({ size: big.length, truncated: true });
+  });
+
   it('drops the oldest past the byte bound', async () => {
     const store = await openStore({ maxBytes: 2500 });
     for (let i = 0; i < 4; i += 1) store.add(makeDraft({ path: `/${i}`, body: Buffer.alloc(1000, i) }));

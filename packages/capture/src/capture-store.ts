@@ -8,7 +8,13 @@ import { filterSql } from './store/filter-sql.js';
 import { importLegacyCaptures } from './store/import-legacy.js';
 import { StoredListing } from './store/stored-listing.js';
 import { type CaptureStoreOptions, type ResolvedStoreOptions, resolveStoreOptions } from './store-options.js';
-import type { CaptureDraft, CaptureListing, CaptureRecord } from './types.js';
+import type { CaptureDraft, CapturedBody, CaptureListing, CaptureRecord } from './types.js';
+
+const EMPTY = Buffer.alloc(0);
+
+function bodyBytesOf(record: CaptureRecord): number {
+  return record.request.body.bytes.length + (record.response?.body.bytes.length ?? 0);
+}
 
 export type CaptureListener = (listing: CaptureListing) => void;
 
@@ -31,6 +37,13 @@ const MAX_UNSAVED_BYTES = 64 * 1024 * 1024;
  * to the writer) tens of MiB at a time; here one upload is a batch.
  */
 const MAX_BATCH_BYTES = 1024 * 1024;
+/**
+ * Body bytes handed to the writer and not yet committed, at most. Past it (uploads
+ * arriving faster than the disk takes them), a capture is kept without its bodies
+ * (sizes kept, `truncated`), so memory stays bounded whatever the load; the user is
+ * told how many.
+ */
+const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 /** After a failed commit, wait this long before trying again. */
 const RETRY_MS = 1_000;
 
@@ -57,6 +70,10 @@ export class CaptureStore {
   readonly #eventOf = new Map<string, string>();
   /** Added but not yet committed: served from their rows (a record tree would be more for the GC to trace). */
   readonly #unsaved = new Map<string, CaptureRow>();
+  #unsavedBytes = 0;
+  /** Captures kept without bodies since the last warning (see MAX_IN_FLIGHT_BYTES), and when that was. */
+  #shed = 0;
+  #shedWarnedAt = Number.NEGATIVE_INFINITY;
   #queued: CaptureRow[] = [];
   #queuedBytes = 0;
   #evictUpTo: number | null = null;
@@ -170,10 +187,11 @@ export class CaptureStore {
     const record: CaptureRecord = { id: String(this.#nextId++), ...annotated };
     const first = record.origin === 'replay' ? undefined : this.#byEvent.get(eventKey(record) ?? '')?.[0];
     if (first !== undefined) record.duplicateOf = first;
+    if (this.#unsavedBytes + bodyBytesOf(record) > MAX_IN_FLIGHT_BYTES) this.#shedBodies(record);
     const row = toRow(record);
     const listing = new StoredListing(row.id, record.tunnel, this.#readListing, row.listing);
     this.#insert(listing, row.storedBytes, record.origin === 'replay' ? null : row.eventKey);
-    this.#unsaved.set(record.id, row);
+    this.#keepUnsaved(row);
     this.#queued.push(row);
     this.#queuedBytes += row.storedBytes;
     this.#evict();
@@ -181,6 +199,36 @@ export class CaptureStore {
     else this.#schedule();
     for (const listener of this.#listeners) listener(listing);
     return record;
+  }
+
+  #keepUnsaved(row: CaptureRow): void {
+    this.#unsaved.set(String(row.id), row);
+    this.#unsavedBytes += row.storedBytes;
+  }
+
+  #dropUnsaved(id: string): void {
+    const row = this.#unsaved.get(id);
+    if (!row) return;
+    this.#unsaved.delete(id);
+    this.#unsavedBytes -= row.storedBytes;
+  }
+
+  /** Keep this capture without its body bytes: the writer is that far behind. */
+  #shedBodies(record: CaptureRecord): void {
+    const shed = (body: CapturedBody): CapturedBody => ({ bytes: EMPTY, size: body.size, truncated: body.size > 0 });
+    // New objects: the draft's own are its maker's.
+    record.request = { ...record.request, body: shed(record.request.body) };
+    if (record.response) record.response = { ...record.response, body: shed(record.response.body) };
+    this.#shed += 1;
+    // Once a minute at most: under a steady overload this would otherwise flap.
+    const now = performance.now();
+    if (now - this.#shedWarnedAt < 60_000) return;
+    this.#shedWarnedAt = now;
+    const count = this.#shed === 1 ? '' : ` (${this.#shed} captures since the last warning)`;
+    this.#options.onWarning(
+      `captures arrive faster than the disk takes them: their bodies are not kept until it catches up${count}; the forward is untouched`,
+    );
+    this.#shed = 0;
   }
 
   /** Hear about every added capture; returns the unsubscribe function. */
@@ -230,7 +278,7 @@ export class CaptureStore {
     this.#bytes -= this.#sizes.get(old.id) ?? 0;
     this.#sizes.delete(old.id);
     this.#byId.delete(old.id);
-    this.#unsaved.delete(old.id);
+    this.#dropUnsaved(old.id);
     const key = this.#eventOf.get(old.id);
     if (key === undefined) return;
     this.#eventOf.delete(old.id);
@@ -265,7 +313,7 @@ export class CaptureStore {
     this.#evictUpTo = null;
     const committed = writer.commit(batch).then(
       () => {
-        for (const row of rows) this.#unsaved.delete(String(row.id));
+        for (const row of rows) this.#dropUnsaved(String(row.id));
         if (!this.#failing) return;
         this.#options.onWarning('captures are being saved again');
         this.#failing = false;
