@@ -77,7 +77,7 @@ function hasTmux(): boolean {
 }
 
 /** From spawn until the inspector (tmux, 80×24) shows `count captured`. */
-async function inspectorOpenMs(dataDir: string, home: string, target: number, count: number): Promise<number> {
+export async function inspectorOpenMs(dataDir: string, home: string, target: number, count: number): Promise<number> {
   const started = performance.now();
   const tmux = startTmux(
     [process.execPath, cli, 'http', String(target), '--max-captures', String(Math.max(count, 1))],
@@ -85,11 +85,14 @@ async function inspectorOpenMs(dataDir: string, home: string, target: number, co
   );
   try {
     await tmux.waitFor(new RegExp(`● online .*\\n${count} captured`), 30_000);
-    return performance.now() - started;
+    const elapsed = performance.now() - started;
+    // Quit, not kill: the next round must not find this one still holding the data dir
+    // (it would wait for it, and measure that).
+    tmux.keys(['q']);
+    await tmux.waitFor(/\[exited/, 10_000);
+    return elapsed;
   } finally {
     tmux.kill();
-    // The killed tmux takes hookline with it; give its lock a moment to be stale.
-    await sleep(300);
   }
 }
 
