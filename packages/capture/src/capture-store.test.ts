@@ -382,6 +382,27 @@ describe('ExchangeRecorder + CaptureStore', () => {
     expect(recorder.inFlight).toBe(0);
   });
 
+  it('stores a big declared-length body byte-exact (collected into one buffer of its length)', async () => {
+    const store = await openStore();
+    const recorder = new ExchangeRecorder({ sink: store, target: 'http://x/', tunnel: () => 't' });
+    const body = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 13) % 256));
+    const headers = ['Content-Length', String(body.length)];
+    recorder.request(
+      'a',
+      { method: 'POST', target: '/up', headers, remoteAddress: '', protocol: 'http', host: 'h' },
+      1,
+    );
+    for (let at = 0; at < body.length; at += 65_536) recorder.requestBody('a', body.subarray(at, at + 65_536));
+    recorder.response('a', { status: 200, headers: ['Content-Length', String(body.length)], waitMs: 1 });
+    recorder.responseBody('a', body);
+    recorder.done('a', { totalMs: 2, error: null });
+    expect(bodyBytes(store.get('1')!.request.body).equals(body)).toBe(true); // before the commit
+    await store.close();
+    const reopened = await openStore();
+    expect(bodyBytes(reopened.get('1')!.request.body).equals(body)).toBe(true);
+    expect(bodyBytes(reopened.get('1')!.response!.body).equals(body)).toBe(true);
+  });
+
   it('marks a relay queue delivery as queued', async () => {
     const store = await openStore();
     const recorder = new ExchangeRecorder({ sink: store, target: 'http://x/', tunnel: () => 't' });
