@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bodyBytes, wholeBody } from './body.js';
@@ -330,6 +330,23 @@ describe('CaptureStore.query: filters in the database', () => {
     ['body:"invoice.paid"', ['1']],
   ])('%s', async (filter, expected) => {
     expect(await ids(await seeded(), filter)).toEqual(expected);
+  });
+
+  it('searches past a history of compression bombs without inflating them', async () => {
+    const store = await openStore();
+    // 16 MiB of zeros: 16 KiB gzipped, 1 000 times its size inflated, as its trailer says.
+    const bomb = gzipSync(Buffer.concat([Buffer.from('bomb '), Buffer.alloc(16 * 1024 * 1024)]));
+    const deflateBomb = deflateSync(Buffer.alloc(16 * 1024 * 1024));
+    for (let i = 0; i < 20; i += 1) {
+      const draft = makeDraft({ path: `/bomb/${i}`, headers: ['Content-Encoding', i % 2 ? 'gzip' : 'deflate'] });
+      draft.request.body = wholeBody(i % 2 ? bomb : deflateBomb);
+      store.add(draft);
+    }
+    const real = makeDraft({ path: '/real', headers: ['Content-Encoding', 'gzip'] });
+    real.request.body = wholeBody(gzipSync('{"hidden":"treasure"}'));
+    store.add(real);
+    expect((await store.query({ filter: 'body:treasure' })).map((r) => r.request.path)).toEqual(['/real']);
+    expect(await store.query({ filter: 'body:bomb' })).toEqual([]);
   });
 
   it('scopes to one tunnel unless the filter names one (tunnel:* for all)', async () => {

@@ -5,7 +5,7 @@ import type { CaptureRecord } from '../types.js';
 import { recordFromRow, type StoredRecordRow } from './capture-row.js';
 import { migrateCaptureSchema } from './capture-schema.js';
 import { type CaptureWriter, InlineCaptureWriter, ThreadCaptureWriter } from './capture-writer.js';
-import { registerSearchFunctions, type SqlCondition } from './filter-sql.js';
+import { registerSearchFunctions, type SqlCondition, withInflateBudget } from './filter-sql.js';
 import { corruptName } from './legacy-capture-file.js';
 
 const DAMAGED = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
@@ -159,19 +159,18 @@ export class CaptureDatabase {
 
   /** Ids matching a condition, newest first. */
   ids(condition: SqlCondition, limit = -1): number[] {
-    return this.#db
-      .prepare(`SELECT c.id FROM ${BOTH} WHERE ${condition.where} ORDER BY c.id DESC LIMIT ?`)
-      .pluck()
-      .all(...condition.params, limit) as number[];
+    const query = this.#db.prepare(`SELECT c.id FROM ${BOTH} WHERE ${condition.where} ORDER BY c.id DESC LIMIT ?`);
+    return withInflateBudget(() => query.pluck().all(...condition.params, limit) as number[]);
   }
 
   /** Records matching a condition, newest first; `withBodies: false` reads no body bytes. */
   select(condition: SqlCondition, limit: number, withBodies: boolean): CaptureRecord[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT c.id, ${withBodies ? RECORD_COLUMNS : HEAD_COLUMNS} FROM ${BOTH} WHERE ${condition.where} ORDER BY c.id DESC LIMIT ?`,
-      )
-      .all(...condition.params, limit) as Array<StoredRecordRow & { id: number }>;
+    const query = this.#db.prepare(
+      `SELECT c.id, ${withBodies ? RECORD_COLUMNS : HEAD_COLUMNS} FROM ${BOTH} WHERE ${condition.where} ORDER BY c.id DESC LIMIT ?`,
+    );
+    const rows = withInflateBudget(
+      () => query.all(...condition.params, limit) as Array<StoredRecordRow & { id: number }>,
+    );
     return rows.map((row) => recordFromRow(row.id, row, withBodies));
   }
 

@@ -5,37 +5,69 @@ import type { RecordDetails } from './capture-row.js';
 
 /** Only this much of each (decoded) body is searched: a filter must stay quick on 100 000 captures. */
 const SEARCHED_BODY_BYTES = 256 * 1024;
-/** A compressed body is inflated at most this far: a zip bomb costs a bounded amount of work. */
-const MAX_INFLATED_BYTES = 4 * 1024 * 1024;
+/** A compressed body is inflated at most this far (and one that says it is bigger, not at all). */
+const MAX_INFLATED_BYTES = 1024 * 1024;
+/**
+ * Bytes one query may inflate in all. Queries run on the thread that forwards
+ * requests: a history full of compressed bodies (or of compression bombs a sender
+ * made on purpose) must not hold it for seconds. Past the budget, encoded bodies
+ * are searched as they are.
+ */
+const QUERY_INFLATE_BUDGET = 64 * 1024 * 1024;
 
 const text = new TextDecoder('utf-8');
+let budget = Number.POSITIVE_INFINITY;
+
+/** Run one query with its inflate budget. */
+export function withInflateBudget<T>(run: () => T): T {
+  budget = QUERY_INFLATE_BUDGET;
+  try {
+    return run();
+  } finally {
+    budget = Number.POSITIVE_INFINITY;
+  }
+}
+
+/** gzip says how long it inflates to (mod 2^32) in its last four bytes: a bomb is known before any work. */
+function gzipTooBig(body: Buffer): boolean {
+  return body.length >= 18 && body.readUInt32LE(body.length - 4) > MAX_INFLATED_BYTES;
+}
+
+function inflate(body: Buffer, encoding: string): Buffer | null {
+  const options = { maxOutputLength: MAX_INFLATED_BYTES };
+  switch (encoding) {
+    case 'gzip':
+    case 'x-gzip':
+      return gzipTooBig(body) ? null : gunzipSync(body, options);
+    case 'br':
+      return brotliDecompressSync(body, options);
+    case 'deflate':
+      // "deflate" is zlib-wrapped per the RFC, raw in some servers: accept both.
+      try {
+        return inflateSync(body, options);
+      } catch {
+        return inflateRawSync(body, options);
+      }
+    default:
+      return body;
+  }
+}
 
 function decoded(body: Buffer, encoding: string | null): Buffer {
-  const options = { maxOutputLength: MAX_INFLATED_BYTES };
+  if (encoding === null || budget <= 0) return body;
   try {
-    switch (encoding) {
-      case 'gzip':
-      case 'x-gzip':
-        return gunzipSync(body, options);
-      case 'br':
-        return brotliDecompressSync(body, options);
-      case 'deflate':
-        // "deflate" is zlib-wrapped per the RFC, raw in some servers: accept both.
-        try {
-          return inflateSync(body, options);
-        } catch {
-          return inflateRawSync(body, options);
-        }
-      default:
-        return body;
-    }
+    const out = inflate(body, encoding);
+    if (out === null) return body;
+    budget -= out.length;
+    return out;
   } catch {
-    // Not what it claims (or past the bound): search the bytes as they are.
+    // Not what it claims, or past the bound: search the bytes as they are.
+    budget -= MAX_INFLATED_BYTES;
     return body;
   }
 }
 
-/** A body as searched: decoded, its first 256 KiB as text, lower-cased. */
+/** A body as searched: decoded (within the bounds above), its first 256 KiB as text, lower-cased. */
 export function searchableBody(body: Buffer | null, encoding: string | null): string {
   if (!body || body.length === 0) return '';
   return text.decode(decoded(body, encoding).subarray(0, SEARCHED_BODY_BYTES)).toLowerCase();
