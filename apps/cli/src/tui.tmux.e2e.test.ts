@@ -193,6 +193,14 @@ describe('hookline http in a real terminal (tmux, 80×24)', () => {
     expect(screen).toMatch(/TIME\s+METHOD\s+PATH/);
     expect(origin.received).toHaveLength(2);
 
+    // Ctrl-C in the editor is the editor's: it ends the edit, not hookline.
+    tmux.keys(['e']);
+    await tmux.waitFor(/EDITOR READY/);
+    tmux.keys(['C-c']);
+    await tmux.waitFor(/edit of #2 cancelled/);
+    expect(tmux.screen()).toMatch(/● online/);
+    expect(origin.received).toHaveLength(2);
+
     // Input is the inspector's again: keys work.
     tmux.keys(['Enter']);
     await tmux.waitFor(/#\d POST \/hooks\/one/);

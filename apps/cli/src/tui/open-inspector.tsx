@@ -34,6 +34,18 @@ export interface InspectorHandle {
   close(): void;
 }
 
+/** Set SIGINT's listeners aside (one that ignores it stands in); returns the function that puts them back. */
+function holdSigint(): () => void {
+  const saved = process.rawListeners('SIGINT') as Array<(...args: unknown[]) => void>;
+  process.removeAllListeners('SIGINT');
+  const ignore = () => {};
+  process.on('SIGINT', ignore);
+  return () => {
+    process.off('SIGINT', ignore);
+    for (const listener of saved) process.on('SIGINT', listener);
+  };
+}
+
 /** Draw the inspector on the terminal until the user quits. */
 export function openInspector(options: OpenInspectorOptions): InspectorHandle {
   const { stdin, stdout } = options;
@@ -45,12 +57,16 @@ export function openInspector(options: OpenInspectorOptions): InspectorHandle {
       // Ink has released input (useInput inactive), but Node would go on reading the
       // terminal and race the editor for every key: stop it, then let the program own the screen.
       const resume = holdInput(stdin);
+      // Raw mode is off while the editor runs, so Ctrl-C there is a SIGINT to the whole
+      // process group: it is the editor's to handle, not a reason to stop the tunnel.
+      const restoreSigint = holdSigint();
       await new Promise((resolve) => setTimeout(resolve, FRAME_SETTLE_MS));
       instance?.clear();
       stdout.write(`${LEAVE_SCREEN}\x1b[?25h`);
       try {
         return await work();
       } finally {
+        restoreSigint();
         // Nothing meant for the editor (keys, the terminal's answers to its queries)
         // may reach the inspector as a command. A terminal gone meanwhile has no input left.
         await releaseInput(stdin, stdout, resume).catch(() => {});
