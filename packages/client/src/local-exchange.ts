@@ -8,7 +8,7 @@ export type { ClientStream, LocalExchangeInit } from './exchange-lifecycle.js';
 
 /** How the client reaches its local target: undici for requests, node:http for upgrades. */
 export interface LocalTransport {
-  dispatcher: Dispatcher;
+  dispatcher: Pick<Dispatcher, 'dispatch'>;
   upgradeAgent: Agent;
 }
 

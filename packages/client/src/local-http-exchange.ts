@@ -25,7 +25,7 @@ function declaredLength(headers: readonly string[]): number | null {
  * default: one write to the local server instead of one per 64 KiB frame. Any
  * other body streams through a PassThrough with flow control.
  */
-export function startHttpExchange(init: LocalExchangeInit, dispatcher: Dispatcher): ClientStream {
+export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Dispatcher, 'dispatch'>): ClientStream {
   const { head, writer, stream, target } = init;
   let pump: BodyPump | null = null;
   let sink: BodySink | null = null;
