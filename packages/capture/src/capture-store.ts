@@ -2,19 +2,13 @@ import { dirname, join } from 'node:path';
 import { parseFilter, tunnelOf } from './filter.js';
 import { LEGACY_STORE_FILE } from './paths.js';
 import { CaptureDatabase } from './store/capture-database.js';
-import { type CaptureRow, eventKey, recordFromRow, toRow } from './store/capture-row.js';
-import type { CaptureWriter } from './store/capture-writer.js';
+import { eventKey, recordFromRow, toRow } from './store/capture-row.js';
 import { filterSql } from './store/filter-sql.js';
 import { importLegacyCaptures } from './store/import-legacy.js';
+import { SaveQueue } from './store/save-queue.js';
 import { StoredListing } from './store/stored-listing.js';
 import { type CaptureStoreOptions, type ResolvedStoreOptions, resolveStoreOptions } from './store-options.js';
-import type { CaptureDraft, CapturedBody, CaptureListing, CaptureRecord } from './types.js';
-
-const EMPTY = Buffer.alloc(0);
-
-function bodyBytesOf(record: CaptureRecord): number {
-  return record.request.body.bytes.length + (record.response?.body.bytes.length ?? 0);
-}
+import type { CaptureDraft, CaptureListing, CaptureRecord } from './types.js';
 
 export type CaptureListener = (listing: CaptureListing) => void;
 
@@ -29,36 +23,21 @@ export interface CaptureQuery {
   withoutBodies?: boolean;
 }
 
-/** Records that could not be saved are kept for a retry up to this many bytes, then dropped. */
-const MAX_UNSAVED_BYTES = 64 * 1024 * 1024;
-/**
- * A batch is sent at once when its bodies reach this much, not after the delay:
- * with 1 MiB uploads, 100 ms of them would otherwise sit in memory (and be copied
- * to the writer) tens of MiB at a time; here one upload is a batch.
- */
-const MAX_BATCH_BYTES = 1024 * 1024;
-/**
- * Body bytes handed to the writer and not yet committed, at most. Past it (uploads
- * arriving faster than the disk takes them), a capture is kept without its bodies
- * (sizes kept, `truncated`), so memory stays bounded whatever the load; the user is
- * told how many.
- */
-const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
-/** After a failed commit, wait this long before trying again. */
-const RETRY_MS = 1_000;
-
 /**
  * The capture history: a SQLite log (`captures.db`) with only each capture's
- * listing in memory. `add()` is synchronous and cheap: the row is handed to the
- * writer thread with the others of the next `flushDelayMs` (one transaction), so
- * forwarding never waits for the disk and a crash loses at most that much. Until
- * its commit, a record is served from memory; after it, `get()` reads it back.
- * Filters run in the database (`query`, `matchingIds`).
+ * listing in memory. `add()` is synchronous and cheap: the row goes to the
+ * `SaveQueue`, which hands it to the writer thread with the others of the next
+ * `flushDelayMs` (one transaction), so forwarding never waits for the disk and a
+ * crash loses at most that much. Until its commit, a record is served from the
+ * queue; after it, `get()` reads it back. This class keeps the listings, the
+ * bounds and the duplicate marks; filters run in the database (`query`,
+ * `matchingIds`).
  */
 export class CaptureStore {
   readonly #options: ResolvedStoreOptions;
   readonly #database: CaptureDatabase;
-  readonly #writer: CaptureWriter | null;
+  /** Rows on their way to the database; null when opened read-only. */
+  readonly #saving: SaveQueue | null;
   readonly #listeners = new Set<CaptureListener>();
   /** Oldest first from `#head`; evicted ones before it are dropped in batches (see `list()`). */
   #listings: CaptureListing[] = [];
@@ -68,20 +47,8 @@ export class CaptureStore {
   /** Provider event key → ids of the stored deliveries of that event, oldest first (duplicate marks). */
   readonly #byEvent = new Map<string, string[]>();
   readonly #eventOf = new Map<string, string>();
-  /** Added but not yet committed: served from their rows (a record tree would be more for the GC to trace). */
-  readonly #unsaved = new Map<string, CaptureRow>();
-  #unsavedBytes = 0;
-  /** Captures kept without bodies since the last warning (see MAX_IN_FLIGHT_BYTES), and when that was. */
-  #shed = 0;
-  #shedWarnedAt = Number.NEGATIVE_INFINITY;
-  #queued: CaptureRow[] = [];
-  #queuedBytes = 0;
-  #evictUpTo: number | null = null;
-  #timer: NodeJS.Timeout | undefined;
-  #committing: Promise<void> = Promise.resolve();
   #nextId = 1;
   #bytes = 0;
-  #failing = false;
   #closed = false;
 
   readonly #readListing = (id: number) => this.#database.listingJson(id);
@@ -89,7 +56,14 @@ export class CaptureStore {
   private constructor(options: ResolvedStoreOptions, database: CaptureDatabase) {
     this.#options = options;
     this.#database = database;
-    this.#writer = options.readOnly ? null : database.writer();
+    this.#saving = options.readOnly
+      ? null
+      : new SaveQueue(database.writer(), {
+          flushDelayMs: options.flushDelayMs,
+          file: options.file,
+          onWarning: options.onWarning,
+          onDropped: (id) => this.#drop(id),
+        });
   }
 
   /**
@@ -124,7 +98,7 @@ export class CaptureStore {
     }
     for (const [id, key] of events) store.#noteEvent(String(id), key);
     // Bounds may have been lowered since the file was written.
-    if (store.#evict()) store.#schedule();
+    store.#evict();
     return store;
   }
 
@@ -139,7 +113,7 @@ export class CaptureStore {
 
   /** One capture with its headers and bodies (read from the database once committed). */
   get(id: string): CaptureRecord | undefined {
-    const unsaved = this.#unsaved.get(id);
+    const unsaved = this.#saving?.unsaved(id);
     if (unsaved) return recordFromRow(unsaved.id, unsaved);
     if (!this.#byId.has(id)) return undefined;
     return this.#database.record(Number(id));
@@ -181,54 +155,21 @@ export class CaptureStore {
 
   /** Store a new exchange; returns it with its id. Listeners hear about it at once. */
   add(draft: CaptureDraft): CaptureRecord {
-    if (this.#writer === null) throw new Error('this capture store was opened read-only');
+    const saving = this.#saving;
+    if (saving === null) throw new Error('this capture store was opened read-only');
     if (this.#closed) throw new Error('this capture store is closed');
     const annotated = this.#options.annotate ? this.#options.annotate(draft) : draft;
-    const record: CaptureRecord = { id: String(this.#nextId++), ...annotated };
-    const first = record.origin === 'replay' ? undefined : this.#byEvent.get(eventKey(record) ?? '')?.[0];
-    if (first !== undefined) record.duplicateOf = first;
-    if (this.#unsavedBytes + bodyBytesOf(record) > MAX_IN_FLIGHT_BYTES) this.#shedBodies(record);
+    const numbered: CaptureRecord = { id: String(this.#nextId++), ...annotated };
+    const first = numbered.origin === 'replay' ? undefined : this.#byEvent.get(eventKey(numbered) ?? '')?.[0];
+    if (first !== undefined) numbered.duplicateOf = first;
+    const record = saving.admit(numbered);
     const row = toRow(record);
     const listing = new StoredListing(row.id, record.tunnel, this.#readListing, row.listing);
     this.#insert(listing, row.storedBytes, record.origin === 'replay' ? null : row.eventKey);
-    this.#keepUnsaved(row);
-    this.#queued.push(row);
-    this.#queuedBytes += row.storedBytes;
+    saving.push(row);
     this.#evict();
-    if (this.#queuedBytes >= MAX_BATCH_BYTES && !this.#failing) this.#send();
-    else this.#schedule();
     for (const listener of this.#listeners) listener(listing);
     return record;
-  }
-
-  #keepUnsaved(row: CaptureRow): void {
-    this.#unsaved.set(String(row.id), row);
-    this.#unsavedBytes += row.storedBytes;
-  }
-
-  #dropUnsaved(id: string): void {
-    const row = this.#unsaved.get(id);
-    if (!row) return;
-    this.#unsaved.delete(id);
-    this.#unsavedBytes -= row.storedBytes;
-  }
-
-  /** Keep this capture without its body bytes: the writer is that far behind. */
-  #shedBodies(record: CaptureRecord): void {
-    const shed = (body: CapturedBody): CapturedBody => ({ bytes: EMPTY, size: body.size, truncated: body.size > 0 });
-    // New objects: the draft's own are its maker's.
-    record.request = { ...record.request, body: shed(record.request.body) };
-    if (record.response) record.response = { ...record.response, body: shed(record.response.body) };
-    this.#shed += 1;
-    // Once a minute at most: under a steady overload this would otherwise flap.
-    const now = performance.now();
-    if (now - this.#shedWarnedAt < 60_000) return;
-    this.#shedWarnedAt = now;
-    const count = this.#shed === 1 ? '' : ` (${this.#shed} captures since the last warning)`;
-    this.#options.onWarning(
-      `captures arrive faster than the disk takes them: their bodies are not kept until it catches up${count}; the forward is untouched`,
-    );
-    this.#shed = 0;
   }
 
   /** Hear about every added capture; returns the unsubscribe function. */
@@ -267,9 +208,9 @@ export class CaptureStore {
     while (this.size > 1 && (this.size > maxCount || this.#bytes > maxBytes)) {
       const old = this.#listings[this.#head] as CaptureListing;
       this.#forget(old);
-      this.#evictUpTo = Number(old.id);
       this.#head += 1;
     }
+    if (this.#head !== before) this.#saving?.evictUpTo(Number(this.#listings[this.#head - 1]?.id));
     if (this.#head >= 1024 && this.#head >= this.size) this.list();
     return this.#head !== before;
   }
@@ -278,7 +219,7 @@ export class CaptureStore {
     this.#bytes -= this.#sizes.get(old.id) ?? 0;
     this.#sizes.delete(old.id);
     this.#byId.delete(old.id);
-    this.#dropUnsaved(old.id);
+    this.#saving?.forget(old.id);
     const key = this.#eventOf.get(old.id);
     if (key === undefined) return;
     this.#eventOf.delete(old.id);
@@ -288,93 +229,26 @@ export class CaptureStore {
     if (ids?.length === 0) this.#byEvent.delete(key);
   }
 
-  #schedule(): void {
-    if (this.#timer || this.#closed || this.#writer === null) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#send();
-    }, this.#options.flushDelayMs);
-    this.#timer.unref();
-  }
-
-  /** Hand what is queued to the writer as one batch. */
-  #send(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const writer = this.#writer;
-    if (writer === null || (this.#queued.length === 0 && this.#evictUpTo === null)) return;
-    // After a failure, one row first: on a disk with a little room again, a batch of
-    // everything that waited may never fit, while one capture at a time does.
-    const rows = this.#failing ? this.#queued.splice(0, 1) : this.#queued;
-    const rest = this.#failing ? this.#queued : [];
-    const batch = { rows, evictUpTo: this.#evictUpTo };
-    this.#queued = rest;
-    this.#queuedBytes = rest.reduce((sum, row) => sum + row.storedBytes, 0);
-    this.#evictUpTo = null;
-    const committed = writer.commit(batch).then(
-      () => {
-        for (const row of rows) this.#dropUnsaved(String(row.id));
-        if (!this.#failing) return;
-        this.#options.onWarning('captures are being saved again');
-        this.#failing = false;
-        if (this.#queued.length > 0) this.#schedule();
-      },
-      (error: Error) => this.#onCommitFailed(batch, error),
-    );
-    this.#committing = Promise.all([this.#committing, committed]).then(() => {});
-  }
-
-  /**
-   * A full disk or an I/O error: the forward is never touched, the captures stay
-   * listed and readable from memory and are retried, up to a bound; past it the
-   * oldest unsaved ones are dropped, and the user is told how many.
-   */
-  #onCommitFailed(batch: { rows: CaptureRow[]; evictUpTo: number | null }, error: Error): void {
-    if (!this.#failing) {
-      this.#options.onWarning(`captures could not be saved to ${this.#options.file}: ${error.message}`);
-      this.#failing = true;
-    }
-    if (this.#closed) return;
-    // Still-listed ones only: eviction may have dropped some meanwhile.
-    const retry = [...batch.rows.filter((row) => this.#unsaved.has(String(row.id))), ...this.#queued];
-    let unsavedBytes = retry.reduce((sum, row) => sum + row.storedBytes, 0);
-    let dropped = 0;
-    while (unsavedBytes > MAX_UNSAVED_BYTES && retry.length > 1) {
-      const row = retry.shift() as CaptureRow;
-      unsavedBytes -= row.storedBytes;
-      const listing = this.#byId.get(String(row.id));
-      if (listing) {
-        this.#forget(listing);
-        this.#listings.splice(this.#listings.indexOf(listing, this.#head), 1);
-      }
-      dropped += 1;
-    }
-    if (dropped > 0) this.#options.onWarning(`${dropped} captures could not be saved and were dropped`);
-    this.#queued = retry;
-    this.#queuedBytes = unsavedBytes;
-    this.#evictUpTo = Math.max(this.#evictUpTo ?? 0, batch.evictUpTo ?? 0) || null;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#send();
-    }, RETRY_MS);
-    this.#timer.unref();
+  /** A capture that could not be saved and was given up on: it leaves the list too. */
+  #drop(id: string): void {
+    const listing = this.#byId.get(id);
+    if (!listing) return;
+    this.#forget(listing);
+    const at = this.#listings.indexOf(listing, this.#head);
+    if (at >= 0) this.#listings.splice(at, 1);
   }
 
   /** Commit what was added; resolves once it is in the database (or its commit failed). */
   async flush(): Promise<void> {
-    this.#send();
-    await this.#committing;
+    await this.#saving?.flush();
   }
 
   /** Commit and stop; later `add()` calls throw. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.flush();
     this.#closed = true;
-    clearTimeout(this.#timer);
     this.#listeners.clear();
-    await this.#writer?.close();
+    await this.#saving?.close();
     this.#database.close();
   }
 }
