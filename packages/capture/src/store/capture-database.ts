@@ -34,8 +34,8 @@ export interface DatabaseOpenOptions {
   now: () => Date;
 }
 
-const RECORD_COLUMNS = 'c.listing, d.details, d.request_body AS requestBody, d.response_body AS responseBody';
-const HEAD_COLUMNS = 'c.listing, d.details, NULL AS requestBody, NULL AS responseBody';
+const RECORD_COLUMNS = 'd.listing, d.details, d.request_body AS requestBody, d.response_body AS responseBody';
+const HEAD_COLUMNS = 'd.listing, d.details, NULL AS requestBody, NULL AS responseBody';
 /** Filters may name any column of either table. */
 const BOTH = 'captures c JOIN capture_details d ON d.id = c.id';
 
@@ -66,13 +66,11 @@ export class CaptureDatabase {
     this.#db = db;
     registerSearchFunctions(db);
     this.#sql = {
-      ids: db.prepare('SELECT id FROM captures ORDER BY id').pluck(),
-      tunnels: db.prepare('SELECT tunnel FROM captures ORDER BY id').pluck(),
-      bytes: db.prepare('SELECT stored_bytes FROM captures ORDER BY id').pluck(),
+      index: db.prepare('SELECT id, tunnel, stored_bytes FROM captures ORDER BY id').raw(),
       events: db
         .prepare("SELECT id, event_key FROM captures WHERE event_key IS NOT NULL AND origin != 'replay' ORDER BY id")
         .raw(),
-      listing: db.prepare('SELECT listing FROM captures WHERE id = ?').pluck(),
+      listing: db.prepare('SELECT listing FROM capture_details WHERE id = ?').pluck(),
       record: db.prepare(`SELECT ${RECORD_COLUMNS} FROM ${BOTH} WHERE c.id = ?`),
       maxId: db.prepare('SELECT max(id) FROM captures').pluck(),
     };
@@ -134,12 +132,16 @@ export class CaptureDatabase {
 
   /** Every capture's id, tunnel and cost against the byte bound, and the event keys. */
   loadIndex(): CaptureIndex {
-    return {
-      ids: this.#sql.ids.all() as number[],
-      tunnels: this.#sql.tunnels.all() as string[],
-      bytes: this.#sql.bytes.all() as number[],
-      events: this.#sql.events.all() as Array<[number, string]>,
-    };
+    const ids: number[] = [];
+    const tunnels: string[] = [];
+    const bytes: number[] = [];
+    // One scan of the narrow table, column by column into arrays.
+    for (const [id, tunnel, size] of this.#sql.index.iterate() as IterableIterator<[number, string, number]>) {
+      ids.push(id);
+      tunnels.push(tunnel);
+      bytes.push(size);
+    }
+    return { ids, tunnels, bytes, events: this.#sql.events.all() as Array<[number, string]> };
   }
 
   /** One listing's JSON (see `StoredListing`); undefined once deleted. */

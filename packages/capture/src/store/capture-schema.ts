@@ -5,14 +5,17 @@ import type { CaptureRow } from './capture-row.js';
  * The capture log's schema, one migration per version (`PRAGMA user_version`).
  * Append a migration, never edit a published one.
  *
- * One row per exchange in `captures`: the columns the filters and bounds need
- * and `listing`, the JSON of what the inspector's list shows. No secondary index:
- * every filter is a scan of at most the history bound (10 000 rows by default:
- * milliseconds; 100 000 in tens of them), while each index costs every insert and
- * every eviction (measured: the tunnel index alone was ~10 % of the writer's time). Headers and the rest of the
- * record (one JSON, `details`) and the bodies (BLOBs) are in `capture_details`, same id: opening a history of 100 000 reads only the
- * narrow table (a 1 KiB body inline in the same row would make that scan read
- * every body), and a view or a replay reads one details row.
+ * One row per exchange in `captures`: only the columns the filters and bounds
+ * need, so the table stays narrow (~100 B a row) and opening a history of 100 000
+ * scans a few MB. Everything else is in `capture_details`, same id: `listing` (the
+ * JSON of what the inspector's list shows, read when a row is drawn), the headers
+ * and the rest of the record (one JSON, `details`) and the bodies (BLOBs, last, so
+ * reading the columns before them never touches their overflow pages). A 1 KiB
+ * body, or even the listing, in the narrow table made that scan read it for every
+ * capture. No secondary index: every filter is a scan of at most the history bound
+ * (10 000 rows by default: milliseconds; 100 000 in tens of them), while each index
+ * costs every insert and every eviction (measured: the tunnel index alone was ~10 %
+ * of the writer's time).
  */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE captures (
@@ -27,11 +30,11 @@ const MIGRATIONS: readonly string[] = [
      sig_status TEXT,
      event_key TEXT,
      duplicate_of INTEGER,
-     stored_bytes INTEGER NOT NULL,
-     listing TEXT NOT NULL
+     stored_bytes INTEGER NOT NULL
    );
    CREATE TABLE capture_details (
      id INTEGER PRIMARY KEY,
+     listing TEXT NOT NULL,
      details TEXT NOT NULL,
      request_encoding TEXT,
      response_encoding TEXT,
@@ -58,13 +61,13 @@ export function migrateCaptureSchema(db: Database): void {
 /** Positional parameters: `captureValues(row)`, in this order. */
 export const INSERT_CAPTURE_SQL = `INSERT OR REPLACE INTO captures (
   id, started_at, tunnel, origin, method, path, status, error_code, sig_status, event_key, duplicate_of,
-  stored_bytes, listing
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  stored_bytes
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** Positional parameters: `detailValues(row)`, then the two bodies. */
 export const INSERT_DETAILS_SQL = `INSERT OR REPLACE INTO capture_details (
-  id, details, request_encoding, response_encoding, request_body, response_body
-) VALUES (?, ?, ?, ?, ?, ?)`;
+  id, listing, details, request_encoding, response_encoding, request_body, response_body
+) VALUES (?, ?, ?, ?, ?, ?, ?)`;
 
 /** A row's `captures` values in `INSERT_CAPTURE_SQL`'s order. */
 export function captureValues(row: CaptureRow): unknown[] {
@@ -81,13 +84,12 @@ export function captureValues(row: CaptureRow): unknown[] {
     row.eventKey,
     row.duplicateOf,
     row.storedBytes,
-    row.listing,
   ];
 }
 
 /** A row's `capture_details` values before the bodies, in `INSERT_DETAILS_SQL`'s order. */
 export function detailValues(row: CaptureRow): unknown[] {
-  return [row.id, row.details, row.requestEncoding, row.responseEncoding];
+  return [row.id, row.listing, row.details, row.requestEncoding, row.responseEncoding];
 }
 
 /** Eviction is oldest first, and ids only grow: one range delete per table. */

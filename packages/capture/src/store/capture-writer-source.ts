@@ -42,9 +42,11 @@ function commit() {
         const bodies = Buffer.from(message.bodies);
         for (const [capture, details] of message.rows) {
           insertCapture.run(capture);
-          const [id, json, requestEncoding, responseEncoding, requestAt, requestLength, responseAt, responseLength] = details;
+          // detailValues(row) (capture-schema.ts), then where the two bodies are in the batch buffer.
+          const [id, listing, json, requestEncoding, responseEncoding, requestAt, requestLength, responseAt, responseLength] = details;
+          const request = bodies.subarray(requestAt, requestAt + requestLength);
           const response = responseLength < 0 ? null : bodies.subarray(responseAt, responseAt + responseLength);
-          insertDetails.run(id, json, requestEncoding, responseEncoding, bodies.subarray(requestAt, requestAt + requestLength), response);
+          insertDetails.run(id, listing, json, requestEncoding, responseEncoding, request, response);
         }
         if (message.evictUpTo !== null) for (const statement of evict) statement.run(message.evictUpTo);
       }
