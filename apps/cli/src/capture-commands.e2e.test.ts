@@ -1,28 +1,30 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BytesOrigin, sendBytes, startBytesOrigin } from './test-support/bytes-origin.js';
-import { type CliProcess, isolatedEnv, runCli, spawnCli, stopAllCli } from './test-support/cli-process.js';
+import {
+  type CliProcess,
+  ensureCliBuilt,
+  isolatedEnv,
+  runCli,
+  spawnCli,
+  startHttpCli,
+  stopAllCli,
+} from './test-support/cli-process.js';
 import { harValidator } from './test-support/har-validator.js';
 import { importTrace } from './test-support/import-trace.js';
 
-const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 const STACK_FRAME = /^\s+at /m;
 
 let dir = '';
 let dataDir = '';
 const origins: BytesOrigin[] = [];
 
-beforeAll(() => {
-  if (!existsSync(join(APP_DIR, 'dist', 'hookline.js'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: APP_DIR, stdio: 'inherit' });
-  }
-}, 120_000);
+beforeAll(ensureCliBuilt, 120_000);
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hookline-capture-e2e-'));
@@ -50,12 +52,8 @@ async function origin(): Promise<BytesOrigin> {
 }
 
 /** `hookline http --no-tui` on an embedded relay; the /t/<name> URL reached via 127.0.0.1. */
-async function startHttp(target: BytesOrigin, args: string[] = []): Promise<{ proc: CliProcess; base: string }> {
-  const proc = spawnCli(['http', String(target.port), '--no-tui', '--name', 'cap', ...args], { cwd: dir, env: env() });
-  await proc.waitForLine('stdout', /^Forwarding /);
-  const match = await proc.waitForLine('stdout', /^\s+(http:\/\/\S+\/t\/cap)$/);
-  const { port, pathname } = new URL(match[1] as string);
-  return { proc, base: `http://127.0.0.1:${port}${pathname}` };
+function startHttp(target: BytesOrigin, args: string[] = []): Promise<{ proc: CliProcess; base: string }> {
+  return startHttpCli(target.port, 'cap', { cwd: dir, env: env(), args });
 }
 
 /** Every byte value, gzip-compressed: any re-encoding on the way shows up. */

@@ -1,26 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { bodyBytes, CaptureStore, STORE_FILE } from '@hookline/capture';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BytesOrigin, sendBytes, startBytesOrigin } from './test-support/bytes-origin.js';
-import { type CliProcess, isolatedEnv, spawnCli, stopAllCli } from './test-support/cli-process.js';
-
-const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+import { type CliProcess, ensureCliBuilt, isolatedEnv, startHttpCli, stopAllCli } from './test-support/cli-process.js';
 
 let dir = '';
 let dataDir = '';
 let target: BytesOrigin;
 
-beforeAll(() => {
-  if (!existsSync(join(APP_DIR, 'dist', 'hookline.js'))) {
-    execFileSync('npm', ['run', 'build'], { cwd: APP_DIR, stdio: 'inherit' });
-  }
-}, 120_000);
+beforeAll(ensureCliBuilt, 120_000);
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hookline-crash-e2e-'));
@@ -34,16 +25,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function startHttp(): Promise<{ proc: CliProcess; base: string }> {
-  const proc = spawnCli(['http', String(target.port), '--no-tui', '--name', 'crash'], {
-    cwd: dir,
-    env: isolatedEnv(dir, { HOOKLINE_DATA_DIR: dataDir }),
-  });
-  await proc.waitForLine('stdout', /^Forwarding /);
-  const match = await proc.waitForLine('stdout', /^\s+(http:\/\/\S+\/t\/crash)$/);
-  const { port, pathname } = new URL(match[1] as string);
-  return { proc, base: `http://127.0.0.1:${port}${pathname}` };
-}
+const startHttp = () =>
+  startHttpCli(target.port, 'crash', { cwd: dir, env: isolatedEnv(dir, { HOOKLINE_DATA_DIR: dataDir }) });
 
 /** A body of its own per request, with every byte value in it, so any mix-up or damage shows. */
 function bodyFor(i: number): Buffer {

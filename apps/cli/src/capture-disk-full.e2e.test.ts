@@ -1,14 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { bodyBytes, CaptureStore, STORE_FILE } from '@hookline/capture';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BytesOrigin, sendBytes, startBytesOrigin } from './test-support/bytes-origin.js';
-import { isolatedEnv, spawnCli, stopAllCli } from './test-support/cli-process.js';
-
-const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+import { ensureCliBuilt, isolatedEnv, startHttpCli, stopAllCli } from './test-support/cli-process.js';
 
 /**
  * The capture history on a tiny filesystem of its own (a 2 MiB tmpfs; CI runs as
@@ -21,11 +18,7 @@ describe('a full disk under the capture history', () => {
   let target: BytesOrigin | null = null;
   let mounted = false;
 
-  beforeAll(() => {
-    if (!existsSync(join(APP_DIR, 'dist', 'hookline.js'))) {
-      execFileSync('npm', ['run', 'build'], { cwd: APP_DIR, stdio: 'inherit' });
-    }
-  }, 120_000);
+  beforeAll(ensureCliBuilt, 120_000);
 
   afterAll(async () => {
     await stopAllCli();
@@ -44,14 +37,8 @@ describe('a full disk under the capture history', () => {
     mounted = true;
     const dataDir = join(mount, 'data');
     target = await startBytesOrigin();
-    const proc = spawnCli(['http', String(target.port), '--no-tui', '--name', 'full'], {
-      cwd: root,
-      env: isolatedEnv(root, { HOOKLINE_DATA_DIR: dataDir }),
-    });
-    await proc.waitForLine('stdout', /^Forwarding /);
-    const match = await proc.waitForLine('stdout', /^\s+(http:\/\/\S+\/t\/full)$/);
-    const { port, pathname } = new URL(match[1] as string);
-    const base = `http://127.0.0.1:${port}${pathname}`;
+    const env = isolatedEnv(root, { HOOKLINE_DATA_DIR: dataDir });
+    const { proc, base } = await startHttpCli(target.port, 'full', { cwd: root, env });
     // Ballast to free later: the only way to give the store its space back.
     writeFileSync(join(mount, 'ballast'), Buffer.alloc(256 * 1024));
 

@@ -35,17 +35,22 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** What the program in tmux sees: nothing of this process's environment but PATH. */
+const terminalEnv = () => ({
+  PATH: process.env.PATH ?? '',
+  HOME: dir,
+  XDG_STATE_HOME: dir,
+  XDG_CONFIG_HOME: dir,
+  TERM: 'xterm-256color',
+});
+
 /** Give Ink a moment between keys: an Esc followed at once by a letter reads as Alt+letter. */
 const pause = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('hookline http in a real terminal (tmux, 80×24)', () => {
   it('shows the inspector; select, detail, replay, filter and quit work and restore the screen', async () => {
     tmux = startTmux([process.execPath, CLI_BIN, 'http', String(origin.port), '--name', 'tui'], {
-      PATH: process.env.PATH ?? '',
-      HOME: dir,
-      XDG_STATE_HOME: dir,
-      XDG_CONFIG_HOME: dir,
-      TERM: 'xterm-256color',
+      ...terminalEnv(),
     });
     const first = await tmux.waitFor(/● online http:\/\/tui\.localhost:(\d+)/);
     const port = /tui\.localhost:(\d+)/.exec(first)?.[1];
@@ -109,11 +114,7 @@ describe('hookline http in a real terminal (tmux, 80×24)', () => {
   it('opens without loading ioredis or the cluster code, and loads Ink from its bundled chunk', async () => {
     const trace = importTrace(dir);
     tmux = startTmux([process.execPath, CLI_BIN, 'http', String(origin.port)], {
-      PATH: process.env.PATH ?? '',
-      HOME: dir,
-      XDG_STATE_HOME: dir,
-      XDG_CONFIG_HOME: dir,
-      TERM: 'xterm-256color',
+      ...terminalEnv(),
       NODE_OPTIONS: trace.nodeOptions,
     });
     await tmux.waitFor(/● online /);
@@ -145,11 +146,7 @@ describe('hookline http in a real terminal (tmux, 80×24)', () => {
     );
     await chmod(editor, 0o755);
     tmux = startTmux([process.execPath, CLI_BIN, 'http', String(origin.port), '--name', 'tui'], {
-      PATH: process.env.PATH ?? '',
-      HOME: dir,
-      XDG_STATE_HOME: dir,
-      XDG_CONFIG_HOME: dir,
-      TERM: 'xterm-256color',
+      ...terminalEnv(),
       EDITOR: editor,
     });
     const first = await tmux.waitFor(/● online http:\/\/tui\.localhost:(\d+)/);
@@ -213,13 +210,7 @@ describe('hookline http in a real terminal (tmux, 80×24)', () => {
     await seedCaptures(join(dir, 'hookline'), 100_000, { tunnel: 'big', target: `${origin.url}/` });
     tmux = startTmux(
       [process.execPath, CLI_BIN, 'http', String(origin.port), '--name', 'big', '--max-captures', '100000'],
-      {
-        PATH: process.env.PATH ?? '',
-        HOME: dir,
-        XDG_STATE_HOME: dir,
-        XDG_CONFIG_HOME: dir,
-        TERM: 'xterm-256color',
-      },
+      terminalEnv(),
     );
     await tmux.waitFor(/● online .*\n100000 captured/, 20_000);
     expect(tmux.screen()).toMatch(/▸100000 \d\d:\d\d:\d\d POST\s+\/hooks\/100000/);

@@ -1,5 +1,7 @@
 /** Spawn the built `hookline` binary as a child process and wait for its output lines. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** apps/cli/bin/hookline.js: the committed shim that runs dist/ when built. */
@@ -144,4 +146,28 @@ export async function runCli(
 /** Stop every child still running (for afterEach): no process outlives its test. */
 export async function stopAllCli(): Promise<void> {
   await Promise.all([...running].map((proc) => proc.stop()));
+}
+
+/** Build the CLI once if `dist/` is missing (a fresh clone runs `prepare`, which builds it). */
+export function ensureCliBuilt(): void {
+  const appDir = fileURLToPath(new URL('../..', import.meta.url));
+  if (!existsSync(join(appDir, 'dist', 'hookline.js'))) {
+    execFileSync('npm', ['run', 'build'], { cwd: appDir, stdio: 'inherit' });
+  }
+}
+
+/**
+ * `hookline http <port> --no-tui --name <name>` on an embedded relay, once it is
+ * forwarding; `base` is its path-routed URL on 127.0.0.1 (`…/t/<name>`).
+ */
+export async function startHttpCli(
+  port: number,
+  name: string,
+  options: SpawnCliOptions & { args?: string[] },
+): Promise<{ proc: CliProcess; base: string }> {
+  const proc = spawnCli(['http', String(port), '--no-tui', '--name', name, ...(options.args ?? [])], options);
+  await proc.waitForLine('stdout', /^Forwarding /);
+  const match = await proc.waitForLine('stdout', new RegExp(`^\\s+(http://\\S+/t/${name})$`));
+  const url = new URL(match[1] as string);
+  return { proc, base: `http://127.0.0.1:${url.port}${url.pathname}` };
 }
