@@ -6,6 +6,7 @@ import type { FailureStore } from '../failure-store.js';
 import type { RelayLogger } from '../options.js';
 import type { SharedQueues } from '../queue/queue-registry.js';
 import { removeRawHeaders } from '../raw-headers.js';
+import { takenOverMessage } from '../registry.js';
 import type { SessionTable } from '../session-table.js';
 import type { TunnelSession } from '../tunnel-session.js';
 import type { ResolvedClusterOptions } from './cluster-options.js';
@@ -192,13 +193,29 @@ export class Cluster {
         if (await this.registry.renew(session.name, session.id, session.epoch)) {
           session.leaseValidUntil = started + this.options.leaseMs;
         } else {
-          this.#fence(session, 'this relay node lost the tunnel lease');
+          await this.#lostLease(session);
         }
       } catch (error) {
         // Redis unreachable: keep serving until the lease we hold runs out, then stop answering.
         this.#logger.warn({ tunnel: session.name, err: (error as Error).message }, 'lease renewal failed');
       }
     }
+  }
+
+  /**
+   * The lease renewal found the route taken. When another client took it
+   * (`--takeover` on another node), say so, as the "moved" message would have:
+   * that message and this renewal race, and the client must not hear a plain
+   * "reconnect" (which it would follow, only to be refused as a name in use).
+   */
+  async #lostLease(session: TunnelSession): Promise<void> {
+    const holder = await this.registry.holderOf(session.name).catch(() => undefined);
+    if (session.closed) return;
+    if (holder && holder.sessionId !== session.id && holder.clientId !== session.clientId) {
+      session.close('E_NAME_IN_USE', takenOverMessage(session.name, holder.remoteAddress ?? ''), 4409);
+      return;
+    }
+    this.#fence(session, 'this relay node lost the tunnel lease');
   }
 
   #fence(session: TunnelSession, reason: string): void {
