@@ -5,8 +5,8 @@ import {
   FrameType,
   type FrameWriter,
   type QueueStatus,
+  type TunnelSocket,
 } from '@hookline/protocol';
-import type { WebSocket } from 'ws';
 import type { ClientStream } from './local-exchange.js';
 
 export interface ClientSessionHandlers {
@@ -24,13 +24,13 @@ export interface ClientSessionHandlers {
  */
 export class ClientSession {
   readonly writer: FrameWriter;
-  readonly #socket: WebSocket;
+  readonly #socket: TunnelSocket;
   readonly #streams = new Map<number, ClientStream>();
   readonly #handlers: ClientSessionHandlers;
   #highestStream = 0;
   #closed = false;
 
-  constructor(socket: WebSocket, writer: FrameWriter, handlers: ClientSessionHandlers) {
+  constructor(socket: TunnelSocket, writer: FrameWriter, handlers: ClientSessionHandlers) {
     this.#socket = socket;
     this.writer = writer;
     this.#handlers = handlers;

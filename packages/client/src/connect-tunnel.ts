@@ -7,9 +7,11 @@ import {
   FrameType,
   FrameWriter,
   HooklineError,
+  type InProcessRelay,
   MAX_MESSAGE_SIZE,
   PROTOCOL_VERSION,
   type Ready,
+  type TunnelSocket,
 } from '@hookline/protocol';
 import { WebSocket } from 'ws';
 import { type BackoffOptions, nodeRoundDelay } from './backoff.js';
@@ -18,15 +20,16 @@ import type { ExchangeObserver, TunnelEvents, TunnelState } from './events.js';
 import type { HostHeaderMode } from './forward-headers.js';
 import { startLocalExchange } from './local-exchange.js';
 import { openLocalTransport } from './local-transport.js';
-import { NO_RETRY, refusalOf } from './refusal.js';
+import { NO_RETRY, type Refusal, refusalOf } from './refusal.js';
 import { connectUrl, parseTarget } from './target.js';
 
 export interface TunnelOptions {
   /**
    * Relay base URL, e.g. `https://hooks.example.com` or `http://127.0.0.1:4747`;
-   * or several nodes of one relay cluster, tried in turn when a connection drops.
+   * or several nodes of one relay cluster, tried in turn when a connection drops;
+   * or a relay in this process (`createRelay()`, listening), reached without a socket.
    */
-  relay: string | readonly string[];
+  relay: string | readonly string[] | InProcessRelay;
   /** Local target: a port, `host:port` or an http(s) URL. */
   target: string | number | URL;
   /** Bearer token for relays that require one. */
@@ -85,7 +88,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   readonly #local: ReturnType<typeof openLocalTransport>;
   #state: TunnelState = { state: 'connecting' };
   #ready: Ready | null = null;
-  #socket: WebSocket | null = null;
+  #socket: TunnelSocket | null = null;
   #session: ClientSession | null = null;
   #attempt = 0;
   #everOnline = false;
@@ -100,7 +103,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   #livenessTimer: NodeJS.Timeout | undefined;
   #exchangeSeq = 0;
   #queue: { pending: number; failed: number } | null = null;
-  readonly #relays: string[];
+  readonly #relays: Array<string | InProcessRelay>;
   /** Index of the relay (cluster node) to use next; moves on after each failed or lost connection. */
   #relayIndex = 0;
   #firstResult: { resolve: () => void; reject: (error: HooklineError) => void } | null = null;
@@ -109,9 +112,11 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     super();
     this.#options = options;
     this.target = parseTarget(options.target);
-    this.#relays = typeof options.relay === 'string' ? [options.relay] : [...options.relay];
+    const { relay } = options;
+    this.#relays = typeof relay === 'string' || !Array.isArray(relay) ? [relay as string | InProcessRelay] : [...relay];
     if (this.#relays.length === 0) throw new HooklineError('E_BAD_REQUEST', 'no relay URL given');
-    for (const relay of this.#relays) connectUrl(relay, {}); // validate early: a bad relay URL is a usage error
+    // Validate early: a bad relay URL is a usage error.
+    for (const url of this.#relays) if (typeof url === 'string') connectUrl(url, {});
     this.#local = openLocalTransport(this.target, options.maxLocalSockets ?? 256);
   }
 
@@ -154,7 +159,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     clearTimeout(this.#livenessTimer);
     const socket = this.#socket;
     this.#session?.close('E_TUNNEL_CLOSED', 'the tunnel client is shutting down');
-    if (socket && socket.readyState !== WebSocket.CLOSED) {
+    if (socket && socket.readyState !== socket.CLOSED) {
       const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
       socket.close(1000, 'client closing');
       const timeout = setTimeout(() => socket.terminate(), 2_000);
@@ -180,11 +185,12 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
 
   #connect(): void {
     const options = this.#options;
-    const relay = this.#relays[this.#relayIndex % this.#relays.length] as string;
-    const takeover = options.takeover === true && !this.#everOnline ? '1' : undefined;
-    const url = connectUrl(relay, { name: options.name, client: this.#clientId, takeover });
+    const relay = this.#relays[this.#relayIndex % this.#relays.length] as string | InProcessRelay;
+    const takeover = options.takeover === true && !this.#everOnline;
     this.#refusal = null;
     this.#retryAfterMs = 0;
+    if (typeof relay !== 'string') return this.#connectInProcess(relay, takeover);
+    const url = connectUrl(relay, { name: options.name, client: this.#clientId, takeover: takeover ? '1' : undefined });
     const socket = new WebSocket(url, {
       headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
       perMessageDeflate: false,
@@ -192,23 +198,54 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
       handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
       generateMask: zeroMask,
     });
+    socket.on('unexpected-response', (_req, res) => {
+      this.#refused(refusalOf(res));
+      res.resume();
+      socket.terminate();
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      this.#lastProblem = error.code === 'ECONNREFUSED' ? `nothing listens at ${relay}` : error.message;
+    });
+    this.#attach(socket);
+  }
+
+  /** The embedded relay: the same admission and handshake, over an in-process link. */
+  #connectInProcess(relay: InProcessRelay, takeover: boolean): void {
+    const { token, name } = this.#options;
+    relay.connectInProcess({ token, name, clientId: this.#clientId, takeover }).then(
+      (link) => {
+        if (!link.ok) {
+          const retryAfterMs = link.retryAfterMs ?? 0;
+          this.#refused({ code: link.code, message: `the relay refused: ${link.message}`, coded: true, retryAfterMs });
+          return this.#afterDisconnect();
+        }
+        if (this.#closed) return link.socket.terminate();
+        this.#attach(link.socket);
+      },
+      (error: Error) => {
+        this.#lastProblem = error.message;
+        this.#afterDisconnect();
+      },
+    );
+  }
+
+  #refused(refusal: Refusal): void {
+    this.#lastProblem = refusal.message;
+    this.#retryAfterMs = refusal.retryAfterMs;
+    if (refusal.coded) this.#refusal = new HooklineError(refusal.code, refusal.message);
+    if (NO_RETRY.has(refusal.code)) this.#fatal = new HooklineError(refusal.code, refusal.message);
+  }
+
+  /** Say HELLO once the link is open, then run the session over it. */
+  #attach(socket: TunnelSocket): void {
+    const options = this.#options;
     this.#socket = socket;
     const writer = new FrameWriter(socket);
     const handshakeTimer = setTimeout(() => {
       this.#lastProblem = 'the relay did not answer the handshake in time';
       socket.terminate();
     }, options.handshakeTimeoutMs ?? 10_000);
-
-    socket.on('unexpected-response', (_req, res) => {
-      const refusal = refusalOf(res);
-      res.resume();
-      this.#lastProblem = refusal.message;
-      this.#retryAfterMs = refusal.retryAfterMs;
-      if (refusal.coded) this.#refusal = new HooklineError(refusal.code, refusal.message);
-      if (NO_RETRY.has(refusal.code)) this.#fatal = new HooklineError(refusal.code, refusal.message);
-      socket.terminate();
-    });
-    socket.on('open', () => {
+    const hello = () =>
       writer.write({
         type: FrameType.HELLO,
         stream: 0,
@@ -221,7 +258,9 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
           agent: options.agent ?? 'hookline',
         },
       });
-    });
+    // An in-process link is open from the start; a WebSocket says when.
+    if (socket.readyState === socket.OPEN) hello();
+    else socket.once('open', hello);
     socket.on('message', (data: Buffer) => {
       this.#armLiveness();
       if (this.#session) return this.#session.handleMessage(data);
@@ -229,16 +268,13 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
       this.#onHandshakeMessage(socket, writer, data);
     });
     socket.on('ping', () => this.#armLiveness());
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      this.#lastProblem = error.code === 'ECONNREFUSED' ? `nothing listens at ${relay}` : error.message;
-    });
     socket.once('close', () => {
       clearTimeout(handshakeTimer);
       this.#onSocketClosed(socket);
     });
   }
 
-  #onHandshakeMessage(socket: WebSocket, writer: FrameWriter, data: Buffer): void {
+  #onHandshakeMessage(socket: TunnelSocket, writer: FrameWriter, data: Buffer): void {
     const decoded = decodeMessage(data);
     const frame = decoded.ok ? decoded.frames[0] : undefined;
     if (frame?.type === FrameType.ERROR) {
@@ -316,12 +352,17 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     this.#livenessTimer.unref();
   }
 
-  #onSocketClosed(socket: WebSocket): void {
+  #onSocketClosed(socket: TunnelSocket): void {
     if (socket !== this.#socket) return;
     clearTimeout(this.#livenessTimer);
     this.#session?.close('E_TUNNEL_CLOSED', 'the connection to the relay was lost');
     this.#session = null;
     this.#socket = null;
+    this.#afterDisconnect();
+  }
+
+  /** The link is gone (or never came): give up, or try again after a backoff. */
+  #afterDisconnect(): void {
     if (this.#closed) return;
     if (this.#fatal) return this.#fail(this.#fatal);
     const reconnect = this.#options.reconnect;

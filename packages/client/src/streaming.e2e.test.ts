@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { Readable } from 'node:stream';
-import { memoryOf, type NodeChild, type Origin, spawnClient, spawnRelay, startOrigin } from '@hookline/testing';
+import { memoryOf, type Origin, spawnClient, spawnEmbedded, spawnRelay, startOrigin } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const TOTAL = 256 * 1024 * 1024;
@@ -40,9 +40,55 @@ async function rssGrowthDuring(pids: number[], work: () => Promise<void>): Promi
   return peak.map((value, i) => value - (base[i] ?? 0));
 }
 
-describe('streaming 256 MiB through relay and client processes', () => {
-  let relay: NodeChild<{ url: string; port: number }>;
-  let client: NodeChild<{ url: string; name: string }>;
+interface Shape {
+  /** The relay's port on 127.0.0.1. */
+  port: number;
+  /** Every process the shape runs, named for the report. */
+  processes: Array<{ name: string; pid: number }>;
+  stop(): Promise<void>;
+}
+
+const relayOptions = { maxBodyBytes: 1024 * MiB };
+
+/** Relay and client as separate processes, over a WebSocket. */
+async function separateProcesses(target: number): Promise<Shape> {
+  const relay = await spawnRelay({ options: relayOptions });
+  const client = await spawnClient({ relay: relay.ready.url, target, name: 'bulk' });
+  return {
+    port: relay.ready.port,
+    processes: [
+      { name: 'relay', pid: relay.pid },
+      { name: 'client', pid: client.pid },
+    ],
+    async stop() {
+      await client.stop();
+      await relay.stop();
+    },
+  };
+}
+
+/** Relay and client in one process over the in-process link, as `hookline http` runs them. */
+async function oneProcess(target: number): Promise<Shape> {
+  const embedded = await spawnEmbedded({ relay: relayOptions, tunnel: { target, name: 'bulk' } });
+  return {
+    port: embedded.ready.port,
+    processes: [{ name: 'relay and client', pid: embedded.pid }],
+    stop: () => embedded.stop(),
+  };
+}
+
+const shapes = [
+  { shape: 'relay and client processes (WebSocket)', start: separateProcesses },
+  { shape: 'one process, embedded relay (in-process link)', start: oneProcess },
+];
+
+function report(what: string, shape: Shape, growth: number[]): void {
+  const parts = shape.processes.map(({ name }, i) => `${name} ${((growth[i] ?? 0) / MiB).toFixed(1)} MiB`);
+  console.log(`${what} RSS growth: ${parts.join(', ')}`);
+}
+
+describe.each(shapes)('streaming 256 MiB through $shape', ({ start }) => {
+  let shape: Shape;
   let local: Origin;
   let uploadSha = '';
   let uploadBytes = 0;
@@ -67,21 +113,20 @@ describe('streaming 256 MiB through relay and client processes', () => {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': TOTAL });
       Readable.from(blocks()).pipe(res);
     });
-    relay = await spawnRelay({ options: { maxBodyBytes: 1024 * MiB } });
-    client = await spawnClient({ relay: relay.ready.url, target: local.port, name: 'bulk' });
+    shape = await start(local.port);
   });
 
   afterAll(async () => {
-    await client?.stop();
-    await relay?.stop();
+    await shape?.stop();
     await local?.close();
   });
 
-  const url = () => `http://127.0.0.1:${relay.ready.port}/t/bulk/data`;
+  const url = () => `http://127.0.0.1:${shape.port}/t/bulk/data`;
+  const pids = () => shape.processes.map(({ pid }) => pid);
 
-  it('uploads 256 MiB byte-exact with relay and client RSS growth under 64 MiB', async () => {
+  it('uploads 256 MiB byte-exact with the RSS growth of each process under 64 MiB', async () => {
     let status = 0;
-    const growth = await rssGrowthDuring([relay.pid, client.pid], async () => {
+    const growth = await rssGrowthDuring(pids(), async () => {
       await new Promise<void>((resolve, reject) => {
         const req = request(url(), { method: 'POST', agent: new Agent(), headers: { 'content-length': TOTAL } });
         req.on('response', (res) => {
@@ -95,17 +140,14 @@ describe('streaming 256 MiB through relay and client processes', () => {
     expect(status).toBe(200);
     expect(uploadBytes).toBe(TOTAL);
     expect(uploadSha).toBe(sha);
-    console.log(
-      `upload RSS growth: relay ${(growth[0]! / MiB).toFixed(1)} MiB, client ${(growth[1]! / MiB).toFixed(1)} MiB`,
-    );
-    expect(growth[0]).toBeLessThan(64 * MiB);
-    expect(growth[1]).toBeLessThan(64 * MiB);
+    report('upload', shape, growth);
+    for (const bytes of growth) expect(bytes).toBeLessThan(64 * MiB);
   });
 
-  it('downloads 256 MiB byte-exact with relay and client RSS growth under 64 MiB', async () => {
+  it('downloads 256 MiB byte-exact with the RSS growth of each process under 64 MiB', async () => {
     let received = '';
     let bytes = 0;
-    const growth = await rssGrowthDuring([relay.pid, client.pid], async () => {
+    const growth = await rssGrowthDuring(pids(), async () => {
       await new Promise<void>((resolve, reject) => {
         request(url(), { agent: new Agent() }, (res) => {
           const hash = createHash('sha256');
@@ -124,10 +166,7 @@ describe('streaming 256 MiB through relay and client processes', () => {
     });
     expect(bytes).toBe(TOTAL);
     expect(received).toBe(sha);
-    console.log(
-      `download RSS growth: relay ${(growth[0]! / MiB).toFixed(1)} MiB, client ${(growth[1]! / MiB).toFixed(1)} MiB`,
-    );
-    expect(growth[0]).toBeLessThan(64 * MiB);
-    expect(growth[1]).toBeLessThan(64 * MiB);
+    report('download', shape, growth);
+    for (const bytes of growth) expect(bytes).toBeLessThan(64 * MiB);
   });
 });

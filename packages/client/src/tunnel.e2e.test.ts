@@ -58,7 +58,16 @@ async function origin(): Promise<Origin> {
   return server;
 }
 
-describe('tunnel end to end (relay + client + local server, real sockets)', () => {
+/**
+ * The client reaches a relay over a WebSocket, or in process (`hookline http`'s
+ * embedded relay): every end-to-end case runs over both links.
+ */
+const links = [
+  { link: 'websocket', relayOf: (relay: Relay) => relay.url },
+  { link: 'in-process link', relayOf: (relay: Relay) => relay },
+] as const;
+
+describe.each(links)('tunnel end to end over a $link (relay + client + local server, real sockets)', ({ relayOf }) => {
   let local: Origin;
   let relay: Relay;
   let tunnel: Tunnel;
@@ -69,7 +78,7 @@ describe('tunnel end to end (relay + client + local server, real sockets)', () =
     local = await origin();
     relay = createRelay({ domain: 'localhost', maxBodyBytes: 8 * 1024 * 1024 });
     relayPort = (await relay.listen(0, '127.0.0.1')).port;
-    tunnel = await connectTunnel({ relay: relay.url, target: local.port, name: 'demo', localTimeoutMs: 400 });
+    tunnel = await connectTunnel({ relay: relayOf(relay), target: local.port, name: 'demo', localTimeoutMs: 400 });
     base = `http://127.0.0.1:${relayPort}/t/demo`;
   });
 
@@ -255,7 +264,7 @@ describe('tunnel end to end (relay + client + local server, real sockets)', () =
   });
 
   it('refuses a second client asking for a name in use with E_NAME_IN_USE, not a rename', async () => {
-    await expect(connectTunnel({ relay: relay.url, target: local.port, name: 'demo' })).rejects.toMatchObject({
+    await expect(connectTunnel({ relay: relayOf(relay), target: local.port, name: 'demo' })).rejects.toMatchObject({
       code: 'E_NAME_IN_USE',
       status: 409,
       message: expect.stringMatching(/^the relay refused: tunnel name "demo" is in use by another client from 127/),

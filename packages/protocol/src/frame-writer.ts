@@ -12,6 +12,11 @@ export interface MessageSink {
   send(data: Buffer, callback: (error?: Error) => void): void;
   /** Bytes accepted by `send` but not yet written to the socket. */
   readonly bufferedAmount: number;
+  /**
+   * The receiver may keep the buffers it is sent (an in-process link hands them
+   * over as they are): then no buffer is ever reused for another message.
+   */
+  readonly retainsMessages?: boolean;
 }
 
 export interface FrameWriterOptions {
@@ -92,7 +97,7 @@ export class FrameWriter {
     this.#parts = [];
     this.#pendingBytes = 0;
     if (parts.length === 1) return this.#sink.send(parts[0] as Buffer, this.#afterSend);
-    if (total < POOLED_BATCH_MIN || total > MAX_MESSAGE_SIZE) {
+    if (total < POOLED_BATCH_MIN || total > MAX_MESSAGE_SIZE || this.#sink.retainsMessages === true) {
       return this.#sink.send(Buffer.concat(parts, total), this.#afterSend);
     }
     const { data, backing } = joinIntoPooledBuffer(parts, total);

@@ -12,4 +12,11 @@ export { type ForwardedFrom, forwardedHeaders, type HostHeaderMode } from './for
 export { FrameWriter, type FrameWriterOptions, type MessageSink } from './frame-writer.js';
 export * from './frames.js';
 export { getRawHeader, rawHeadersToObject, stripHopByHop } from './headers.js';
+export { InProcessSocket } from './in-process-socket.js';
 export * from './messages.js';
+export type {
+  InProcessConnection,
+  InProcessConnectRequest,
+  InProcessRelay,
+  TunnelSocket,
+} from './tunnel-socket.js';

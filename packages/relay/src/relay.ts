@@ -2,12 +2,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createAdaptorServer, type WebSocketServerLike } from '@hono/node-server';
-import { MAX_MESSAGE_SIZE } from '@hookline/protocol';
+import {
+  type InProcessConnection,
+  type InProcessConnectRequest,
+  MAX_MESSAGE_SIZE,
+  type TunnelSocket,
+} from '@hookline/protocol';
 import { WebSocketServer } from 'ws';
 import { resolveClusterOptions } from './cluster/cluster-options.js';
 import { LazyCluster } from './cluster/lazy-cluster.js';
 import { createTunnelFinder } from './find-tunnel.js';
 import { forwardHttpExchange } from './http-exchange.js';
+import { createInProcessConnector } from './in-process-connect.js';
 import { type RelayOptions, resolveRelayOptions } from './options.js';
 import { sendPublicError, writeSocketError } from './public-error.js';
 import { QueueRegistry } from './queue/queue-registry.js';
@@ -20,7 +26,7 @@ import {
   refuseBadUpgrade,
   serverOptionsFor,
 } from './server-limits.js';
-import { createServiceApp } from './service-app.js';
+import { type ConnectingClient, createServiceApp } from './service-app.js';
 import { SessionTable } from './session-table.js';
 import { type DataDirLock, lockDataDir } from './store/data-dir-lock.js';
 import type { CommitStats } from './store/queue-writer.js';
@@ -39,6 +45,13 @@ export interface Relay {
   readonly url: string;
   /** Public URLs of tunnel `name`, preferred first. */
   urlsFor(name: string): string[];
+  /**
+   * Connect a tunnel client living in this process (`hookline http`'s embedded
+   * relay): the same checks and protocol as `/_hookline/connect`, over an
+   * in-process link instead of a loopback WebSocket. Pass the relay itself as the
+   * client's `relay` option.
+   */
+  connectInProcess(request: InProcessConnectRequest): Promise<InProcessConnection>;
   /** Number of tunnel sessions connected to this relay. */
   readonly tunnelCount: number;
   /** Webhooks waiting or failed in the offline queues this node has open (metrics). */
@@ -103,6 +116,21 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     return urls;
   };
 
+  // A network change leaves a half-dead session the heartbeat finds only after up to two
+  // intervals; a newcomer asks at once (2 s is many round trips, even on a poor link).
+  const holderAnswers = async (name: string) =>
+    sessions.get(name)?.probe(Math.min(2_000, options.heartbeatIntervalMs)) ?? true;
+  const acceptClient = (socket: TunnelSocket, client: ConnectingClient) =>
+    acceptTunnelSocket(socket, {
+      options,
+      sessions,
+      reservations,
+      queues,
+      cluster: cluster?.joined ?? null,
+      ...client,
+      urlsFor,
+    });
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_SIZE, perMessageDeflate: false });
   const app = createServiceApp({
     options,
@@ -112,21 +140,17 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     queues,
     stats: () => ({ tunnels: sessions.size }),
     ...(cluster ? { failureStore: cluster.failureStore } : {}),
-    // A network change leaves a half-dead session the heartbeat finds only after up to two
-    // intervals; a newcomer asks at once (2 s is many round trips, even on a poor link).
-    holderAnswers: async (name) => sessions.get(name)?.probe(Math.min(2_000, options.heartbeatIntervalMs)) ?? true,
+    holderAnswers,
     ready: () => (cluster ? cluster.ready() : readiness(options.dataDir, () => queues.storeHealth())),
-    onTunnelSocket(socket, client) {
-      acceptTunnelSocket(socket, {
-        options,
-        sessions,
-        reservations,
-        queues,
-        cluster: cluster?.joined ?? null,
-        ...client,
-        urlsFor,
-      });
-    },
+    onTunnelSocket: (socket, client) => acceptClient(socket, client),
+  });
+  const inProcess = createInProcessConnector({
+    options,
+    reservations,
+    verifier,
+    optionalVerifier,
+    holderAnswers,
+    accept: (socket, client) => acceptClient(socket, client),
   });
 
   if (cluster) cluster.onQueued = (name) => void queues.refresh(name).catch(() => {});
@@ -265,6 +289,12 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       return baseUrl;
     },
     urlsFor,
+    connectInProcess(request) {
+      if (baseUrl === '') {
+        return Promise.resolve({ ok: false, code: 'E_RELAY_UNREACHABLE', message: 'the relay is not listening yet' });
+      }
+      return inProcess.connect(request);
+    },
     get tunnelCount() {
       return sessions.size;
     },
@@ -316,6 +346,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       for (const session of [...sessions.values()])
         session.close('E_RELAY_SHUTDOWN', 'the relay is shutting down', 1001);
       for (const client of wss.clients) client.terminate();
+      inProcess.closeAll();
       server.closeAllConnections();
       await closed;
       await queues.close();

@@ -7,36 +7,26 @@ import { Hono } from 'hono';
 import type { WebSocket } from 'ws';
 import { AuthGuard, type AuthRefusal } from './auth-guard.js';
 import type { FailureStore } from './failure-store.js';
-import { tunnelNameProblem } from './names.js';
-import type { ResolvedRelayOptions } from './options.js';
 import { ERROR_HEADER } from './public-error.js';
 import { mountQueueApi } from './queue/queue-api.js';
 import type { QueueRegistry } from './queue/queue-registry.js';
-import { mayReplace, nameInUseMessage } from './registry.js';
-import type { ReservationStore } from './store/reservations.js';
 import { createTokenVerifier, type TokenVerifier } from './store/token-store.js';
 import { bearerToken } from './token-auth.js';
 import { gateToken } from './token-gate.js';
 import { callerAddress } from './tunnel-access.js';
+import { type AdmissionDeps, nameRefusal } from './tunnel-admission.js';
 
-export interface ServiceAppDeps {
-  options: ResolvedRelayOptions;
+export interface ServiceAppDeps extends AdmissionDeps {
   /** Token check; null on an open relay (then tunnels carry no owner). */
   verifier: TokenVerifier | null;
   /** Open relay with a data dir: a token, when one is given, is checked and makes its holder the owner. */
   optionalVerifier?: TokenVerifier | null;
-  reservations: ReservationStore;
   queues: QueueRegistry;
   /** Called with the raw ws socket once a tunnel client is connected. */
   onTunnelSocket(socket: WebSocket, client: ConnectingClient): void;
   stats(): { tunnels: number };
   /** Failure budgets shared by a cluster's nodes; this process's memory when absent. */
   failureStore?: FailureStore;
-  /**
-   * Whether the live holder of `name` still answers heartbeats; one held on this
-   * node that does not answer a ping now is ended. True when it is held elsewhere.
-   */
-  holderAnswers(name: string): Promise<boolean>;
   /** Whether the relay's store is usable (readyz). */
   ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
@@ -98,22 +88,13 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
         if (!gate.ok) return refusal('E_UNAUTHORIZED', 'missing or invalid token (Authorization: Bearer …)');
         owner = gate.owner;
       }
-      const name = c.req.query('name')?.toLowerCase();
-      if (name !== undefined) {
-        const problem = tunnelNameProblem(name);
-        if (problem) return refusal('E_NAME_INVALID', problem);
-        const reserved = deps.reservations.get(name);
-        // Only a holder of a valid token gets here: telling it the name is someone else's leaks nothing.
-        if (reserved && reserved.owner !== owner) {
-          return refusal('E_NAME_TAKEN', `tunnel name "${name}" belongs to another token`);
-        }
-        const holder = await deps.options.registry.holderOf(name);
-        const next = { clientId: c.req.query('client') ?? '', owner };
-        // "In use" means answering heartbeats: a holder that went silent does not keep the name.
-        if (holder && !mayReplace(holder, next, c.req.query('takeover') === '1') && (await deps.holderAnswers(name))) {
-          return refusal('E_NAME_IN_USE', nameInUseMessage(name, holder));
-        }
-      }
+      const refused = await nameRefusal(deps, {
+        name: c.req.query('name')?.toLowerCase(),
+        clientId: c.req.query('client') ?? '',
+        owner,
+        takeover: c.req.query('takeover') === '1',
+      });
+      if (refused) return refusal(refused.code, refused.message);
       c.set('owner', owner);
       await next();
     },

@@ -6,8 +6,8 @@ import {
   type Hello,
   PROTOCOL_VERSION,
   SUPPORTED_VERSIONS,
+  type TunnelSocket,
 } from '@hookline/protocol';
-import type { WebSocket } from 'ws';
 import type { Cluster } from './cluster/cluster.js';
 import type { RouteRecord } from './cluster/redis-registry.js';
 import { randomTunnelName, tunnelNameProblem } from './names.js';
@@ -35,7 +35,7 @@ export interface HandshakeContext {
 }
 
 /** Refuse a session before it starts: one ERROR frame saying why, then close. */
-function refuse(socket: WebSocket, code: ErrorCode, message: string, wsCode: number): void {
+function refuse(socket: TunnelSocket, code: ErrorCode, message: string, wsCode: number): void {
   const writer = new FrameWriter(socket);
   writer.write({ type: FrameType.ERROR, stream: 0, message: { code, message } });
   writer.flush();
@@ -46,7 +46,7 @@ function refuse(socket: WebSocket, code: ErrorCode, message: string, wsCode: num
  * Wait for the client's HELLO, agree on a version, claim the name and answer
  * READY. Until then nothing else is accepted on the socket.
  */
-export function acceptTunnelSocket(socket: WebSocket, context: HandshakeContext): void {
+export function acceptTunnelSocket(socket: TunnelSocket, context: HandshakeContext): void {
   const { options } = context;
   const timer = setTimeout(
     () => refuse(socket, 'E_PROTOCOL', 'no HELLO received in time', 1002),
@@ -70,7 +70,7 @@ export function acceptTunnelSocket(socket: WebSocket, context: HandshakeContext)
   });
 }
 
-async function startSession(socket: WebSocket, hello: Hello, context: HandshakeContext): Promise<void> {
+async function startSession(socket: TunnelSocket, hello: Hello, context: HandshakeContext): Promise<void> {
   const { options, sessions, owner } = context;
   const version = hello.versions.filter((v) => SUPPORTED_VERSIONS.includes(v)).sort((a, b) => b - a)[0];
   if (version === undefined) {

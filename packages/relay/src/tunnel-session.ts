@@ -7,8 +7,8 @@ import {
   FrameWriter,
   type RequestHead,
   type ResponseHead,
+  type TunnelSocket,
 } from '@hookline/protocol';
-import type { WebSocket } from 'ws';
 import { FlowLedger } from './flow-ledger.js';
 import type { AccessPolicy } from './tunnel-access.js';
 
@@ -23,7 +23,7 @@ export interface RelayStream {
 }
 
 export interface TunnelSessionInit {
-  socket: WebSocket;
+  socket: TunnelSocket;
   name: string;
   clientId: string;
   owner: string | null;
@@ -44,7 +44,7 @@ export interface TunnelSessionInit {
 export const FLOW_VIOLATIONS_PER_SESSION = 2;
 
 /**
- * The relay's end of one client's WebSocket: allocates stream ids for ingress
+ * The relay's end of one client's link (a WebSocket, or in process): allocates stream ids for ingress
  * exchanges, writes their frames, and routes the client's frames back to them.
  * A frame that breaks the protocol ends the session with ERROR, never the relay.
  */
@@ -56,7 +56,7 @@ export class TunnelSession {
   /** Who may call this tunnel's public URL. */
   readonly access: AccessPolicy | undefined;
   readonly writer: FrameWriter;
-  readonly #socket: WebSocket;
+  readonly #socket: TunnelSocket;
   readonly #streams = new Map<number, RelayStream>();
   readonly #maxStreams: number;
   readonly #onClosed: (session: TunnelSession) => void;

@@ -101,6 +101,15 @@ export function spawnRelay(config: object = {}, spawnOptions?: SpawnOptions): Pr
   return spawnTs<RelayReady>(here('./relay-process.ts'), [JSON.stringify(config)], spawnOptions);
 }
 
+export interface EmbeddedReady extends RelayReady {
+  name: string;
+}
+
+/** A relay and a client in one process over the in-process link (`hookline http`'s shape). */
+export function spawnEmbedded(config: { relay?: object; tunnel: object }): Promise<NodeChild<EmbeddedReady>> {
+  return spawnTs<EmbeddedReady>(here('./embedded-process.ts'), [JSON.stringify(config)]);
+}
+
 export function spawnClient(options: object): Promise<NodeChild<ClientReady>> {
   return spawnTs<ClientReady>(here('./client-process.ts'), [JSON.stringify(options)]);
 }

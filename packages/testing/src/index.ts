@@ -3,10 +3,12 @@
 export { makeCertificate } from './certificate.js';
 export {
   type ClientReady,
+  type EmbeddedReady,
   type NodeChild,
   type RelayReady,
   type SpawnOptions,
   spawnClient,
+  spawnEmbedded,
   spawnRelay,
   spawnTs,
 } from './child.js';

@@ -147,7 +147,9 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
         })
       : null;
   const tunnel: Tunnel = new Tunnel({
-    relay: relay ? relay.url : (relayList as string[]),
+    // The embedded relay is reached in process (no loopback WebSocket);
+    // HOOKLINE_EMBEDDED_LINK=websocket takes the socket path instead, to compare or debug.
+    relay: relay ? (io.env.HOOKLINE_EMBEDDED_LINK === 'websocket' ? relay.url : relay) : (relayList as string[]),
     target: targetArg,
     hostHeader,
     localTimeoutMs: timeoutSeconds * 1000,
