@@ -1,10 +1,11 @@
 import {
-  decodeMessage,
   type ErrorCode,
   type Frame,
   FrameType,
   type FrameWriter,
   type QueueStatus,
+  readMessage,
+  type TunnelMessage,
   type TunnelSocket,
 } from '@hookline/protocol';
 import type { ClientStream } from './local-exchange.js';
@@ -45,9 +46,9 @@ export class ClientSession {
     this.#streams.delete(stream);
   }
 
-  handleMessage(data: Buffer): void {
+  handleMessage(data: TunnelMessage): void {
     if (this.#closed) return;
-    const result = decodeMessage(data);
+    const result = readMessage(data);
     if (!result.ok) return this.#protocolError(result.error.message);
     this.handleFrames(result.frames);
   }

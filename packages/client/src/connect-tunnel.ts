@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   DEFAULT_STREAM_WINDOW,
-  decodeMessage,
   type ErrorCode,
   FrameType,
   FrameWriter,
@@ -11,6 +10,8 @@ import {
   MAX_MESSAGE_SIZE,
   PROTOCOL_VERSION,
   type Ready,
+  readMessage,
+  type TunnelMessage,
   type TunnelSocket,
 } from '@hookline/protocol';
 import { WebSocket } from 'ws';
@@ -261,7 +262,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     // An in-process link is open from the start; a WebSocket says when.
     if (socket.readyState === socket.OPEN) hello();
     else socket.once('open', hello);
-    socket.on('message', (data: Buffer) => {
+    socket.on('message', (data: TunnelMessage) => {
       this.#armLiveness();
       if (this.#session) return this.#session.handleMessage(data);
       clearTimeout(handshakeTimer);
@@ -274,8 +275,8 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     });
   }
 
-  #onHandshakeMessage(socket: TunnelSocket, writer: FrameWriter, data: Buffer): void {
-    const decoded = decodeMessage(data);
+  #onHandshakeMessage(socket: TunnelSocket, writer: FrameWriter, data: TunnelMessage): void {
+    const decoded = readMessage(data);
     const frame = decoded.ok ? decoded.frames[0] : undefined;
     if (frame?.type === FrameType.ERROR) {
       const { code, message } = frame.message;

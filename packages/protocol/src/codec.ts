@@ -13,6 +13,7 @@ import {
   resetSchema,
   responseHeadSchema,
 } from './messages.js';
+import type { TunnelMessage } from './tunnel-socket.js';
 
 /**
  * Wire layout of one frame: `type:u8 | stream:u32 | length:u32 | payload`.
@@ -89,6 +90,15 @@ export function decodeMessage(data: Buffer): DecodeResult {
     offset = start + length;
   }
   return { ok: true, frames };
+}
+
+/**
+ * The frames of one tunnel message: decoded and validated when it came over a
+ * WebSocket; as they are when an in-process link handed them over (the sender is
+ * this process's own relay or client, which built them from validated input).
+ */
+export function readMessage(data: TunnelMessage): DecodeResult {
+  return Buffer.isBuffer(data) ? decodeMessage(data) : { ok: true, frames: data as Frame[] };
 }
 
 function fail(message: string): DecodeResult {

@@ -1,6 +1,6 @@
 import { joinIntoPooledBuffer, POOLED_BATCH_MIN, releaseBatchBuffer } from './batch-buffers.js';
 import { encodeFrameHeader, encodePayload } from './codec.js';
-import { MAX_BATCH_BYTES, MAX_MESSAGE_SIZE } from './constants.js';
+import { FRAME_HEADER_SIZE, MAX_BATCH_BYTES, MAX_MESSAGE_SIZE } from './constants.js';
 import { type Frame, FrameType } from './frames.js';
 
 /** The transport under a FrameWriter: a WebSocket (ws) fits as is. */
@@ -13,10 +13,10 @@ export interface MessageSink {
   /** Bytes accepted by `send` but not yet written to the socket. */
   readonly bufferedAmount: number;
   /**
-   * The receiver may keep the buffers it is sent (an in-process link hands them
-   * over as they are): then no buffer is ever reused for another message.
+   * Take the frames as they are, unencoded (an in-process link): the receiver
+   * gets these objects and may keep them, body chunks included.
    */
-  readonly retainsMessages?: boolean;
+  sendFrames?(frames: Frame[], callback: (error?: Error) => void): void;
 }
 
 export interface FrameWriterOptions {
@@ -46,7 +46,10 @@ export class FrameWriter {
   readonly #highWaterMark: number;
   readonly #maxBatchBytes: number;
   readonly #onWindow: ((stream: number, credit: number) => void) | undefined;
+  /** Set for a sink that takes frames unencoded; then `#frames` is batched instead of `#parts`. */
+  readonly #sendFrames: ((frames: Frame[], callback: (error?: Error) => void) => void) | undefined;
   #parts: Buffer[] = [];
+  #frames: Frame[] = [];
   #pendingBytes = 0;
   #scheduled = false;
   #closed = false;
@@ -57,6 +60,7 @@ export class FrameWriter {
     this.#highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
     this.#maxBatchBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
     this.#onWindow = options.onWindow;
+    this.#sendFrames = sink.sendFrames?.bind(sink);
   }
 
   /** True while the transport holds more than the high-water mark. */
@@ -66,12 +70,14 @@ export class FrameWriter {
 
   write(frame: Frame): void {
     if (frame.type === FrameType.WINDOW) this.#onWindow?.(frame.stream, frame.credit);
+    if (this.#sendFrames) return this.#pushFrame(frame, FRAME_HEADER_SIZE);
     const payload = encodePayload(frame);
     this.#push(encodeFrameHeader(frame.type, frame.stream, payload.length), payload);
   }
 
   /** Body chunk fast path: no frame object, no copy of the payload until the batch is sent. */
   writeBody(type: typeof FrameType.REQUEST_BODY | typeof FrameType.RESPONSE_BODY, stream: number, chunk: Buffer): void {
+    if (this.#sendFrames) return this.#pushFrame({ type, stream, chunk }, FRAME_HEADER_SIZE + chunk.length);
     this.#push(encodeFrameHeader(type, stream, chunk.length), chunk);
   }
 
@@ -91,13 +97,14 @@ export class FrameWriter {
   /** Send what is batched now instead of at the end of the turn. */
   flush(): void {
     this.#scheduled = false;
+    if (this.#sendFrames) return this.#flushFrames(this.#sendFrames);
     if (this.#closed || this.#parts.length === 0) return;
     const parts = this.#parts;
     const total = this.#pendingBytes;
     this.#parts = [];
     this.#pendingBytes = 0;
     if (parts.length === 1) return this.#sink.send(parts[0] as Buffer, this.#afterSend);
-    if (total < POOLED_BATCH_MIN || total > MAX_MESSAGE_SIZE || this.#sink.retainsMessages === true) {
+    if (total < POOLED_BATCH_MIN || total > MAX_MESSAGE_SIZE) {
       return this.#sink.send(Buffer.concat(parts, total), this.#afterSend);
     }
     const { data, backing } = joinIntoPooledBuffer(parts, total);
@@ -111,6 +118,7 @@ export class FrameWriter {
   close(): void {
     this.#closed = true;
     this.#parts = [];
+    this.#frames = [];
     this.#pendingBytes = 0;
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
@@ -122,12 +130,31 @@ export class FrameWriter {
     this.#parts.push(header);
     if (payload.length > 0) this.#parts.push(payload);
     this.#pendingBytes += header.length + payload.length;
+    this.#schedule();
+  }
+
+  #pushFrame(frame: Frame, bytes: number): void {
+    if (this.#closed) return;
+    this.#frames.push(frame);
+    this.#pendingBytes += bytes;
+    this.#schedule();
+  }
+
+  #schedule(): void {
     if (this.#pendingBytes >= this.#maxBatchBytes) {
       this.flush();
     } else if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#flushScheduled);
     }
+  }
+
+  #flushFrames(send: (frames: Frame[], callback: (error?: Error) => void) => void): void {
+    if (this.#closed || this.#frames.length === 0) return;
+    const frames = this.#frames;
+    this.#frames = [];
+    this.#pendingBytes = 0;
+    send(frames, this.#afterSend);
   }
 
   readonly #flushScheduled = (): void => {

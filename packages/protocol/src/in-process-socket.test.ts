@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessage } from './codec.js';
+import { encodeFrame, readMessage } from './codec.js';
 import { MAX_MESSAGE_SIZE } from './constants.js';
 import { FrameWriter } from './frame-writer.js';
 import { FrameType } from './frames.js';
 import { InProcessSocket } from './in-process-socket.js';
+import type { TunnelMessage } from './tunnel-socket.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -77,25 +78,33 @@ describe('InProcessSocket (the embedded relay ⇄ client link)', () => {
     expect(delivered).toBe(0);
   });
 
-  it('makes a FrameWriter hand over fresh buffers: a big batch the receiver keeps is never overwritten', async () => {
+  it('takes a FrameWriter’s frames as written: one message per batch, body chunks not copied', async () => {
     const { relayEnd, clientEnd } = InProcessSocket.pair();
-    const kept: Buffer[] = [];
-    clientEnd.on('message', (data: Buffer) => kept.push(data));
+    const messages: TunnelMessage[] = [];
+    clientEnd.on('message', (data: TunnelMessage) => messages.push(data));
     const writer = new FrameWriter(relayEnd);
-    for (const fill of [1, 2]) {
-      for (let i = 0; i < 4; i++) writer.writeBody(FrameType.REQUEST_BODY, 1, Buffer.alloc(30_000, fill));
-      writer.flush();
-      await tick();
-    }
-    expect(kept).toHaveLength(2);
-    const chunks = kept.map((message) => {
-      const decoded = decodeMessage(message);
-      if (!decoded.ok) throw decoded.error;
-      return decoded.frames.map((frame) => (frame.type === FrameType.REQUEST_BODY ? frame.chunk[0] : -1));
-    });
-    expect(chunks).toEqual([
-      [1, 1, 1, 1],
-      [2, 2, 2, 2],
+    const chunk = Buffer.alloc(30_000, 1);
+    writer.write({ type: FrameType.WINDOW, stream: 1, credit: 5 });
+    writer.writeBody(FrameType.REQUEST_BODY, 1, chunk);
+    writer.write({ type: FrameType.REQUEST_END, stream: 1 });
+    await tick();
+    expect(messages).toHaveLength(1);
+    const read = readMessage(messages[0] as TunnelMessage);
+    if (!read.ok) throw read.error;
+    expect(read.frames.map((frame) => frame.type)).toEqual([
+      FrameType.WINDOW,
+      FrameType.REQUEST_BODY,
+      FrameType.REQUEST_END,
     ]);
+    const body = read.frames[1];
+    expect(body?.type === FrameType.REQUEST_BODY && body.chunk).toBe(chunk);
+  });
+
+  it('still carries encoded messages (what refuse-before-session code may send), decoded on receipt', async () => {
+    const { relayEnd, clientEnd } = InProcessSocket.pair();
+    const got = new Promise<TunnelMessage>((resolve) => clientEnd.once('message', resolve));
+    relayEnd.send(encodeFrame({ type: FrameType.REQUEST_END, stream: 3 }), () => {});
+    const read = readMessage(await got);
+    expect(read.ok && read.frames).toEqual([{ type: FrameType.REQUEST_END, stream: 3 }]);
   });
 });

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { MAX_MESSAGE_SIZE } from './constants.js';
-import type { TunnelSocket } from './tunnel-socket.js';
+import type { Frame } from './frames.js';
+import type { TunnelMessage, TunnelSocket } from './tunnel-socket.js';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -14,14 +15,14 @@ const CLOSED = 3;
  * local server), not four. Everything above it — framing, flow control, limits,
  * heartbeats — is the same code as over a WebSocket.
  *
- * Delivery is asynchronous (a microtask), in order, like a socket: a handler never
- * runs inside the sender's call. The receiver may keep the buffers it gets
- * (`retainsMessages`), so a FrameWriter never reuses one.
+ * A FrameWriter hands its frames over unencoded (`sendFrames`): no JSON heads, no
+ * validation (the sender is this process's relay or client, which built them from
+ * input it validated), no copy of a body chunk. Delivery is asynchronous (a
+ * microtask), in order, like a socket: a handler never runs inside the sender's call.
  */
 export class InProcessSocket extends EventEmitter implements TunnelSocket {
   readonly OPEN = OPEN;
   readonly CLOSED = CLOSED;
-  readonly retainsMessages = true;
   /** Nothing waits in a kernel buffer: a message is the receiver's once sent. */
   readonly bufferedAmount = 0;
   #state = CONNECTING;
@@ -33,18 +34,28 @@ export class InProcessSocket extends EventEmitter implements TunnelSocket {
 
   send(data: Buffer, callback: (error?: Error) => void): void {
     const peer = this.#peer;
-    if (this.#state !== OPEN || peer === null) {
-      queueMicrotask(() => callback(new Error('the in-process tunnel link is closed')));
-      return;
-    }
-    if (data.length > MAX_MESSAGE_SIZE) {
+    if (data.length > MAX_MESSAGE_SIZE && this.#state === OPEN && peer !== null) {
       // What ws does to an oversized message: the receiver closes with 1009.
       queueMicrotask(() => callback());
       peer.#shutDown(1009, 'Max payload size exceeded');
       return;
     }
+    this.#deliver(data, callback);
+  }
+
+  /** The frames as written, unencoded: no JSON, no validation, no copy of a body chunk. */
+  sendFrames(frames: Frame[], callback: (error?: Error) => void): void {
+    this.#deliver(frames, callback);
+  }
+
+  #deliver(message: TunnelMessage, callback: (error?: Error) => void): void {
+    const peer = this.#peer;
+    if (this.#state !== OPEN || peer === null) {
+      queueMicrotask(() => callback(new Error('the in-process tunnel link is closed')));
+      return;
+    }
     queueMicrotask(() => {
-      if (peer.#state === OPEN || peer.#state === CLOSING) peer.emit('message', data, true);
+      if (peer.#state === OPEN || peer.#state === CLOSING) peer.emit('message', message, true);
       callback();
     });
   }

@@ -5,7 +5,14 @@
  */
 export { BodyPump, type BodyPumpOptions } from './body-pump.js';
 export { BodySink, type BodySinkOptions } from './body-sink.js';
-export { type DecodeResult, decodeMessage, encodeFrame, encodeFrameHeader, encodePayload } from './codec.js';
+export {
+  type DecodeResult,
+  decodeMessage,
+  encodeFrame,
+  encodeFrameHeader,
+  encodePayload,
+  readMessage,
+} from './codec.js';
 export * from './constants.js';
 export { createError, ERROR_STATUS, type ErrorCode, HooklineError, isErrorCode, ProtocolError } from './errors.js';
 export { type ForwardedFrom, forwardedHeaders, type HostHeaderMode } from './forwarded-headers.js';
@@ -18,5 +25,6 @@ export type {
   InProcessConnection,
   InProcessConnectRequest,
   InProcessRelay,
+  TunnelMessage,
   TunnelSocket,
 } from './tunnel-socket.js';

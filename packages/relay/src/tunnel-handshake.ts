@@ -1,11 +1,12 @@
 import {
-  decodeMessage,
   type ErrorCode,
   FrameType,
   FrameWriter,
   type Hello,
   PROTOCOL_VERSION,
+  readMessage,
   SUPPORTED_VERSIONS,
+  type TunnelMessage,
   type TunnelSocket,
 } from '@hookline/protocol';
 import type { Cluster } from './cluster/cluster.js';
@@ -54,9 +55,9 @@ export function acceptTunnelSocket(socket: TunnelSocket, context: HandshakeConte
   );
   socket.once('close', () => clearTimeout(timer));
   socket.on('error', () => {});
-  socket.once('message', (data: Buffer, isBinary: boolean) => {
+  socket.once('message', (data: TunnelMessage, isBinary: boolean) => {
     clearTimeout(timer);
-    const decoded = isBinary ? decodeMessage(data) : null;
+    const decoded = isBinary ? readMessage(data) : null;
     const first = decoded?.ok ? decoded.frames[0] : undefined;
     if (!first || first.type !== FrameType.HELLO || decoded?.ok !== true || decoded.frames.length !== 1) {
       const reason = decoded && !decoded.ok ? decoded.error.message : 'the first message must be a lone HELLO frame';

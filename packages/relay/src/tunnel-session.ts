@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
-  decodeMessage,
   type ErrorCode,
   type Frame,
   FrameType,
   FrameWriter,
   type RequestHead,
   type ResponseHead,
+  readMessage,
+  type TunnelMessage,
   type TunnelSocket,
 } from '@hookline/protocol';
 import { FlowLedger } from './flow-ledger.js';
@@ -167,13 +168,13 @@ export class TunnelSession {
     this.#teardown('E_TUNNEL_CLOSED', 'the tunnel client stopped answering');
   }
 
-  readonly #onMessage = (data: Buffer, isBinary: boolean): void => {
+  readonly #onMessage = (data: TunnelMessage, isBinary: boolean): void => {
     if (this.#closed) return;
     if (!isBinary) {
       this.close('E_PROTOCOL', 'text messages are not part of the protocol', 1003);
       return;
     }
-    const result = decodeMessage(data);
+    const result = readMessage(data);
     if (!result.ok) {
       this.close('E_PROTOCOL', result.error.message, 1002);
       return;
