@@ -14,17 +14,19 @@ function recorder(): { stream: Writable; writes: string[] } {
 }
 
 describe('LineBatcher', () => {
-  it('writes the lines of one event-loop turn in one write, in order', async () => {
+  it('writes the lines of one window in one write, in order, across event-loop turns', async () => {
     const { stream, writes } = recorder();
-    const lines = new LineBatcher(stream);
+    const lines = new LineBatcher(stream, 150);
     lines.write('a');
+    await new Promise((resolve) => setImmediate(resolve));
     lines.write('b');
+    await new Promise((resolve) => setImmediate(resolve));
     lines.write('c');
     expect(writes).toEqual([]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 250));
     expect(writes).toEqual(['a\nb\nc\n']);
     lines.write('d');
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 250));
     expect(writes).toEqual(['a\nb\nc\n', 'd\n']);
   });
 
@@ -34,7 +36,7 @@ describe('LineBatcher', () => {
     lines.write('last words');
     lines.flush();
     expect(writes).toEqual(['last words\n']);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 30));
     expect(writes).toEqual(['last words\n']);
   });
 });
