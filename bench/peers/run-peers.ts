@@ -173,8 +173,10 @@ export async function runPeers(scripts: Record<BenchProcess, string>, options: P
     });
 
     const urls = paths.map((path) => `${path.url}/hook`);
+    // Other work on the machine inflates CPU per request too (caches, wake-ups): say how busy it was.
+    const loadAtStart = loadavg();
     console.log(
-      `peers bench (${quick ? 'quick' : 'full'}: ${runs} alternating run(s) of ${seconds} s per shape, median; ${cpus().length} cores, load ${loadavg()
+      `peers bench (${quick ? 'quick' : 'full'}: ${runs} alternating run(s) of ${seconds} s per shape, median; ${cpus().length} cores, load average ${loadAtStart
         .map((l) => l.toFixed(1))
         .join(' ')})`,
     );
@@ -246,7 +248,9 @@ export async function runPeers(scripts: Record<BenchProcess, string>, options: P
         rssTotalMiB: Object.values(rssMiB).reduce((sum, value) => sum + value, 0),
       };
     });
+    const loadAtEnd = loadavg();
     printTable(results, paths, skipped);
+    console.log(`load average at the end: ${loadAtEnd.map((l) => l.toFixed(1)).join(' ')}`);
 
     mkdirSync(here('../results'), { recursive: true });
     const report = {
@@ -256,6 +260,7 @@ export async function runPeers(scripts: Record<BenchProcess, string>, options: P
       seconds,
       node: process.version,
       cores: cpus().length,
+      loadAverage: { start: loadAtStart, end: loadAtEnd },
       versions: {
         ssh: sshMissing ? null : version('ssh', ['-V']),
         nginx: nginxMissing ? null : version(NGINX, ['-v']),
