@@ -2,6 +2,8 @@ import autocannon from 'autocannon';
 
 export interface LoadResult {
   requestsPerSecond: number;
+  /** Requests answered in the whole run (for per-request figures such as CPU time). */
+  requests: number;
   bytesPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -30,6 +32,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   });
   return {
     requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
     // Request bytes sent per second is what an upload benchmark measures.
     bytesPerSecond: result.requests.average * options.body.length,
     p50Ms: result.latency.p50,
@@ -50,7 +53,9 @@ export function median(values: number[]): number {
 /**
  * Warm each URL up for a second (unless `warmUp` is false: the quick smoke run),
  * then `runs` rounds that load each URL in turn with the same shape (alternating,
- * so drift hits all alike): results per URL.
+ * so drift hits all alike): results per URL. `around(index)`, when given, is called
+ * just before each measured run of URL `index` and returns what to call with its
+ * result (to read CPU counters over exactly that run).
  */
 export async function alternate(
   urls: readonly string[],
@@ -58,12 +63,15 @@ export async function alternate(
   runs: number,
   seconds: number,
   warmUp = true,
+  around?: (index: number) => (result: LoadResult) => void,
 ): Promise<LoadResult[][]> {
   if (warmUp) for (const url of urls) await load({ ...shape, url, durationSeconds: 1 });
   const results = urls.map((): LoadResult[] => []);
   for (let i = 0; i < runs; i++) {
     for (const [index, url] of urls.entries()) {
+      const done = around?.(index);
       const result = await load({ ...shape, url, durationSeconds: seconds });
+      done?.(result);
       if (result.errors || result.non2xx) console.log(`  (${url}: ${result.errors} errors, ${result.non2xx} non-2xx)`);
       results[index]?.push(result);
     }

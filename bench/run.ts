@@ -4,6 +4,9 @@
  * c=32, c=1 and 1 MiB also through the reference prototype issue 5's targets came from
  * (bench/reference), so the targets can be judged on the machine at hand.
  * Results: a table on stdout and bench/results/latest.json.
+ * `--peers` first runs the peers table (bench/peers/run-peers.ts: nginx and `ssh -R`
+ * beside hookline, in the same rounds; bench/results/peers.json), then the rest as
+ * usual; `--peers-only` stops after it.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +17,7 @@ import { benchScripts } from './build.js';
 import { benchCaptures } from './captures.js';
 import { startCliTunnel } from './cli-tunnel.js';
 import { alternate, type LoadResult, median, medianOf } from './load.js';
+import { runPeers } from './peers/run-peers.js';
 import { latencyAtConcurrencyOne, streamUpload } from './probes.js';
 import { startBenchClient, startBenchRelay } from './processes.js';
 import { benchQueue } from './queue.js';
@@ -49,6 +53,9 @@ function record(name: string, unit: string, direct: number | null, tunnel: numbe
 
 // Bundled as shipped (bench/build.ts), not run through tsx.
 const scripts = await benchScripts();
+const peersOnly = process.argv.includes('--peers-only');
+if (peersOnly || process.argv.includes('--peers')) await runPeers(scripts, { quick, runs, seconds });
+if (peersOnly) process.exit(0);
 const origin = await spawnTs<{ port: number }>(scripts.origin, []);
 const relay = await startBenchRelay(scripts);
 const startClient = (target: number, name: string) => startBenchClient(scripts, relay.ready.url, target, name);
