@@ -7,8 +7,9 @@
 export { AuthGuard, type AuthGuardOptions, type AuthRefusal } from './auth-guard.js';
 export type { ClusterOptions } from './cluster/cluster-options.js';
 export { openClusterTokens } from './cluster/cluster-tokens.js';
+export { defaultRelayDataDir } from './default-data-dir.js';
 export { randomTunnelName, tunnelNameProblem } from './names.js';
-export type { RelayLogger, RelayOptions } from './options.js';
+export { RELAY_DEFAULTS, type RelayLogger, type RelayOptions } from './options.js';
 export { ERROR_HEADER } from './public-error.js';
 export { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue/queue-limits.js';
 export { type ClaimResult, createMemoryRegistry, type TunnelHolder, type TunnelRegistry } from './registry.js';
