@@ -16,12 +16,6 @@ export { type ClaimResult, createMemoryRegistry, type TunnelHolder, type TunnelR
 export { createRelay, type Relay } from './relay.js';
 export type { ExchangeRecord, RelayObserver, TokenCheckGuard } from './relay-observer.js';
 export { routeRequest, type TunnelRoute } from './routing.js';
-export {
-  jsonLineLogger,
-  type RelayServiceConfig,
-  type RelayServiceInput,
-  relayServiceConfig,
-} from './service-config.js';
 export type { QueueMode, Reservation } from './store/reservations.js';
 export { StoreStartError } from './store/store-errors.js';
 export { createToken, listTokens, revokeToken, type TokenRecord } from './store/token-store.js';
