@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliProcess, isolatedEnv, spawnCli } from './test-support/cli-process.js';
+import { type CliProcess, isolatedEnv, RELAY_LISTENING, spawnCli } from './test-support/cli-process.js';
 import { type Origin, send, startOrigin } from './test-support/origin.js';
 
 /** Every file and folder under `dir` (itself included), with its permission bits. */
@@ -35,7 +35,7 @@ describe('hookline http against a guarded relay (real processes)', () => {
     await created.exited;
     token = (JSON.parse(created.output('stdout')) as { token: string }).token;
     const relay = start(['relay', '--port', '0', '--data-dir', data, '--auth', 'required', '--trust-proxy']);
-    relayUrl = (await relay.waitForLine('stdout', /listening on (http:\/\/\S+)/))[1] as string;
+    relayUrl = (await relay.waitForLine('stdout', RELAY_LISTENING))[1] as string;
   });
 
   afterEach(async () => {

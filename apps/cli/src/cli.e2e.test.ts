@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CliProcess, isolatedEnv, runCli, spawnCli, stopAllCli } from './test-support/cli-process.js';
+import {
+  type CliProcess,
+  isolatedEnv,
+  runCli,
+  spawnCli,
+  startRelayCli,
+  stopAllCli,
+} from './test-support/cli-process.js';
 import { type Origin, send, startOrigin } from './test-support/origin.js';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -49,9 +56,11 @@ async function origin(): Promise<Origin> {
 
 /** `hookline relay` on a free port; its printed URL and the port to reach it on 127.0.0.1. */
 async function startRelay(): Promise<{ proc: CliProcess; url: string; port: number }> {
-  const proc = hookline(['relay', '--port', '0', '--host', '127.0.0.1', '--domain', 'localhost']);
-  const match = await proc.waitForLine('stdout', /(http:\/\/[^\s/]+:(\d+))/);
-  return { proc, url: match[1] as string, port: Number(match[2]) };
+  const { proc, url, port } = await startRelayCli(['--port', '0', '--host', '127.0.0.1', '--domain', 'localhost'], {
+    cwd: dir,
+    env: isolatedEnv(dir),
+  });
+  return { proc, url, port };
 }
 
 /** `hookline http` with --no-tui; resolves with the URL of its Forwarding line. */

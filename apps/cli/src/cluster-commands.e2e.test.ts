@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startRedis, type TestRedis } from '@hookline/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CliProcess, isolatedEnv, spawnCli } from './test-support/cli-process.js';
+import { type CliProcess, isolatedEnv, RELAY_LISTENING, spawnCli } from './test-support/cli-process.js';
 import { type Origin, send, startOrigin } from './test-support/origin.js';
 
 describe('hookline relay --redis (two nodes), token create --redis, http --relay a,b', () => {
@@ -59,7 +59,7 @@ describe('hookline relay --redis (two nodes), token create --redis, http --relay
         '--cluster-secret',
         secret,
       ]);
-      await node.waitForLine('stdout', /listening on/);
+      await node.waitForLine('stdout', RELAY_LISTENING);
     }
     const nodes = ports.map((port) => `http://127.0.0.1:${port}`);
     const http = start([

@@ -4,7 +4,7 @@ import type { ExportFlags } from './commands/export.js';
 import { type HttpFlags, runHttp } from './commands/http.js';
 import type { CliIo } from './commands/io.js';
 import type { QueueFlags } from './commands/queue.js';
-import { type RelayFlags, runRelay } from './commands/relay.js';
+import { runRelay } from './commands/relay.js';
 import type { ReplayFlags } from './commands/replay.js';
 import type { RequestsFlags } from './commands/requests.js';
 import type { TokenFlags } from './commands/token.js';
@@ -53,20 +53,14 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
 
   program
     .command('relay')
-    .description('run a relay that holds public URLs for tunnel clients')
-    .option('--port <port>', 'port to listen on (env HOOKLINE_PORT)', undefined)
-    .option('--host <host>', 'address to bind (env HOOKLINE_HOST)', undefined)
-    .option('--domain <domain>', 'base domain: <name>.<domain> reaches tunnel <name>')
-    .option('--public-url <url>', 'URL the relay is reached at from outside, for printed tunnel URLs')
-    .addOption(new Option('--auth <mode>', 'require tokens for tunnels').choices(['required', 'none']))
-    .option('--data-dir <dir>', 'tokens, name reservations, offline queues (env HOOKLINE_DATA_DIR)')
-    .option('--max-names-per-token <n>', 'names one token may reserve (default 20)')
-    .option('--trust-proxy', 'take x-forwarded-for from the proxy in front of the relay as the caller address')
-    .option('--name-ttl-days <days>', 'free reserved names unused this long (default: never)')
-    .option('--redis <url>', 'cluster mode: share names, tokens and routes through this Redis (env HOOKLINE_REDIS_URL)')
-    .option('--node-url <url>', 'cluster mode: this node as the other nodes reach it (env HOOKLINE_NODE_URL)')
-    .option('--cluster-secret <secret>', 'cluster mode: shared by every node (env HOOKLINE_CLUSTER_SECRET)')
-    .action(async (flags: RelayFlags) => exit(await runRelay(flags, io)));
+    .description('run the relay service: public URLs for tunnel clients (settings: hookline relay --help)')
+    .argument('[settings...]', "the relay's flags, as in `hookline relay --help`")
+    // The relay program parses its own flags (one table shared with the image), so
+    // commander passes everything on, --help included.
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (settings: string[]) => exit(await runRelay(settings, io, VERSION)));
 
   program
     .command('token')

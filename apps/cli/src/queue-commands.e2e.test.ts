@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isolatedEnv, runCli, spawnCli, stopAllCli } from './test-support/cli-process.js';
+import { isolatedEnv, RELAY_LISTENING, runCli, spawnCli, stopAllCli } from './test-support/cli-process.js';
 import { type Origin, send, startOrigin } from './test-support/origin.js';
 
 /** Run a short CLI command to its end. */
@@ -40,7 +40,7 @@ describe('hookline token, relay --data-dir, http --queue and queue (real process
     expect(again.stderr).toMatch(/no active token/);
 
     const relay = start(['relay', '--port', '0', '--data-dir', data, '--auth', 'required']);
-    const url = (await relay.waitForLine('stdout', /listening on (http:\/\/\S+)/))[1] as string;
+    const url = (await relay.waitForLine('stdout', RELAY_LISTENING))[1] as string;
     const refused = await run(['http', String(origin.port), '--relay', url, '--token', token, '--no-tui'], dir);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/E_UNAUTHORIZED/);
@@ -50,7 +50,7 @@ describe('hookline token, relay --data-dir, http --queue and queue (real process
     const data = join(dir, 'relay-data');
     const { token } = JSON.parse((await run(['token', 'create', '--data-dir', data, '--json'], dir)).stdout);
     const relay = start(['relay', '--port', '0', '--data-dir', data, '--auth', 'required']);
-    const url = (await relay.waitForLine('stdout', /listening on (http:\/\/\S+)/))[1] as string;
+    const url = (await relay.waitForLine('stdout', RELAY_LISTENING))[1] as string;
     const httpArgs = [
       'http',
       String(origin.port),
@@ -101,7 +101,7 @@ describe('hookline token, relay --data-dir, http --queue and queue (real process
     const data = join(dir, 'relay-data');
     const { token } = JSON.parse((await run(['token', 'create', '--data-dir', data, '--json'], dir)).stdout);
     const relay = start(['relay', '--port', '0', '--data-dir', data, '--auth', 'required']);
-    const url = (await relay.waitForLine('stdout', /listening on (http:\/\/\S+)/))[1] as string;
+    const url = (await relay.waitForLine('stdout', RELAY_LISTENING))[1] as string;
     writeFileSync(join(dir, 'hookline.json'), JSON.stringify({ relay: url, token, name: 'cfg', queue: 'serial' }));
     const http = start(['http', String(origin.port), '--no-tui']);
     await http.waitForLine('stdout', /^Forwarding /);

@@ -1,12 +1,12 @@
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { defaultRelayDataDir } from '@hookline/relay';
 
 /**
- * The relay's own data (tokens, name reservations, offline queues):
- * `--data-dir` > `HOOKLINE_DATA_DIR` > `$XDG_DATA_HOME/hookline/relay`.
+ * The relay's data dir as `hookline token` finds it: `--data-dir` > `HOOKLINE_DATA_DIR`
+ * > the relay's own default, so a token created with no flags is one `hookline relay`
+ * started with no flags accepts.
  */
 export function resolveRelayDataDir(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
   const chosen = flag ?? (env.HOOKLINE_DATA_DIR || undefined);
-  if (chosen !== undefined) return resolve(cwd, chosen);
-  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'hookline', 'relay');
+  return chosen === undefined ? defaultRelayDataDir(env) : resolve(cwd, chosen);
 }

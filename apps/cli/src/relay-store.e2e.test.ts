@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isolatedEnv, runCli, spawnCli, stopAllCli } from './test-support/cli-process.js';
+import { isolatedEnv, RELAY_LISTENING, runCli, spawnCli, stopAllCli } from './test-support/cli-process.js';
 import { type Origin, send, startOrigin } from './test-support/origin.js';
 
 const run = (args: string[], dir: string) => runCli(args, { cwd: dir, env: isolatedEnv(dir) });
@@ -44,7 +44,7 @@ describe('hookline relay: a store it cannot trust refuses the start (real proces
   const startRelay = async () => {
     const relay = start(['relay', '--port', '0', '--data-dir', data]);
     relayPid = relay.child.pid;
-    const url = (await relay.waitForLine('stdout', /listening on (http:\/\/\S+)/))[1] as string;
+    const url = (await relay.waitForLine('stdout', RELAY_LISTENING))[1] as string;
     return { relay, url };
   };
   const newToken = async () =>

@@ -1,43 +1,27 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { z } from 'zod';
 import { ConfigError } from './config-error.js';
+import { SETTING_KEYS, SETTINGS, type SettingKey } from './settings-table.js';
 
-/** Settings a config file may hold, converted to the strings flags and env give. */
-export type FileSettings = Partial<Record<FileKey, string>>;
-
-type FileKey = keyof typeof FILE_KEYS;
-
-/** Every key the file accepts and the JSON type it must have; `path` values resolve against the file's folder. */
-const FILE_KEYS = {
-  port: 'number',
-  host: 'string',
-  domain: 'string',
-  publicUrl: 'string',
-  auth: 'string',
-  dataDir: 'path',
-  maxBodyBytes: 'number',
-  maxNamesPerToken: 'number',
-  trustProxy: 'boolean',
-  shutdownGrace: 'number',
-  metricsToken: 'string',
-  tlsCert: 'path',
-  tlsKey: 'path',
-  logLevel: 'string',
-  nameTtlDays: 'number',
-  redis: 'string',
-  nodeUrl: 'string',
-  clusterSecret: 'string',
-} as const;
-
-function isFileKey(key: string): key is FileKey {
-  return Object.hasOwn(FILE_KEYS, key);
+/** A config file's settings as written (JSON values); the settings function validates each. */
+export interface ConfigFile {
+  /** The file's absolute path, for error lines and for resolving its relative paths. */
+  path: string;
+  values: Partial<Record<SettingKey, unknown>>;
 }
 
+const FILE_KEYS = SETTING_KEYS.filter((key) => SETTINGS[key].file);
+
 /**
- * Read a JSON settings file. Unknown keys are refused rather than ignored: a typo
- * (`"prot": 80`) must not silently leave a relay on its default.
+ * Unknown keys are refused rather than ignored: a typo (`"prot": 80`) must not
+ * silently leave a relay on its default. The value of each key is checked later,
+ * by the same schema that checks flags and env.
  */
-export function readConfigFile(file: string, cwd: string): FileSettings {
+const fileShape = z.strictObject(Object.fromEntries(FILE_KEYS.map((key) => [key, z.unknown().optional()])));
+
+/** Read a JSON settings file (`path` relative to `cwd`). */
+export function readConfigFile(file: string, cwd: string): ConfigFile {
   const path = resolve(cwd, file);
   let text: string;
   try {
@@ -54,15 +38,12 @@ export function readConfigFile(file: string, cwd: string): FileSettings {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ConfigError(`config file ${path}: must hold one JSON object`);
   }
-  const settings: FileSettings = {};
-  for (const [key, value] of Object.entries(data)) {
-    if (!isFileKey(key)) throw new ConfigError(`config file ${path}: unknown setting "${key}"`);
-    const kind = FILE_KEYS[key];
-    const expected = kind === 'path' ? 'string' : kind;
-    // Numbers may also be written as strings ("4747"); the settings layer checks their form.
-    const ok = typeof value === expected || (expected === 'number' && typeof value === 'string');
-    if (!ok) throw new ConfigError(`config file ${path}: "${key}" must be a ${expected}`);
-    settings[key] = kind === 'path' ? resolve(dirname(path), String(value)) : String(value);
+  const checked = fileShape.safeParse(data);
+  if (!checked.success) {
+    const unknown = checked.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys : []));
+    throw new ConfigError(
+      `config file ${path}: unknown setting ${unknown.map((key) => `"${key}"`).join(', ')} (known: ${FILE_KEYS.join(', ')})`,
+    );
   }
-  return settings;
+  return { path, values: checked.data as ConfigFile['values'] };
 }

@@ -27,8 +27,13 @@ async function binding<T>(host: string, port: number, listen: () => Promise<T>):
   try {
     return await listen();
   } catch (error) {
-    const problem = LISTEN_ERRORS[(error as NodeJS.ErrnoException).code ?? ''];
-    if (problem) throw new ConfigError(`listening on ${host}:${port} ${problem}`);
+    const { code, syscall, path } = error as NodeJS.ErrnoException;
+    const problem = LISTEN_ERRORS[code ?? ''];
+    if (problem && (syscall === 'listen' || syscall === 'bind')) {
+      throw new ConfigError(`listening on ${host}:${port} ${problem}`);
+    }
+    // The data dir cannot be created or opened (EACCES, EROFS, ENOTDIR…): name it.
+    if (path !== undefined && code !== undefined) throw new ConfigError(`cannot use ${path} (${code})`);
     // A damaged store or a data dir in use: the message names the file and what to do.
     if ((error as Error).name === 'StoreStartError') throw new ConfigError((error as Error).message);
     throw error;

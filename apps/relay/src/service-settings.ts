@@ -1,14 +1,21 @@
-import { type RelayServiceConfig, relayServiceConfig } from '@hookline/relay';
+import { defaultRelayDataDir, type RelayOptions } from '@hookline/relay';
 import type { ServiceFlags } from './cli-flags.js';
 import { ConfigError } from './config-error.js';
-import { type FileSettings, readConfigFile } from './config-file.js';
+import { limitOptions } from './relay-limits.js';
+import { MEMORY_DATA_DIR, readSettingValues } from './setting-sources.js';
+import type { SettingValues } from './settings-table.js';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogLevel = NonNullable<SettingValues['logLevel']>;
 
-/** Everything the service needs, validated: the relay's shared settings plus the service's own. */
+/** Everything the relay program needs, validated. */
 export interface ServiceSettings {
-  relay: RelayServiceConfig;
+  relay: {
+    port: number;
+    host: string;
+    auth: 'required' | 'none';
+    /** Everything but the logger and observer, which the running service adds. */
+    options: RelayOptions;
+  };
   /** How long in-flight exchanges may run on after SIGTERM. */
   shutdownGraceMs: number;
   /** Bearer token for `/_hookline/metrics`; null: the route does not exist. */
@@ -17,59 +24,64 @@ export interface ServiceSettings {
   logLevel: LogLevel;
 }
 
-/** Short enough to be guessed is too short: the metrics route has no failure limit of its own. */
-const MIN_METRICS_TOKEN = 16;
-
-function fromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name];
-  return value === '' ? undefined : value;
-}
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
- * Resolve flags > `HOOKLINE_*` env > config file (`--config` / `HOOKLINE_CONFIG`)
- * > defaults. Shared relay settings go through `relayServiceConfig` (the same
- * function `hookline relay` uses); the rest is the service's own.
+ * The one settings function of `hookline relay` and `hookline-relay`: flags >
+ * `HOOKLINE_*` env > config file (`--config` / `HOOKLINE_CONFIG`) > defaults, each
+ * value checked by the settings table (`readSettingValues`), then the rules that
+ * span settings. Auth is required by default as soon as the relay listens beyond loopback.
+ *
+ * The data dir defaults to `$XDG_DATA_HOME/hookline/relay`, where `hookline token`
+ * writes tokens by default, so `hookline relay` + `hookline token create` work with
+ * no flags, and names and queued webhooks survive a restart. The image sets
+ * `/var/lib/hookline`; `:memory:` keeps nothing on disk.
  */
 export function loadServiceSettings(flags: ServiceFlags, env: NodeJS.ProcessEnv, cwd: string): ServiceSettings {
-  const configFile = flags.config ?? fromEnv(env, 'HOOKLINE_CONFIG');
-  const file: FileSettings = configFile ? readConfigFile(configFile, cwd) : {};
-  const pick = (key: keyof ServiceFlags & keyof FileSettings, envName: string): string | undefined => {
-    const flag = flags[key];
-    return (typeof flag === 'string' ? flag : undefined) ?? fromEnv(env, envName) ?? file[key];
-  };
-
-  let relay: RelayServiceConfig;
-  try {
-    relay = relayServiceConfig(flags, env, file);
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
+  const values = readSettingValues(flags, env, cwd);
+  const host = values.host ?? '127.0.0.1';
+  const auth = values.auth ?? (LOOPBACK.has(host) ? 'none' : 'required');
+  const tokens = values.tokens ?? [];
+  const dataDir = values.dataDir ?? defaultRelayDataDir(env);
+  const cluster = clusterOptions(values);
+  if (auth === 'required' && tokens.length === 0 && dataDir === MEMORY_DATA_DIR && !cluster) {
+    throw new ConfigError(
+      'auth required needs tokens: a data dir for hookline token create (--data-dir), or HOOKLINE_RELAY_TOKENS',
+    );
   }
-
-  const graceText = pick('shutdownGrace', 'HOOKLINE_SHUTDOWN_GRACE') ?? '30';
-  const grace = /^\d+(\.\d+)?$/.test(graceText) ? Number(graceText) : Number.NaN;
-  if (!(grace >= 0)) throw new ConfigError(`shutdown grace must be a number of seconds, got ${graceText}`);
-
-  const metricsToken = pick('metricsToken', 'HOOKLINE_METRICS_TOKEN') ?? null;
-  if (metricsToken !== null && metricsToken.length < MIN_METRICS_TOKEN) {
-    throw new ConfigError(`metrics token must be at least ${MIN_METRICS_TOKEN} characters`);
-  }
-
-  const certFile = pick('tlsCert', 'HOOKLINE_TLS_CERT');
-  const keyFile = pick('tlsKey', 'HOOKLINE_TLS_KEY');
-  if ((certFile === undefined) !== (keyFile === undefined)) {
+  if ((values.tlsCert === undefined) !== (values.tlsKey === undefined)) {
     throw new ConfigError('TLS needs both a certificate and a key (--tls-cert and --tls-key)');
   }
-
-  const logLevel = pick('logLevel', 'HOOKLINE_LOG_LEVEL') ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, not "${logLevel}"`);
-  }
-
-  return {
-    relay,
-    shutdownGraceMs: Math.round(grace * 1000),
-    metricsToken,
-    tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : null,
-    logLevel: logLevel as LogLevel,
+  const options: RelayOptions = {
+    ...limitOptions(values),
+    auth,
+    tokens: auth === 'required' ? tokens : [],
+    // An open relay facing the internet must not let strangers squat names.
+    allowAnonymousNames: LOOPBACK.has(host),
   };
+  if (dataDir !== MEMORY_DATA_DIR) options.dataDir = dataDir;
+  if (values.domain !== undefined) options.domain = values.domain;
+  if (values.publicUrl !== undefined) options.publicUrl = values.publicUrl;
+  if (values.trustProxy !== undefined) options.trustProxy = values.trustProxy;
+  if (cluster) options.cluster = cluster;
+  return {
+    relay: { port: values.port ?? 4747, host, auth, options },
+    shutdownGraceMs: values.shutdownGrace ?? 30_000,
+    metricsToken: values.metricsToken ?? null,
+    tls: values.tlsCert && values.tlsKey ? { certFile: values.tlsCert, keyFile: values.tlsKey } : null,
+    logLevel: values.logLevel ?? 'info',
+  };
+}
+
+/** Cluster mode is all three settings or none; a half-configured node must not start. */
+function clusterOptions({ redis, nodeUrl, clusterSecret }: SettingValues): RelayOptions['cluster'] {
+  if (redis === undefined && nodeUrl === undefined && clusterSecret === undefined) return undefined;
+  if (redis === undefined) throw new ConfigError('cluster mode needs --redis <url> (HOOKLINE_REDIS_URL)');
+  if (nodeUrl === undefined) {
+    throw new ConfigError('cluster mode needs --node-url <this node as the others reach it> (HOOKLINE_NODE_URL)');
+  }
+  if (clusterSecret === undefined) {
+    throw new ConfigError('cluster mode needs --cluster-secret, at least 16 characters (HOOKLINE_CLUSTER_SECRET)');
+  }
+  return { redisUrl: redis, nodeUrl, secret: clusterSecret };
 }

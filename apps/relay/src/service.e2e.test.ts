@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +49,20 @@ describe('relay service process', () => {
 
   describe('bad configuration', () => {
     const cases: Array<[string, () => string[], RegExp]> = [
-      ['a bad port', () => ['--port', 'abc'], /^hookline-relay: port must be 0-65535, got abc$/],
+      ['a bad port', () => ['--port', 'abc'], /^hookline-relay: --port must be a port number 0-65535, got "abc"$/],
+      [
+        'a bad limit',
+        () => ['--tunnel-burst', '0'],
+        /^hookline-relay: --tunnel-burst must be a whole number, 1 or more, got "0"$/,
+      ],
+      [
+        'an unknown config file key',
+        () => {
+          writeFileSync(join(dir, 'relay.json'), '{"maxBodyByte": 1}');
+          return ['--config', join(dir, 'relay.json')];
+        },
+        /^hookline-relay: config file .*relay\.json: unknown setting "maxBodyByte" \(known: port, /,
+      ],
       ['an unknown flag', () => ['--prot', '80'], /^hookline-relay: unknown option --prot \(see --help\)$/],
       [
         'a config file that is not JSON',
@@ -89,7 +102,7 @@ describe('relay service process', () => {
     it('HOOKLINE_* env is read too', async () => {
       const service = spawnService([], { HOOKLINE_PORT: '0', HOOKLINE_LOG_LEVEL: 'chatty' });
       expect((await service.exited).code).toBe(1);
-      expect(service.stderr()).toMatch(/^hookline-relay: log level must be one of .*not "chatty"\n$/);
+      expect(service.stderr()).toMatch(/^hookline-relay: HOOKLINE_LOG_LEVEL must be one of fatal, .*, got "chatty"\n$/);
     });
   });
 
@@ -105,6 +118,16 @@ describe('relay service process', () => {
     const listening = service.logs.find((line) => line.msg === 'relay listening');
     expect(listening).toMatchObject({ level: 'info', name: 'hookline-relay', metrics: false, tls: false });
     expect(Date.parse(String(listening?.time))).not.toBeNaN();
+  });
+
+  it('keeps its data in $XDG_DATA_HOME/hookline/relay by default, and none with :memory:', async () => {
+    const dataHome = join(dir, 'xdg');
+    const kept = await startService([], { XDG_DATA_HOME: dataHome });
+    expect(kept.logs.find((line) => line.msg === 'relay listening')?.dataDir).toBe(join(dataHome, 'hookline/relay'));
+    expect(existsSync(join(dataHome, 'hookline/relay/relay.lock'))).toBe(true);
+    const memory = await startService(['--data-dir', ':memory:'], { XDG_DATA_HOME: join(dir, 'other') });
+    expect(memory.logs.find((line) => line.msg === 'relay listening')?.dataDir).toBeNull();
+    expect(existsSync(join(dir, 'other'))).toBe(false);
   });
 
   it('has no metrics route without a metrics token', async () => {

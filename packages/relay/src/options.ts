@@ -47,7 +47,7 @@ export interface RelayOptions {
   heartbeatIntervalMs?: number;
   /** A client must send HELLO within this time of connecting. @default 10_000 */
   helloTimeoutMs?: number;
-  /** Largest request body forwarded (413 beyond it). @default 10 MiB */
+  /** Largest request body forwarded (413 beyond it). @default 32 MiB */
   maxBodyBytes?: number;
   /** Concurrent exchanges per tunnel (503 + Retry-After beyond it). @default 1_000 */
   maxStreamsPerTunnel?: number;
@@ -105,6 +105,27 @@ export type ResolvedRelayOptions = Required<
 
 const silent: RelayLogger = { info() {}, warn() {}, error() {} };
 
+/**
+ * Every numeric default in one place, exported so the relay service's settings
+ * table documents the values the relay really uses instead of a copy of them.
+ */
+export const RELAY_DEFAULTS = {
+  heartbeatIntervalMs: 30_000,
+  helloTimeoutMs: 10_000,
+  // GitHub sends webhook payloads of up to 25 MB; 32 MiB lets them all through.
+  maxBodyBytes: 32 * 1024 * 1024,
+  maxStreamsPerTunnel: 1_000,
+  tunnelRate: { perSecond: 500, burst: 1_000 },
+  authFailuresPerMinute: 20,
+  authFailuresPerMinuteTotal: 600,
+  maxTunnelsPerToken: 20,
+  maxNamesPerToken: 20,
+  maxHeaderBytes: 16 * 1024,
+  maxHeaderCount: 200,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 300_000,
+} as const;
+
 function positive(name: string, value: number): number {
   if (!(value > 0)) throw new TypeError(`relay option ${name} must be a positive number, got ${value}`);
   return value;
@@ -122,23 +143,35 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     tokens: options.tokens ?? [],
     auth: options.auth ?? ((options.tokens ?? []).length > 0 ? 'required' : 'none'),
     registry: options.registry ?? createMemoryRegistry(),
-    heartbeatIntervalMs: positive('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 30_000),
-    helloTimeoutMs: positive('helloTimeoutMs', options.helloTimeoutMs ?? 10_000),
-    maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes ?? 10 * 1024 * 1024),
-    maxStreamsPerTunnel: positive('maxStreamsPerTunnel', options.maxStreamsPerTunnel ?? 1_000),
+    heartbeatIntervalMs: positive(
+      'heartbeatIntervalMs',
+      options.heartbeatIntervalMs ?? RELAY_DEFAULTS.heartbeatIntervalMs,
+    ),
+    helloTimeoutMs: positive('helloTimeoutMs', options.helloTimeoutMs ?? RELAY_DEFAULTS.helloTimeoutMs),
+    maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes ?? RELAY_DEFAULTS.maxBodyBytes),
+    maxStreamsPerTunnel: positive(
+      'maxStreamsPerTunnel',
+      options.maxStreamsPerTunnel ?? RELAY_DEFAULTS.maxStreamsPerTunnel,
+    ),
     streamWindow: positive('streamWindow', options.streamWindow ?? DEFAULT_STREAM_WINDOW),
     logger: options.logger ?? silent,
     observer: options.observer ?? {},
     queue: { ...DEFAULT_QUEUE_LIMITS, ...options.queue },
-    tunnelRate: options.tunnelRate ?? { perSecond: 500, burst: 1_000 },
-    authFailuresPerMinute: positive('authFailuresPerMinute', options.authFailuresPerMinute ?? 20),
-    authFailuresPerMinuteTotal: positive('authFailuresPerMinuteTotal', options.authFailuresPerMinuteTotal ?? 600),
-    maxTunnelsPerToken: positive('maxTunnelsPerToken', options.maxTunnelsPerToken ?? 20),
-    maxNamesPerToken: positive('maxNamesPerToken', options.maxNamesPerToken ?? 20),
-    maxHeaderBytes: positive('maxHeaderBytes', options.maxHeaderBytes ?? 16 * 1024),
-    maxHeaderCount: positive('maxHeaderCount', options.maxHeaderCount ?? 200),
-    headersTimeoutMs: positive('headersTimeoutMs', options.headersTimeoutMs ?? 10_000),
-    requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs ?? 300_000),
+    tunnelRate: options.tunnelRate ?? RELAY_DEFAULTS.tunnelRate,
+    authFailuresPerMinute: positive(
+      'authFailuresPerMinute',
+      options.authFailuresPerMinute ?? RELAY_DEFAULTS.authFailuresPerMinute,
+    ),
+    authFailuresPerMinuteTotal: positive(
+      'authFailuresPerMinuteTotal',
+      options.authFailuresPerMinuteTotal ?? RELAY_DEFAULTS.authFailuresPerMinuteTotal,
+    ),
+    maxTunnelsPerToken: positive('maxTunnelsPerToken', options.maxTunnelsPerToken ?? RELAY_DEFAULTS.maxTunnelsPerToken),
+    maxNamesPerToken: positive('maxNamesPerToken', options.maxNamesPerToken ?? RELAY_DEFAULTS.maxNamesPerToken),
+    maxHeaderBytes: positive('maxHeaderBytes', options.maxHeaderBytes ?? RELAY_DEFAULTS.maxHeaderBytes),
+    maxHeaderCount: positive('maxHeaderCount', options.maxHeaderCount ?? RELAY_DEFAULTS.maxHeaderCount),
+    headersTimeoutMs: positive('headersTimeoutMs', options.headersTimeoutMs ?? RELAY_DEFAULTS.headersTimeoutMs),
+    requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs ?? RELAY_DEFAULTS.requestTimeoutMs),
     trustProxy: options.trustProxy ?? false,
     allowAnonymousNames: options.allowAnonymousNames ?? true,
   };

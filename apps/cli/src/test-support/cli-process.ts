@@ -171,3 +171,31 @@ export async function startHttpCli(
   const url = new URL(match[1] as string);
   return { proc, base: `http://127.0.0.1:${url.port}${url.pathname}` };
 }
+
+/**
+ * The `relay listening` log line of `hookline relay` (JSON: its stdout is a pipe
+ * here); group 1 is the URL it listens on.
+ */
+export const RELAY_LISTENING = /^\{.*"url":"(http:\/\/[^"]+)".*"msg":"relay listening"/;
+
+/** That line's fields. */
+export interface RelayListening {
+  url: string;
+  port: number;
+  dataDir: string | null;
+  tunnels: string[];
+}
+
+/**
+ * `hookline relay <args>` once it listens (pass `--port 0`); `url` is what it logged,
+ * `base` the same on 127.0.0.1 (the logged host may be a domain).
+ */
+export async function startRelayCli(
+  args: readonly string[],
+  options: SpawnCliOptions,
+): Promise<{ proc: CliProcess; url: string; port: number; base: string; listening: RelayListening }> {
+  const proc = spawnCli(['relay', ...args], options);
+  const line = await proc.waitForLine('stdout', RELAY_LISTENING);
+  const listening = JSON.parse(line.input) as RelayListening;
+  return { proc, url: listening.url, port: listening.port, base: `http://127.0.0.1:${listening.port}`, listening };
+}

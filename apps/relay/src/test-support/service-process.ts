@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -28,14 +31,17 @@ const running = new Set<ChildProcess>();
 /**
  * Run apps/relay as its own node process (`node --import tsx`, one process, so
  * signals reach the relay itself). The parent's `HOOKLINE_*` variables are not
- * passed on: each test says exactly what the service sees.
+ * passed on: each test says exactly what the service sees. `XDG_DATA_HOME` is a
+ * fresh folder of its own, so the default data dir is never the user's (nor shared
+ * by two tests: one relay per data dir).
  */
 export function spawnService(args: string[], env: Record<string, string> = {}, entry = MAIN): ServiceProcess {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('HOOKLINE_')));
   const nodeArgs = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
+  const dataHome = mkdtempSync(join(tmpdir(), 'hookline-service-data-'));
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...inherited, NODE_ENV: 'production', ...env },
+    env: { ...inherited, NODE_ENV: 'production', XDG_DATA_HOME: dataHome, ...env },
   });
   running.add(child);
   const logs: LogLine[] = [];
@@ -59,6 +65,7 @@ export function spawnService(args: string[], env: Record<string, string> = {}, e
     child.once('close', (code, signal) => {
       closed = true;
       running.delete(child);
+      rmSync(dataHome, { recursive: true, force: true });
       for (const wake of waiters) wake();
       resolve({ code, signal });
     }),
