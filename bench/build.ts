@@ -6,7 +6,6 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /** Every process the bench starts, by name. */
 const entries = {
-  relay: here('../packages/testing/src/relay-process.ts'),
   client: here('../packages/testing/src/client-process.ts'),
   origin: here('./origin.ts'),
   receiver: here('./webhook-origin.ts'),

@@ -16,7 +16,7 @@ const [connections = 32, bodyBytes = 1024, rounds = 3] = process.argv
   .map(Number);
 const scripts = await benchScripts();
 const origin = await spawnTs<{ port: number }>(scripts.origin, []);
-const relay = await startBenchRelay(scripts);
+const relay = await startBenchRelay();
 const client = await startBenchClient(scripts, relay.ready.url, origin.ready.port, 'compare');
 const reference = await startReference(scripts, origin.ready.port);
 try {

@@ -26,7 +26,7 @@ const [connectionsArg, bytesArg] = process.argv.slice(2).filter((arg) => !arg.st
 const connections = Number(connectionsArg ?? 32);
 const scripts = await benchScripts();
 const origin = await spawnTs<{ port: number }>(receiver ? scripts.receiver : scripts.origin, []);
-const relay = await startBenchRelay(scripts);
+const relay = await startBenchRelay();
 // --cli: `hookline http` as users run it (CLI build, captures on) instead of the bare client.
 const client = process.argv.includes('--cli')
   ? await startCliTunnel(relay.ready.url, origin.ready.port, 'cpu')

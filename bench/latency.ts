@@ -13,7 +13,7 @@ import { startReference } from './reference/start.js';
 const rounds = Number(process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 5);
 const scripts = await benchScripts();
 const origin = await spawnTs<{ port: number }>(scripts.origin, []);
-const relay = await startBenchRelay(scripts);
+const relay = await startBenchRelay();
 const client = await startBenchClient(scripts, relay.ready.url, origin.ready.port, 'latency');
 const reference = await startReference(scripts, origin.ready.port);
 try {

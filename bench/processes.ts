@@ -1,6 +1,6 @@
 import { type ClientReady, type NodeChild, type RelayReady, spawnTs } from '@hookline/testing';
 import type { BenchProcess } from './build.js';
-import { DEPLOYED_RELAY_ENV } from './relay-env.js';
+import { startBundledRelay } from './relay-service.js';
 
 /** Relay limits opened up so that only speed is measured, not a cap. */
 export const LOAD_RELAY_OPTIONS = {
@@ -10,11 +10,24 @@ export const LOAD_RELAY_OPTIONS = {
   maxTunnelsPerToken: 10_000,
 };
 
-/** The bundled relay in its own process, with the Docker image's environment. */
-export function startBenchRelay(scripts: Record<BenchProcess, string>): Promise<NodeChild<RelayReady>> {
-  return spawnTs<RelayReady>(scripts.relay, [JSON.stringify({ options: LOAD_RELAY_OPTIONS })], {
-    env: DEPLOYED_RELAY_ENV,
-  });
+/**
+ * The relay service as deployed (the bundle, the Docker image's environment), with
+ * its limits opened up by its own flags: only speed is measured, not a cap.
+ */
+export async function startBenchRelay(): Promise<{ pid: number; ready: RelayReady; stop(): Promise<void> }> {
+  const relay = await startBundledRelay([
+    '--max-body-bytes',
+    String(LOAD_RELAY_OPTIONS.maxBodyBytes),
+    '--max-streams-per-tunnel',
+    String(LOAD_RELAY_OPTIONS.maxStreamsPerTunnel),
+    '--tunnel-rate',
+    String(LOAD_RELAY_OPTIONS.tunnelRate.perSecond),
+    '--tunnel-burst',
+    String(LOAD_RELAY_OPTIONS.tunnelRate.burst),
+    '--max-tunnels-per-token',
+    String(LOAD_RELAY_OPTIONS.maxTunnelsPerToken),
+  ]);
+  return { pid: relay.pid, ready: { url: relay.url, port: relay.port }, stop: () => relay.stop() };
 }
 
 /** The bundled tunnel client in its own process: `name` on `relay`, forwarding to `target`. */

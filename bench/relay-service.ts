@@ -7,11 +7,22 @@ import { DEPLOYED_RELAY_ENV } from './relay-env.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = `${root}apps/relay/dist/main.js`;
 
-/** The relay service as deployed (apps/relay's bundle, built when missing), on a free port. */
-export async function startBundledRelay(): Promise<{ pid: number; url: string; stop(): Promise<void> }> {
+export interface BundledRelay {
+  pid: number;
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The relay service as deployed (apps/relay's bundle, built when missing), on a free
+ * port, keeping nothing on disk; `args` are more of its flags.
+ */
+export async function startBundledRelay(args: readonly string[] = []): Promise<BundledRelay> {
   if (!existsSync(bundle))
     execFileSync('npm', ['run', 'build', '-w', '@hookline/relay-service'], { cwd: root, stdio: 'ignore' });
-  const child: ChildProcess = spawn(process.execPath, [bundle, '--port', '0', '--auth', 'none'], {
+  const flags = [bundle, '--port', '0', '--auth', 'none', '--data-dir', ':memory:', ...args];
+  const child: ChildProcess = spawn(process.execPath, flags, {
     stdio: ['ignore', 'pipe', 'ignore'],
     env: { ...process.env, ...DEPLOYED_RELAY_ENV },
   });
@@ -30,6 +41,7 @@ export async function startBundledRelay(): Promise<{ pid: number; url: string; s
   return {
     pid: child.pid as number,
     url: `http://127.0.0.1:${port}`,
+    port,
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');

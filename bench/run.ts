@@ -57,7 +57,7 @@ const peersOnly = process.argv.includes('--peers-only');
 if (peersOnly || process.argv.includes('--peers')) await runPeers(scripts, { quick, runs, seconds });
 if (peersOnly) process.exit(0);
 const origin = await spawnTs<{ port: number }>(scripts.origin, []);
-const relay = await startBenchRelay(scripts);
+const relay = await startBenchRelay();
 const startClient = (target: number, name: string) => startBenchClient(scripts, relay.ready.url, target, name);
 const client = await startClient(origin.ready.port, 'bench');
 // A second origin that does what real receivers do (framework, HMAC check, JSON.parse).

@@ -158,7 +158,7 @@ export async function runPeers(scripts: Record<BenchProcess, string>, options: P
         processes: () => [{ label: 'hookline http', pid: http.pid }],
       });
     }
-    const relay = await startBenchRelay(scripts);
+    const relay = await startBenchRelay();
     stops.push(() => relay.stop());
     const client = await startCli({ relay: relay.ready.url, target, name: 'peers' });
     stops.push(() => client.stop());
