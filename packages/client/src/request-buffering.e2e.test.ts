@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { type Origin, readBody, startOrigin } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from './test-support/http-call.js';
+import { call, sha256 } from './test-support/http-call.js';
 import { type InProcessTunnel, openInProcessTunnel } from './test-support/in-process-tunnel.js';
 
 const KiB = 1024;
@@ -13,17 +13,46 @@ describe('request bodies to the local server: collected within the window, strea
   let base = '';
   /** Paths whose request the local server has seen the head of. */
   const seen = new Set<string>();
+  /** Request body bytes that have reached the tunnel client. */
+  let bodyAtClient = 0;
+  const onChange = new Set<() => void>();
+  const changed = () => {
+    for (const listener of [...onChange]) listener();
+  };
+  /** Resolves once `condition` holds, checked whenever the local server or the client sees more. */
+  const when = (condition: () => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (!condition()) return;
+        onChange.delete(check);
+        resolve();
+      };
+      onChange.add(check);
+      check();
+    });
 
   beforeAll(async () => {
     local = await startOrigin(async (req, res) => {
       seen.add(req.url ?? '');
+      changed();
       const body = await readBody(req);
       res.end(JSON.stringify({ sha: sha256(body), length: body.length }));
     });
-    through = await openInProcessTunnel(local.port, 'buffering', {
-      streamWindow: WINDOW,
-      maxBodyBytes: 16 * 1024 * KiB,
-    });
+    through = await openInProcessTunnel(
+      local.port,
+      'buffering',
+      { streamWindow: WINDOW, maxBodyBytes: 16 * 1024 * KiB },
+      {
+        // One connection to the local server: a request sent to it waits for the one before.
+        maxLocalSockets: 1,
+        observer: {
+          requestBody(_id, chunk) {
+            bodyAtClient += chunk.length;
+            changed();
+          },
+        },
+      },
+    );
     base = through.base;
   });
 
@@ -55,10 +84,16 @@ describe('request bodies to the local server: collected within the window, strea
   }
 
   it('holds a body declared within the stream window until it is whole, then sends it', async () => {
+    bodyAtClient = 0;
     const result = await twoPartUpload('/within', 128 * KiB, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      // Half the body is at the client; the local server has not been asked yet.
+      // Half the body is at the client...
+      await when(() => bodyAtClient >= 64 * KiB);
+      // ...and the local server has not been asked: a request sent after it over the one
+      // local connection is answered (had /within been sent, it would wait behind it).
+      const next = call(`${base}/next`);
+      await Promise.race([next, when(() => seen.has('/within'))]);
       expect(seen.has('/within')).toBe(false);
+      expect((await next).status).toBe(200);
     });
     expect(result.status).toBe(200);
     expect(result.answer).toEqual({ sha: result.expectedSha, length: 128 * KiB });

@@ -9,6 +9,8 @@ export interface NodeChild<Ready> {
   ready: Ready;
   /** Later stdout lines, as they come. */
   lines: string[];
+  /** The next stdout line (after now) that matches; fails after `timeoutMs`. */
+  nextLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL now (crash simulation); resolves when the process is gone. */
@@ -22,6 +24,8 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** Extra environment on top of this process's own. */
   env?: Record<string, string>;
+  /** Extra node flags (e.g. `--expose-gc`), before the loader and the script. */
+  nodeArgs?: string[];
 }
 
 /**
@@ -31,12 +35,12 @@ export interface SpawnOptions {
 export async function spawnTs<Ready>(
   script: string,
   args: string[],
-  { timeoutMs = 20_000, env = {} }: SpawnOptions = {},
+  { timeoutMs = 20_000, env = {}, nodeArgs = [] }: SpawnOptions = {},
 ): Promise<NodeChild<Ready>> {
   // HOOKLINE_CHILD_NODE_ARGS: extra node flags for profiling (e.g. --cpu-prof), which NODE_OPTIONS refuses.
   const extra = process.env.HOOKLINE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...extra, ...loader, script, ...args], {
+  const child = spawn(process.execPath, [...extra, ...nodeArgs, ...loader, script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production', ...env },
   });
@@ -45,13 +49,18 @@ export async function spawnTs<Ready>(
     stderr += chunk.toString();
   });
   const lines: string[] = [];
+  const lineListeners = new Set<(line: string) => void>();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<Ready>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} not ready in time: ${stderr}`)), timeoutMs);
     const reader = createInterface({ input: child.stdout! });
     let first = true;
     reader.on('line', (line) => {
-      if (!first) return void lines.push(line);
+      if (!first) {
+        lines.push(line);
+        for (const listener of [...lineListeners]) listener(line);
+        return;
+      }
       first = false;
       clearTimeout(timer);
       try {
@@ -71,6 +80,24 @@ export async function spawnTs<Ready>(
     pid: child.pid as number,
     ready,
     lines,
+    nextLine(pattern, lineTimeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const listener = (line: string) => {
+          if (!pattern.test(line)) return;
+          done();
+          resolve(line);
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`${script} printed no line matching ${pattern} in ${lineTimeoutMs} ms: ${stderr}`));
+        }, lineTimeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          lineListeners.delete(listener);
+        };
+        lineListeners.add(listener);
+      });
+    },
     async stop(graceMs = 3_000) {
       if (gone()) return;
       child.kill('SIGTERM');

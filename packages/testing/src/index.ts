@@ -25,4 +25,5 @@ export { type KeepAliveProxy, startKeepAliveProxy } from './keep-alive-proxy.js'
 export { type Origin, readBody, startOrigin } from './origin.js';
 export { memoryOf, resetPeak } from './process-stats.js';
 export { startRedis, type TestRedis } from './redis-server.js';
+export { type RelayStats, relayStats } from './relay-stats.js';
 export { sampleRequestHead } from './request-head.js';

@@ -1,6 +1,7 @@
 /**
  * A relay as its own process, for tests and benchmarks that measure it apart.
- * argv[2]: JSON { port?, options? }. Prints one JSON line { url, port } when ready.
+ * argv[2]: JSON { port?, options? }. Prints one JSON line { url, port } when ready,
+ * and on SIGUSR2 one line { stats } (see relay-stats.ts).
  */
 import { createRelay, type RelayOptions } from '@hookline/relay';
 
@@ -9,5 +10,20 @@ const relay = createRelay(config.options ?? {});
 const address = await relay.listen(config.port ?? 0, '127.0.0.1');
 process.stdout.write(`${JSON.stringify({ url: relay.url, port: address.port, pid: process.pid })}\n`);
 const stop = () => void relay.close({ graceMs: config.graceMs ?? 0 }).then(() => process.exit(0));
+process.on('SIGUSR2', () => {
+  // With --expose-gc, a full collection first: the heap then holds only what is still reachable.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const resources = process.getActiveResourcesInfo();
+  const count = (type: string) => resources.filter((resource) => resource === type).length;
+  const stats = {
+    heapUsed: process.memoryUsage().heapUsed,
+    collected: gc !== undefined,
+    tunnels: relay.tunnelCount,
+    sockets: count('TCPSocketWrap'),
+    timers: count('Timeout'),
+  };
+  process.stdout.write(`${JSON.stringify({ stats })}\n`);
+});
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

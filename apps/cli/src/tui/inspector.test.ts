@@ -3,11 +3,12 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureStore } from '@hookline/capture';
-import { cleanup, render } from 'ink-testing-library';
+import { cleanup } from 'ink-testing-library';
 import { createElement } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localCaptureService } from '../inspector/capture-service.js';
 import { inspectorActions } from '../inspector/inspector-actions.js';
+import { driveInk } from '../test-support/ink-driver.js';
 import { type Origin, startOrigin } from '../test-support/origin.js';
 import { draft } from '../test-support/records.js';
 import { Inspector } from './inspector.js';
@@ -30,8 +31,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Ink renders a tick after input; the capture list refreshes every 100 ms. */
-const tick = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Footer hints of each view: the frame that proves which view has the keys. */
+const LIST = /↑↓ ⏎ open {2}r replay/;
+const FILTERING = /⏎ apply {2}esc cancel/;
 
 function status(view: Partial<TunnelView> = {}): StatusSource {
   const current: TunnelView = {
@@ -49,7 +51,7 @@ function mount(env: NodeJS.ProcessEnv = {}, view: Partial<TunnelView> = {}) {
     lendTerminal: <T>(work: () => Promise<T>) => work(),
   };
   // createElement, not JSX: test files stay .ts (the package's vitest include).
-  return render(createElement(Inspector, { captures: store, status: status(view), actions }));
+  return driveInk(createElement(Inspector, { captures: store, status: status(view), actions }));
 }
 
 /** Three captures aimed at the real origin: newest first on screen is /c. */
@@ -63,22 +65,11 @@ function seed(): void {
   });
 }
 
-async function waitFor(frame: () => string | undefined, pattern: RegExp, timeoutMs = 3_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const text = frame() ?? '';
-    if (pattern.test(text)) return text;
-    await tick(20);
-  }
-  throw new Error(`no frame matching ${pattern}:\n${frame()}`);
-}
-
 describe('Inspector', () => {
   it('shows the tunnel, the counts and the captures, newest first, with the first selected', async () => {
     seed();
     const ui = mount();
-    await tick();
-    const frame = ui.lastFrame() ?? '';
+    const frame = await ui.waitForFrame(/▸.*\/c/);
     expect(frame).toMatch(/hookline ● online http:\/\/demo\.localhost:4747 → http:\/\/localhost:3000/);
     expect(frame).toContain('3 captured');
     const rows = frame.split('\n').filter((line) => /\d\d:\d\d:\d\d/.test(line));
@@ -89,78 +80,91 @@ describe('Inspector', () => {
 
   it('shows a reconnect countdown', async () => {
     const ui = mount({}, { state: 'reconnecting', retryAt: Date.now() + 4_200, reason: 'relay gone' });
-    await tick();
-    expect(ui.lastFrame()).toMatch(/reconnecting in 5s .*|reconnecting in [45]s/);
-    expect(ui.lastFrame()).toContain('waiting for requests');
+    expect(await ui.waitForFrame(/reconnecting in [45]s/)).toContain('waiting for requests');
   });
 
   it("shows a queued tunnel's queue count, failures in the header", async () => {
     const ui = mount({}, { queue: { pending: 3, failed: 1, delivered: 12 } });
-    await tick();
-    expect(ui.lastFrame()).toContain('queue: 3 waiting, 12 delivered, 1 failed');
+    await ui.waitForFrame(/queue: 3 waiting, 12 delivered, 1 failed/);
   });
 
   it('moves with j/k and arrows, opens the detail with Enter and goes back with Esc', async () => {
     seed();
     const ui = mount();
-    await tick();
-    ui.stdin.write('j');
-    await tick();
-    ui.stdin.write('j');
-    await tick();
-    ui.stdin.write('\u001B[A'); // up
-    await tick();
-    expect(ui.lastFrame()).toMatch(/▸.*\/b/);
-    ui.stdin.write('\r');
-    const detail = await waitFor(ui.lastFrame, /#2 POST \/b/);
+    await ui.waitForFrame(/▸.*\/c/);
+    await ui.press('j');
+    await ui.waitForFrame(/▸.*\/b/);
+    await ui.press('j');
+    await ui.waitForFrame(/▸.*\/a/);
+    await ui.press('\u001B[A'); // up
+    await ui.waitForFrame(/▸.*\/b/);
+    await ui.press('\r');
+    const detail = await ui.waitForFrame(/#2 POST \/b/);
     expect(detail).toContain('── Request headers');
     expect(detail).toContain('→ 500 OK');
-    ui.stdin.write('\u001B');
-    await waitFor(ui.lastFrame, /3 captured\n +ID TIME/);
+    await ui.press('\u001B');
+    expect(await ui.waitForFrame(/3 captured\n +ID TIME/)).toMatch(/▸.*\/b/);
+  });
+
+  it('acts on the rows on screen when a key comes right after they are drawn', async () => {
+    seed();
+    const ui = mount();
+    // The first rows, before the list has reached the selection: c is for #3, not "no capture selected".
+    await ui.waitForFrame(/▸.*\/c/);
+    await ui.press('c');
+    await ui.waitForFrame(/curl for #3/);
+    await ui.press('\u001B');
+    await ui.waitForFrame(LIST);
+    // A capture arrives on top and the selection follows it; j moves from there, to /c.
+    store.add(draft({ path: '/new' }));
+    await ui.waitForFrame(/4 captured/);
+    await ui.press('j');
+    await ui.waitForFrame(/▸.*\/c/);
+    await ui.press('r');
+    await ui.waitForFrame(/replayed #3 as #5: 200 OK/);
   });
 
   it('pretty-prints JSON and decodes form fields in the detail view', async () => {
     seed();
     const ui = mount();
-    await tick();
-    ui.stdin.write('\r');
-    expect(await waitFor(ui.lastFrame, /x = 1/)).toContain('y = two');
-    ui.stdin.write('\u001B');
-    await tick();
-    ui.stdin.write('G');
-    await tick();
-    ui.stdin.write('\r');
-    expect(await waitFor(ui.lastFrame, /"n": 1/)).toContain('#1 POST /a');
+    await ui.waitForFrame(/▸.*\/c/);
+    await ui.press('\r');
+    expect(await ui.waitForFrame(/x = 1/)).toContain('y = two');
+    await ui.press('\u001B');
+    await ui.waitForFrame(LIST);
+    await ui.press('G');
+    await ui.waitForFrame(/▸.*\/a/);
+    await ui.press('\r');
+    expect(await ui.waitForFrame(/"n": 1/)).toContain('#1 POST /a');
   });
 
   it('filters with /, and Esc clears the filter', async () => {
     seed();
     const ui = mount();
-    await tick();
-    ui.stdin.write('/');
-    await tick();
-    ui.stdin.write('status:5xx');
-    await tick();
-    expect(ui.lastFrame()).toContain('/status:5xx');
-    ui.stdin.write('\r');
-    const filtered = await waitFor(ui.lastFrame, /1 shown · filter: status:5xx/);
+    await ui.waitForFrame(/▸.*\/c/);
+    await ui.press('/');
+    await ui.waitForFrame(FILTERING);
+    await ui.press('status:5xx');
+    await ui.waitForFrame(/\/status:5xx/);
+    await ui.press('\r');
+    const filtered = await ui.waitForFrame(new RegExp(`1 shown · filter: status:5xx[\\s\\S]*${LIST.source}`));
     expect(filtered).toMatch(/▸.*\/b/);
     expect(filtered).not.toMatch(/\/a|\/c/);
-    ui.stdin.write('\u001B');
-    await waitFor(ui.lastFrame, /3 captured\n/);
+    await ui.press('\u001B');
+    expect(await ui.waitForFrame(/3 captured\n/)).not.toContain('filter:');
   });
 
   it('replays the selected capture with r: the origin gets it and the list gains the replay', async () => {
     seed();
     const ui = mount();
-    await tick();
-    ui.stdin.write('G');
-    await tick();
-    ui.stdin.write('r');
-    await waitFor(ui.lastFrame, /replayed #1 as #4: 200 OK/);
+    await ui.waitForFrame(/▸.*\/c/);
+    await ui.press('G');
+    await ui.waitForFrame(/▸.*\/a/);
+    await ui.press('r');
+    await ui.waitForFrame(/replayed #1 as #4: 200 OK/);
     expect(origin.requests[0]).toMatchObject({ method: 'POST', url: '/a' });
     expect(origin.requests[0]?.body.toString()).toBe('{"n":1}');
-    await waitFor(ui.lastFrame, /4 captured/);
+    await ui.waitForFrame(/4 captured/);
     expect(store.get('4')).toMatchObject({ origin: 'replay', replayOf: '1' });
   });
 
@@ -173,11 +177,11 @@ describe('Inspector', () => {
     );
     await chmod(editor, 0o755);
     const ui = mount({ EDITOR: editor, PATH: process.env.PATH ?? '' });
-    await tick();
-    ui.stdin.write('G');
-    await tick();
-    ui.stdin.write('e');
-    await waitFor(ui.lastFrame, /replayed #1 as #4: 200 OK/);
+    await ui.waitForFrame(/▸.*\/c/);
+    await ui.press('G');
+    await ui.waitForFrame(/▸.*\/a/);
+    await ui.press('e');
+    await ui.waitForFrame(/replayed #1 as #4: 200 OK/);
     expect(origin.requests[0]?.headers['x-edited']).toBe('yes');
     expect(origin.requests[0]?.body.toString()).toBe('{"n":1}');
   });
@@ -185,14 +189,14 @@ describe('Inspector', () => {
   it('shows the curl command when there is no clipboard, and exports HAR with x', async () => {
     seed();
     const ui = mount();
-    await tick();
-    ui.stdin.write('c');
-    const shown = await waitFor(ui.lastFrame, /curl for #3/);
+    await ui.waitForFrame(/▸.*\/c/);
+    await ui.press('c');
+    const shown = await ui.waitForFrame(/curl for #3/);
     expect(shown).toContain("curl 'http://127.0.0.1:");
-    ui.stdin.write('\u001B');
-    await tick();
-    ui.stdin.write('x');
-    const done = await waitFor(ui.lastFrame, /wrote 3 exchanges to (\S+\.har)/);
+    await ui.press('\u001B');
+    await ui.waitForFrame(LIST);
+    await ui.press('x');
+    const done = await ui.waitForFrame(/wrote 3 exchanges to (\S+\.har)/);
     const file = /wrote 3 exchanges to (\S+\.har)/.exec(done)?.[1] ?? '';
     expect(existsSync(file)).toBe(true);
     expect(
@@ -203,25 +207,22 @@ describe('Inspector', () => {
   it('pauses the live list with p and shows what arrived meanwhile', async () => {
     seed();
     const ui = mount();
-    await tick();
-    ui.stdin.write('p');
-    await tick();
+    await ui.waitForFrame(/▸.*\/c/);
+    await ui.press('p');
+    await ui.waitForFrame(/· paused/);
     store.add(draft({ path: '/new' }));
-    await waitFor(ui.lastFrame, /paused \(1 new\)/);
-    expect(ui.lastFrame()).not.toContain('/new');
-    ui.stdin.write('p');
-    await waitFor(ui.lastFrame, /4 captured/);
-    expect(ui.lastFrame()).toContain('/new');
+    expect(await ui.waitForFrame(/paused \(1 new\)/)).not.toContain('/new');
+    await ui.press('p');
+    expect(await ui.waitForFrame(/4 captured/)).toContain('/new');
   });
 
   it('shows help with ? and closes it with any key', async () => {
     const ui = mount();
-    await tick();
-    ui.stdin.write('?');
-    await waitFor(ui.lastFrame, /Keys/);
-    expect(ui.lastFrame()).toContain('copy as curl');
-    ui.stdin.write('z');
-    await waitFor(ui.lastFrame, /waiting for requests/);
+    await ui.waitForFrame(/waiting for requests/);
+    await ui.press('?');
+    expect(await ui.waitForFrame(/Keys/)).toContain('copy as curl');
+    await ui.press('z');
+    await ui.waitForFrame(/waiting for requests/);
   });
 
   it('draws only the visible window of 10 000 captures and jumps to the end', async () => {
@@ -229,13 +230,12 @@ describe('Inspector', () => {
     store = await CaptureStore.open({ file: null, maxCount: 10_000 });
     for (let i = 1; i <= 10_000; i += 1) store.add(draft({ path: `/n${i}` }));
     const ui = mount();
-    await tick(50);
-    const frame = ui.lastFrame() ?? '';
+    const frame = await ui.waitForFrame(/▸.*\/n10000 /);
     expect(frame).toContain('10000 captured');
     expect(frame.split('\n').filter((line) => /\/n\d+/.test(line))).toHaveLength(18);
-    ui.stdin.write('G');
-    await waitFor(ui.lastFrame, /▸.*\/n1 /);
-    ui.stdin.write('g');
-    await waitFor(ui.lastFrame, /▸.*\/n10000 /);
+    await ui.press('G');
+    await ui.waitForFrame(/▸.*\/n1 /);
+    await ui.press('g');
+    await ui.waitForFrame(/▸.*\/n10000 /);
   });
 });

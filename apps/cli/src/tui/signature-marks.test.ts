@@ -1,10 +1,11 @@
 import { CaptureStore, signatureAnnotator } from '@hookline/capture';
 import { officialHeaders, SECRETS, wrongSecret } from '@hookline/signatures/testing';
-import { cleanup, render } from 'ink-testing-library';
+import { cleanup } from 'ink-testing-library';
 import { createElement } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localCaptureService } from '../inspector/capture-service.js';
 import { inspectorActions } from '../inspector/inspector-actions.js';
+import { driveInk } from '../test-support/ink-driver.js';
 import { type Origin, startOrigin } from '../test-support/origin.js';
 import { draft } from '../test-support/records.js';
 import { Inspector } from './inspector.js';
@@ -31,15 +32,6 @@ const status: StatusSource = {
   subscribe: () => () => {},
 };
 
-async function waitFor(frame: () => string | undefined, pattern: RegExp): Promise<string> {
-  for (let i = 0; i < 150; i += 1) {
-    const text = frame() ?? '';
-    if (pattern.test(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no frame matching ${pattern}:\n${frame()}`);
-}
-
 /** A Stripe delivery received at `startedAt`, signed `ageS` seconds before, with `secret`. */
 async function stripeCapture(path: string, startedAt: number, ageS: number, secret: string = SECRETS.stripe) {
   const headers = await officialHeaders('stripe', Buffer.from(body), Math.floor(startedAt / 1000) - ageS, secret);
@@ -65,8 +57,8 @@ describe('Inspector signature marks', () => {
       ...inspectorActions({ service: localCaptureService(store, { signatures: config }), env: {}, cwd: '/tmp' }),
       lendTerminal: <T>(work: () => Promise<T>) => work(),
     };
-    const ui = render(createElement(Inspector, { captures: store, status, actions }));
-    const frame = await waitFor(ui.lastFrame, /\/forged/);
+    const ui = driveInk(createElement(Inspector, { captures: store, status, actions }));
+    const frame = await ui.waitForFrame(/\/forged/);
     const row = (path: string) => frame.split('\n').find((line) => line.includes(path)) ?? '';
     expect(frame).toMatch(/PATH\s+SIG\s+STATUS/);
     expect(row('/ok')).toMatch(/≡?\/ok\s+✓\s+200/);
@@ -75,30 +67,24 @@ describe('Inspector signature marks', () => {
     // Same Stripe event id three times: the later two are resends of #1.
     expect(row('/late')).toContain('≡');
 
-    ui.stdin.write('\r'); // detail of /forged (newest, selected)
-    const detail = await waitFor(ui.lastFrame, /sig {5}stripe/);
+    await ui.press('\r'); // detail of /forged (newest, selected)
+    const detail = await ui.waitForFrame(/sig {5}stripe/);
     expect(detail).toMatch(/stripe ✗ invalid: no v1 signature matches this secret/);
     expect(detail).toMatch(/event {3}stripe evt_tui_1 — duplicate: first delivered as #1/);
-    ui.stdin.write('\u001B');
-    await waitFor(ui.lastFrame, /PATH\s+SIG/);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await ui.press('\u001B');
+    await ui.waitForFrame(/PATH\s+SIG/);
 
-    ui.stdin.write('j'); // /late
-    await waitFor(ui.lastFrame, /▸.*\/late/);
-    // Ink swaps in the new key handler an effect after the frame is drawn.
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    ui.stdin.write('r');
-    await waitFor(ui.lastFrame, /replay #2 \(stripe\): \[a\] as captured {2}\[s\] re-signed/);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    ui.stdin.write('s');
-    await waitFor(ui.lastFrame, /replayed #2 as #4 \(stripe ✓\): 200/);
+    await ui.press('j'); // /late
+    await ui.waitForFrame(/▸.*\/late/);
+    await ui.press('r');
+    await ui.waitForFrame(/replay #2 \(stripe\): \[a\] as captured {2}\[s\] re-signed/);
+    await ui.press('s');
+    await ui.waitForFrame(/replayed #2 as #4 \(stripe ✓\): 200/);
     const signedAt = Number(/^t=(\d+),v1=/.exec(String(origin.requests.at(-1)?.headers['stripe-signature']))?.[1]);
     expect(Math.abs(signedAt - Date.now() / 1000)).toBeLessThan(3);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    ui.stdin.write('r');
-    await waitFor(ui.lastFrame, /\[a\] as captured/);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    ui.stdin.write('a');
-    await waitFor(ui.lastFrame, /replayed #\d as #5 \(stripe stale\): 200/);
+    await ui.press('r');
+    await ui.waitForFrame(/\[a\] as captured/);
+    await ui.press('a');
+    await ui.waitForFrame(/replayed #\d as #5 \(stripe stale\): 200/);
   });
 });

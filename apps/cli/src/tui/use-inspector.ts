@@ -1,5 +1,5 @@
 import type { CaptureRecord } from '@hookline/capture';
-import { useApp, useInput, useStdin } from 'ink';
+import { type Key, useApp, useInput, useStdin } from 'ink';
 import { type Dispatch, useEffect, useRef } from 'react';
 import { signatureMark } from '../inspector/capture-summary.js';
 import { type Intent, intentFor, splitKeys } from './key-map.js';
@@ -43,17 +43,27 @@ export function useInspector(options: UseInspectorOptions): void {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const pendingEdit = useRef<{ id: string; mode: ReplayMode } | null>(null);
-  // Several keys can arrive in one chunk ("jjj", a pasted filter + Enter): each
-  // must see the state the previous one left, so keys run against a local copy.
-  let shadow = state;
+  // Keys act on what is on screen. Ink rebinds an input handler only when the
+  // render's effects run, after its frame is drawn, so a key sent right after a
+  // redraw (the first rows appearing, a move, a filter result) used to reach an
+  // older render's handler: "no capture selected" with a row selected, or `r`
+  // replaying the row selected before `G`. So the handler is bound once and reads
+  // the state and `run` of the latest render from refs. Keys that arrive in one
+  // chunk ("jjj", a pasted filter + Enter) must each see the state the previous
+  // one left: they update `shadow` as they dispatch.
+  const shadow = useRef(state);
+  shadow.current = state;
   const apply = (action: InspectorAction): void => {
-    shadow = reduce(shadow, action);
+    shadow.current = reduce(shadow.current, action);
     dispatch(action);
   };
   const say = (text: string, tone: 'info' | 'error' = 'info') => dispatch({ type: 'message', text, tone });
 
   const run = (intent: Intent): void => {
-    const state = shadow;
+    // The list on screen reaches the state in an effect (`items`), after it is drawn:
+    // a key in between (the first rows just appeared) acts on the rows it sees.
+    if (shadow.current.ids !== captures.ids) apply({ type: 'items', ids: captures.ids, height: listHeight });
+    const state = shadow.current;
     const dispatch = apply;
     const id = state.mode.kind === 'detail' || state.mode.kind === 'replay-choice' ? state.mode.id : state.selectedId;
     const replay = (id: string, mode: ReplayMode) => {
@@ -154,17 +164,18 @@ export function useInspector(options: UseInspectorOptions): void {
     }
   };
 
+  const latest = useRef(run);
+  latest.current = run;
+  const onInput = useRef((input: string, key: Key) => {
+    for (const press of splitKeys(input, key)) {
+      const intent = intentFor(shadow.current.mode.kind, press.input, press.key);
+      if (intent !== null) latest.current(intent);
+    }
+  }).current;
+
   // Declared before the edit effect: when `suspended` turns on, this hook's own
   // effect has already released raw mode and stdin before the editor starts.
-  useInput(
-    (input, key) => {
-      for (const press of splitKeys(input, key)) {
-        const intent = intentFor(shadow.mode.kind, press.input, press.key);
-        if (intent !== null) run(intent);
-      }
-    },
-    { isActive: isRawModeSupported && !state.suspended },
-  );
+  useInput(onInput, { isActive: isRawModeSupported && !state.suspended });
 
   useEffect(() => {
     const pending = pendingEdit.current;

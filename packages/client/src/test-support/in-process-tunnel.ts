@@ -1,5 +1,5 @@
 import { createRelay, type Relay, type RelayOptions } from '@hookline/relay';
-import { connectTunnel, type Tunnel } from '../connect-tunnel.js';
+import { connectTunnel, type Tunnel, type TunnelOptions } from '../connect-tunnel.js';
 
 export interface InProcessTunnel {
   relay: Relay;
@@ -17,11 +17,12 @@ export async function openInProcessTunnel(
   target: number | string,
   name: string,
   relayOptions: RelayOptions = {},
+  tunnelOptions: Partial<TunnelOptions> = {},
 ): Promise<InProcessTunnel> {
   const relay = createRelay(relayOptions);
   const port = (await relay.listen(0, '127.0.0.1')).port;
   try {
-    const tunnel = await connectTunnel({ relay: relay.url, target, name });
+    const tunnel = await connectTunnel({ ...tunnelOptions, relay: relay.url, target, name });
     return {
       relay,
       tunnel,
