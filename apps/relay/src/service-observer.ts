@@ -1,5 +1,5 @@
 import type { RelayObserver } from '@hookline/relay';
-import type { ServiceLogger } from './logger.js';
+import { EXCHANGE_LOG_MESSAGE, type ServiceLogger } from './logger.js';
 import { mountMetricsRoute } from './metrics-route.js';
 import type { RelayMetrics } from './relay-metrics.js';
 
@@ -28,7 +28,7 @@ export function createServiceObserver(
           bytesOut: record.bytesOut,
           queued: record.queued,
         },
-        'exchange',
+        EXCHANGE_LOG_MESSAGE,
       );
     },
     tunnelOnline(event) {

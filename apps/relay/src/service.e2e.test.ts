@@ -136,6 +136,26 @@ describe('relay service process', () => {
     expect((await scrape(service, METRICS_TOKEN)).status).toBe(404);
   });
 
+  it('writes the per-exchange log lines in batches, and every other line at once, in order', async () => {
+    const service = await startService([]);
+    const writes: string[] = [];
+    service.child.stdout?.on('data', (chunk: Buffer) => writes.push(chunk.toString()));
+    origin = await startOrigin((_req, res) => res.end('ok'));
+    tunnel = await connectTunnel({ relay: service.url, target: origin.port, name: 'logged', reconnect: false });
+    for (let i = 0; i < 20; i++) expect((await fetch(`${service.url}/t/logged/${i}`)).status).toBe(200);
+    // The next line that is not an exchange's comes out at once, after the waiting exchanges.
+    await tunnel.close();
+    tunnel = undefined;
+    const offline = await service.waitForLog((line) => line.msg === 'tunnel offline');
+    const order = service.logs.map((line) => line.msg);
+    expect(order.filter((msg) => msg === 'exchange')).toHaveLength(20);
+    expect(order.lastIndexOf('exchange')).toBeLessThan(order.indexOf('tunnel offline'));
+    expect(offline.tunnel).toBe('logged');
+    // 20 exchange lines and the offline line took far fewer writes than lines.
+    const exchangeWrites = writes.filter((text) => text.includes('"msg":"exchange"'));
+    expect(exchangeWrites.length).toBeLessThan(10);
+  });
+
   it('serves metrics only for the token, and counts exchanges through a tunnel', async () => {
     const service = await startService([], { HOOKLINE_METRICS_TOKEN: METRICS_TOKEN });
     expect((await scrape(service)).status).toBe(401);
