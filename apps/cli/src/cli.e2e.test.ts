@@ -108,6 +108,11 @@ describe('hookline (usage)', () => {
     [['http', '0'], /^hookline: port must be 1-65535, got 0$/],
     [['http', '-5'], /^hookline: port must be 1-65535, got -5$/],
     [['http', 'abc'], /^hookline: not a port or URL: "abc" \(give 3000, localhost:3000 or http:\/\/host:port/],
+    // The relay's own rule (1-64): once accepted here and then refused as "cannot reach the relay".
+    [
+      ['http', '3000', '--queue', 'parallel:70', '--token', 't', '--name', 'shop'],
+      /^hookline: --queue must be "serial" or "parallel:<n>" \(n 1-64\), not "parallel:70"$/,
+    ],
   ])('%j exits 1 with one line and starts nothing', async (args, message) => {
     const result = await run([...args, '--no-tui']);
     expect(result.code).toBe(1);

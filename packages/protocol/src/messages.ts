@@ -20,6 +20,18 @@ export const rawHeadersSchema = z
     'invalid header name or value',
   );
 
+/**
+ * How a queued tunnel's webhooks are delivered: `serial` (in order, one at a time) or
+ * `parallel:N` (N at once, 1-64). The one rule: HELLO, the relay's reservations and
+ * the CLI's `--queue` all check it here.
+ */
+export type QueueMode = 'serial' | `parallel:${number}`;
+export const QUEUE_MODE_PATTERN = /^(serial|parallel:([1-9]|[1-5][0-9]|6[0-4]))$/;
+
+export function isQueueMode(text: string): text is QueueMode {
+  return QUEUE_MODE_PATTERN.test(text);
+}
+
 const errorCodeSchema = z
   .string()
   .refine((code): code is ErrorCode => Object.hasOwn(ERROR_STATUS, code), 'unknown error code');
@@ -37,10 +49,7 @@ export const helloSchema = z.object({
    * Ask the relay to queue this (token-owned, named) tunnel's webhooks durably
    * while it is offline, delivered `serial` (in order) or `parallel:N`.
    */
-  queue: z
-    .string()
-    .regex(/^(serial|parallel:([1-9]|[1-5][0-9]|6[0-4]))$/)
-    .optional(),
+  queue: z.string().regex(QUEUE_MODE_PATTERN).optional(),
   /** Protect the public URL: HTTP basic auth (`user:password`) and/or caller CIDR ranges. */
   access: z
     .object({

@@ -1,4 +1,5 @@
 import type { ExchangeEvent, Tunnel, TunnelState } from '@hookline/client';
+import { isQueueMode } from '@hookline/protocol';
 import { loadFileConfig, pick } from '../config.js';
 import { formatExchangeJson, formatExchangeLine } from '../exchange-log.js';
 import { LineBatcher } from '../line-batcher.js';
@@ -37,7 +38,7 @@ export interface HttpFlags {
 function tunnelProtection(flags: HttpFlags, token: string | undefined, name: string | undefined) {
   const queue =
     flags.queue === undefined || flags.queue === false ? undefined : flags.queue === true ? 'serial' : flags.queue;
-  if (queue !== undefined && !/^(serial|parallel:[1-9][0-9]?)$/.test(queue)) {
+  if (queue !== undefined && !isQueueMode(queue)) {
     throw new UserError(`--queue must be "serial" or "parallel:<n>" (n 1-64), not "${queue}"`);
   }
   if (queue !== undefined && (token === undefined || name === undefined)) {
@@ -64,7 +65,7 @@ function tunnelProtection(flags: HttpFlags, token: string | undefined, name: str
         }
       : undefined;
   return {
-    ...(queue === undefined ? {} : { queue: queue as 'serial' | `parallel:${number}` }),
+    ...(queue === undefined ? {} : { queue }),
     ...(access === undefined ? {} : { access }),
   };
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { QUEUE_MODE_PATTERN, type QueueMode } from '@hookline/protocol';
 import { Low } from 'lowdb';
 import { z } from 'zod';
 import type { AccessPolicy } from '../tunnel-access.js';
@@ -6,7 +7,7 @@ import { CorruptFileError, DurableJsonFile } from './durable-file.js';
 import { StoreStartError } from './store-errors.js';
 
 /** How a queued tunnel's backlog is delivered: one at a time in order, or N at once. */
-export type QueueMode = 'serial' | `parallel:${number}`;
+export type { QueueMode } from '@hookline/protocol';
 
 /** A name owned by a token; it outlives disconnects and relay restarts. */
 export interface Reservation {
@@ -55,7 +56,7 @@ const reservationFileSchema = z.object({
     z.looseObject({
       name: z.string().min(1),
       owner: z.string().min(1),
-      queue: z.union([z.literal('serial'), z.string().regex(/^parallel:[1-9][0-9]?$/), z.null()]),
+      queue: z.union([z.literal('serial'), z.string().regex(QUEUE_MODE_PATTERN), z.null()]),
       reservedAt: z.string(),
     }),
   ),
