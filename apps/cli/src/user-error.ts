@@ -24,6 +24,7 @@ const USER_CODES = new Set([
   'E_TOO_MANY_TUNNELS',
   'E_NAME_IN_USE',
   'E_TOO_MANY_NAMES',
+  'E_QUEUE_NOT_EMPTY',
 ]);
 
 /**

@@ -281,7 +281,10 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
       });
     const other = (await createToken(dataDir, 'other')).token;
     expect((await release(other)).status).toBe(401);
-    expect((await release(token)).status).toBe(409);
+    const refused = await release(token);
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('hookline-error')).toBe('E_QUEUE_NOT_EMPTY');
+    expect(await refused.json()).toMatchObject({ error: { code: 'E_QUEUE_NOT_EMPTY' } });
     const [entry] = await entries(port);
     await api(port, `shop/entries/${entry?.id}`, { method: 'DELETE' });
     expect((await release(token)).status).toBe(200);

@@ -48,6 +48,8 @@ export const ERROR_STATUS = {
   E_METHOD_NOT_ALLOWED: 405,
   /** An `Expect` other than `100-continue`. */
   E_EXPECTATION_FAILED: 417,
+  /** A name whose offline queue still holds webhooks cannot be released: drop them first. */
+  E_QUEUE_NOT_EMPTY: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -70,9 +70,9 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
     const { owner } = auth;
     const name = c.req.param('name');
     if (deps.queues.hasBacklog(name)) {
-      c.header(ERROR_HEADER, 'E_BAD_REQUEST');
+      c.header(ERROR_HEADER, 'E_QUEUE_NOT_EMPTY');
       return c.json(
-        { error: { code: 'E_BAD_REQUEST', message: `"${name}" still has queued webhooks: drop them first` } },
+        { error: { code: 'E_QUEUE_NOT_EMPTY', message: `"${name}" still has queued webhooks: drop them first` } },
         409,
       );
     }
