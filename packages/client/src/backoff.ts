@@ -6,9 +6,9 @@ export interface BackoffOptions {
 }
 
 /**
- * Exponential backoff with full jitter: a random delay in [base/2, base], base
- * doubling per attempt up to the cap, so a relay restart is not met by every
- * client at the same instant.
+ * Exponential backoff with "equal jitter": a random delay in [base/2, base], base
+ * doubling per attempt up to the cap, so a relay restart is not met by every client at
+ * the same instant, and no client retries at once (full jitter, [0, base], would).
  */
 export function reconnectDelay(attempt: number, options: BackoffOptions = {}, random = Math.random): number {
   const initial = options.initialDelayMs ?? 500;
