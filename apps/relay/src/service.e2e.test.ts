@@ -196,7 +196,10 @@ describe('relay service process', () => {
     expect(sample(text, 'hookline_bytes_out_total')).toBeGreaterThan(0);
     expect(sample(text, 'hookline_request_duration_seconds_count')).toBe(3);
 
-    const exchanges = service.logs.filter((line) => line.msg === 'exchange');
+    // Exchange lines are written in batches (up to 200 ms late): wait for the third.
+    const exchangeLines = () => service.logs.filter((line) => line.msg === 'exchange');
+    await service.waitForLog(() => exchangeLines().length >= 3);
+    const exchanges = exchangeLines();
     expect(exchanges).toHaveLength(3);
     expect(exchanges[0]).toMatchObject({
       level: 'info',
