@@ -1,15 +1,18 @@
 /** The `hookline` command tree (commander). Commands get their I/O passed in. */
 import { Command, Option } from 'commander';
 import type { ExportFlags } from './commands/export.js';
-import { type HttpFlags, runHttp } from './commands/http.js';
+import type { HttpFlags } from './commands/http.js';
 import type { CliIo } from './commands/io.js';
 import type { QueueFlags } from './commands/queue.js';
-import { runRelay } from './commands/relay.js';
 import type { ReplayFlags } from './commands/replay.js';
 import type { RequestsFlags } from './commands/requests.js';
 import type { TokenFlags } from './commands/token.js';
-import { collectSecret } from './signature-config.js';
 import { VERSION } from './version.js';
+
+/** `--secret` may be given many times: commander collects them here, checked when the command runs. */
+function collectSecret(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
 
 /** Build the program; `exit` receives the command's exit code. */
 export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
@@ -49,7 +52,10 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
       'webhook signing secret to verify captures with (stripe, github, standard|svix, slack, shopify, generic); repeatable; env HOOKLINE_SECRET_<PROVIDER>',
       collectSecret,
     )
-    .action(async (target: string, flags: HttpFlags) => exit(await runHttp(target, flags, io)));
+    .action(async (target: string, flags: HttpFlags) => {
+      const { runHttp } = await import('./commands/http.js');
+      exit(await runHttp(target, flags, io));
+    });
 
   program
     .command('relay')
@@ -60,7 +66,10 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()
-    .action(async (settings: string[]) => exit(await runRelay(settings, io, VERSION)));
+    .action(async (settings: string[]) => {
+      const { runRelay } = await import('./commands/relay.js');
+      exit(await runRelay(settings, io, VERSION));
+    });
 
   program
     .command('token')

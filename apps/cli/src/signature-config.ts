@@ -11,10 +11,6 @@ import type { FileConfig } from './config.js';
 import { UserError } from './user-error.js';
 
 /** Commander collector for a repeatable `--secret provider=value`. */
-export function collectSecret(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
 /**
  * Signing secrets, per provider: `--secret` > `HOOKLINE_SECRET_<PROVIDER>` >
  * `"secrets"` in hookline.json. Error messages never include a secret's value.

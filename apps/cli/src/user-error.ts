@@ -1,5 +1,3 @@
-import { HooklineError } from '@hookline/protocol';
-
 /**
  * A mistake the user can fix (bad flag, unreachable relay, name taken): printed
  * as one clear line, exit code 1. Anything else is a bug: stack trace, exit 2.
@@ -34,15 +32,27 @@ const USER_CODES = new Set([
  */
 const USER_ERROR_NAMES = new Set(['StoreStartError']);
 
+/**
+ * A `HooklineError` (or its `ProtocolError`), matched by name for the same reason:
+ * importing the protocol package here would load it (and zod) for `--version`.
+ */
+function hooklineCode(error: unknown): string | null {
+  if (!(error instanceof Error) || (error.name !== 'HooklineError' && error.name !== 'ProtocolError')) return null;
+  const { code } = error as Error & { code?: unknown };
+  return typeof code === 'string' ? code : null;
+}
+
 export function isUserError(error: unknown): error is Error {
+  const code = hooklineCode(error);
   return (
     error instanceof UserError ||
-    (error instanceof HooklineError && USER_CODES.has(error.code)) ||
+    (code !== null && USER_CODES.has(code)) ||
     (error instanceof Error && USER_ERROR_NAMES.has(error.name))
   );
 }
 
 /** The one line a user sees for a user error, with its code when it has one. */
 export function userErrorLine(error: Error): string {
-  return error instanceof HooklineError ? `hookline: ${error.message} (${error.code})` : `hookline: ${error.message}`;
+  const code = hooklineCode(error);
+  return code === null ? `hookline: ${error.message}` : `hookline: ${error.message} (${code})`;
 }

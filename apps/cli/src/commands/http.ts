@@ -1,5 +1,5 @@
 import type { ExchangeEvent, Tunnel, TunnelState } from '@hookline/client';
-import { isQueueMode } from '@hookline/protocol';
+import type { QueueMode } from '@hookline/protocol';
 import { loadFileConfig, pick } from '../config.js';
 import { formatExchangeJson, formatExchangeLine } from '../exchange-log.js';
 import { LineBatcher } from '../line-batcher.js';
@@ -35,7 +35,12 @@ export interface HttpFlags {
 }
 
 /** `--queue [serial|parallel:N]`, `--basic-auth user:pass`, `--allow-cidr a,b` as tunnel options. */
-function tunnelProtection(flags: HttpFlags, token: string | undefined, name: string | undefined) {
+function tunnelProtection(
+  flags: HttpFlags,
+  token: string | undefined,
+  name: string | undefined,
+  isQueueMode: (text: string) => text is QueueMode,
+) {
   const queue =
     flags.queue === undefined || flags.queue === false ? undefined : flags.queue === true ? 'serial' : flags.queue;
   if (queue !== undefined && !isQueueMode(queue)) {
@@ -104,10 +109,13 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   if (!(timeoutSeconds > 0)) throw new UserError(`--timeout must be a positive number of seconds`);
   // `--queue` > HOOKLINE_QUEUE > "queue" in hookline.json.
   const queue = flags.queue ?? (io.env.HOOKLINE_QUEUE || file.queue);
+  // Loaded here, not at the top: `hookline --version` must not pay for the protocol (zod).
+  const { isQueueMode } = await import('@hookline/protocol');
   const protection = tunnelProtection(
     queue === undefined ? flags : { ...flags, queue },
     relayUrl === undefined ? undefined : token,
     name,
+    isQueueMode,
   );
   const signatures = resolveSignatureConfig(flags.secret, io.env, file);
 
