@@ -1,7 +1,7 @@
 import { type InProcessConnection, type InProcessConnectRequest, InProcessSocket } from '@hookline/protocol';
 import type { ConnectingClient } from './service-app.js';
 import type { TokenVerifier } from './store/token-store.js';
-import { type AdmissionDeps, nameRefusal } from './tunnel-admission.js';
+import { type AdmissionDeps, CONNECT_UNAUTHORIZED_MESSAGE, nameRefusal } from './tunnel-admission.js';
 
 export interface InProcessConnectorDeps extends AdmissionDeps {
   /** As for the WebSocket endpoint: required tokens, or a token honoured when given. */
@@ -27,7 +27,7 @@ export function createInProcessConnector(deps: InProcessConnectorDeps) {
       const verifier = deps.verifier ?? (request.token !== undefined ? deps.optionalVerifier : null);
       const owner = verifier ? verifier.verify(request.token) : null;
       if (verifier && owner === null) {
-        return { ok: false, code: 'E_UNAUTHORIZED', message: 'missing or invalid token (Authorization: Bearer …)' };
+        return { ok: false, code: 'E_UNAUTHORIZED', message: CONNECT_UNAUTHORIZED_MESSAGE };
       }
       const takeover = request.takeover === true;
       const refused = await nameRefusal(deps, {

@@ -14,7 +14,7 @@ import { createTokenVerifier, type TokenVerifier } from './store/token-store.js'
 import { bearerToken } from './token-auth.js';
 import { gateToken } from './token-gate.js';
 import { callerAddress } from './tunnel-access.js';
-import { type AdmissionDeps, nameRefusal } from './tunnel-admission.js';
+import { type AdmissionDeps, CONNECT_UNAUTHORIZED_MESSAGE, nameRefusal } from './tunnel-admission.js';
 
 export interface ServiceAppDeps extends AdmissionDeps {
   /** Token check; null on an open relay (then tunnels carry no owner). */
@@ -85,7 +85,7 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
       if (verifier) {
         const gate = await gateToken(guard, verifier, c.env.incoming);
         if (!gate.ok && gate.refusal) return rateLimited(gate.refusal);
-        if (!gate.ok) return refusal('E_UNAUTHORIZED', 'missing or invalid token (Authorization: Bearer …)');
+        if (!gate.ok) return refusal('E_UNAUTHORIZED', CONNECT_UNAUTHORIZED_MESSAGE);
         owner = gate.owner;
       }
       const refused = await nameRefusal(deps, {

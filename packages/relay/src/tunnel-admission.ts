@@ -4,6 +4,9 @@ import type { ResolvedRelayOptions } from './options.js';
 import { mayReplace, nameInUseMessage } from './registry.js';
 import type { ReservationStore } from './store/reservations.js';
 
+/** What a tunnel client without a valid token is told, whichever way it connects. */
+export const CONNECT_UNAUTHORIZED_MESSAGE = 'missing or invalid token (Authorization: Bearer …)';
+
 export interface AdmissionDeps {
   options: ResolvedRelayOptions;
   reservations: ReservationStore;
