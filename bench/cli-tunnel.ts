@@ -26,6 +26,8 @@ export interface CliTunnelOptions {
   /** More flags (`--no-capture`, `--max-captures`…). */
   args?: string[];
   dataDir?: string;
+  /** Another build's `bin/hookline.js`, to compare two builds in the same run. @default this checkout's */
+  cli?: string;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function startCli(options: CliTunnelOptions): Promise<CliTunnel> {
     process.execPath,
     [
       ...extra,
-      cli,
+      options.cli ?? cli,
       'http',
       String(options.target),
       ...relay,

@@ -28,9 +28,12 @@ afterEach(async () => {
 const startHttp = () =>
   startHttpCli(target.port, 'crash', { cwd: dir, env: isolatedEnv(dir, { HOOKLINE_DATA_DIR: dataDir }) });
 
-/** A body of its own per request, with every byte value in it, so any mix-up or damage shows. */
+/**
+ * A body of its own per request, with every byte value in it, so any mix-up or damage shows.
+ * Every fifth is big enough to be kept as a file beside the database (128 KiB or more).
+ */
 function bodyFor(i: number): Buffer {
-  const body = Buffer.alloc(2048 + (i % 7) * 1000);
+  const body = Buffer.alloc(2048 + (i % 7) * 1000 + (i % 5 === 0 ? 200_000 : 0));
   for (let j = 0; j < body.length; j += 1) body[j] = (i * 7 + j) % 256;
   return body;
 }

@@ -1,7 +1,8 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { CaptureRecord } from '../types.js';
+import type { CapturedBody, CaptureRecord } from '../types.js';
+import { BodyFiles, bodyFilesDir, REQUEST_FILE, RESPONSE_FILE } from './body-files.js';
 import { recordFromRow, type StoredRecordRow } from './capture-row.js';
 import { migrateCaptureSchema } from './capture-schema.js';
 import { type CaptureWriter, InlineCaptureWriter, ThreadCaptureWriter } from './capture-writer.js';
@@ -34,8 +35,11 @@ export interface DatabaseOpenOptions {
   now: () => Date;
 }
 
-const RECORD_COLUMNS = 'd.listing, d.details, d.request_body AS requestBody, d.response_body AS responseBody';
-const HEAD_COLUMNS = 'd.listing, d.details, NULL AS requestBody, NULL AS responseBody';
+const RECORD_COLUMNS =
+  'd.listing, d.details, d.request_body AS requestBody, d.response_body AS responseBody, d.body_files AS bodyFiles';
+const HEAD_COLUMNS = 'd.listing, d.details, NULL AS requestBody, NULL AS responseBody, 0 AS bodyFiles';
+
+type RecordRow = StoredRecordRow & { bodyFiles: number };
 /** Filters may name any column of either table. */
 const BOTH = 'captures c JOIN capture_details d ON d.id = c.id';
 
@@ -59,12 +63,15 @@ function createPrivate(file: string): void {
 export class CaptureDatabase {
   readonly file: string | null;
   readonly #db: Database.Database;
+  /** Bodies of 128 KiB or more (body-files.ts); none for a store in memory. */
+  readonly #files: BodyFiles | null;
   readonly #sql;
 
   private constructor(file: string | null, db: Database.Database) {
     this.file = file;
     this.#db = db;
-    registerSearchFunctions(db);
+    this.#files = file === null ? null : new BodyFiles(bodyFilesDir(file));
+    registerSearchFunctions(db, this.#files);
     this.#sql = {
       index: db.prepare('SELECT id, tunnel, stored_bytes FROM captures ORDER BY id').raw(),
       events: db
@@ -100,7 +107,10 @@ export class CaptureDatabase {
     } catch (error) {
       if (!isDamaged(error)) throw error;
       const aside = corruptName(file, options.now());
-      for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+      // Its body files go with it (`<aside>.bodies`): they belong to its rows, not the fresh one's.
+      for (const suffix of ['-wal', '-shm', '.bodies']) {
+        if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+      }
       renameSync(file, aside);
       options.onWarning(
         `capture store ${file} was unreadable (${(error as Error).message}); moved it to ${aside} and started a fresh one`,
@@ -116,9 +126,16 @@ export class CaptureDatabase {
       if (!readOnly) {
         db.pragma('journal_mode = WAL');
         migrateCaptureSchema(db);
+      } else if ((db.pragma('user_version', { simple: true }) as number) === 1) {
+        // A history written before body files, read by a reader that may not migrate it:
+        // a view in the connection's own temp schema (never on disk) shadows the table.
+        db.exec('CREATE TEMP VIEW capture_details AS SELECT *, 0 AS body_files FROM main.capture_details');
       }
       const database = new CaptureDatabase(file, db);
-      return { database, index: database.loadIndex() };
+      const index = database.loadIndex();
+      // Before the first write: body files a crash left without a row, or a row without them.
+      if (!readOnly) database.#files?.sweep(index.ids[0] ?? 1, index.ids.at(-1) ?? 0);
+      return { database, index };
     } catch (error) {
       db.close();
       throw error;
@@ -155,8 +172,26 @@ export class CaptureDatabase {
 
   /** One record with its headers and bodies; undefined when it is not stored. */
   record(id: number): CaptureRecord | undefined {
-    const row = this.#sql.record.get(id) as StoredRecordRow | undefined;
-    return row && recordFromRow(id, row);
+    const row = this.#sql.record.get(id) as RecordRow | undefined;
+    return row && this.#withFileBodies(recordFromRow(id, row), row.bodyFiles);
+  }
+
+  /**
+   * The bodies kept as files, read in. One that is gone (removed by hand, or
+   * evicted by the owning process while this one looked) reads as not kept:
+   * truncated, so replay and export refuse it as they refuse any truncated body.
+   */
+  #withFileBodies(record: CaptureRecord, bits: number): CaptureRecord {
+    if (bits === 0 || this.#files === null) return record;
+    const files = this.#files;
+    const id = Number(record.id);
+    const read = (body: CapturedBody, part: typeof REQUEST_FILE | typeof RESPONSE_FILE): CapturedBody => {
+      const bytes = files.read(id, part);
+      return bytes === null ? { ...body, truncated: true } : { ...body, bytes };
+    };
+    if (bits & REQUEST_FILE) record.request.body = read(record.request.body, REQUEST_FILE);
+    if (bits & RESPONSE_FILE && record.response) record.response.body = read(record.response.body, RESPONSE_FILE);
+    return record;
   }
 
   /** Ids matching a condition, newest first. */
@@ -170,10 +205,8 @@ export class CaptureDatabase {
     const query = this.#db.prepare(
       `SELECT c.id, ${withBodies ? RECORD_COLUMNS : HEAD_COLUMNS} FROM ${BOTH} WHERE ${condition.where} ORDER BY c.id DESC LIMIT ?`,
     );
-    const rows = withInflateBudget(
-      () => query.all(...condition.params, limit) as Array<StoredRecordRow & { id: number }>,
-    );
-    return rows.map((row) => recordFromRow(row.id, row, withBodies));
+    const rows = withInflateBudget(() => query.all(...condition.params, limit) as Array<RecordRow & { id: number }>);
+    return rows.map((row) => this.#withFileBodies(recordFromRow(row.id, row, withBodies), row.bodyFiles));
   }
 
   /** The writer for this database: a worker thread for a file, this connection for memory. */

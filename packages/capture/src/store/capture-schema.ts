@@ -41,6 +41,9 @@ const MIGRATIONS: readonly string[] = [
      request_body BLOB NOT NULL,
      response_body BLOB
    );`,
+  // Bodies of 128 KiB or more are files beside the database (body-files.ts); bit 1
+  // the request's, bit 2 the response's. Their BLOB columns are then empty.
+  'ALTER TABLE capture_details ADD COLUMN body_files INTEGER NOT NULL DEFAULT 0;',
 ];
 
 export const CAPTURE_SCHEMA_VERSION = MIGRATIONS.length;
@@ -64,10 +67,10 @@ export const INSERT_CAPTURE_SQL = `INSERT OR REPLACE INTO captures (
   stored_bytes
 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-/** Positional parameters: `detailValues(row)`, then the two bodies. */
+/** Positional parameters: `detailValues(row)`, then `body_files` and the two bodies. */
 export const INSERT_DETAILS_SQL = `INSERT OR REPLACE INTO capture_details (
-  id, listing, details, request_encoding, response_encoding, request_body, response_body
-) VALUES (?, ?, ?, ?, ?, ?, ?)`;
+  id, listing, details, request_encoding, response_encoding, body_files, request_body, response_body
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** A row's `captures` values in `INSERT_CAPTURE_SQL`'s order. */
 export function captureValues(row: CaptureRow): unknown[] {
@@ -95,3 +98,5 @@ export function detailValues(row: CaptureRow): unknown[] {
 /** Eviction is oldest first, and ids only grow: one range delete per table. */
 export const EVICT_CAPTURES_SQL = 'DELETE FROM captures WHERE id <= ?';
 export const EVICT_DETAILS_SQL = 'DELETE FROM capture_details WHERE id <= ?';
+/** The body files an eviction up to `?` leaves without a row (removed once it commits). */
+export const EVICTED_FILES_SQL = 'SELECT id, body_files FROM capture_details WHERE id <= ? AND body_files != 0';

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import { BodyFiles, bodyFileBits, bodyFilesDir } from './body-files.js';
 import { toWireBatch } from './capture-batch-wire.js';
 import type { CaptureRow } from './capture-row.js';
 import {
@@ -8,6 +9,7 @@ import {
   detailValues,
   EVICT_CAPTURES_SQL,
   EVICT_DETAILS_SQL,
+  EVICTED_FILES_SQL,
   INSERT_CAPTURE_SQL,
   INSERT_DETAILS_SQL,
 } from './capture-schema.js';
@@ -39,24 +41,33 @@ const STATEMENTS = {
   insertCapture: INSERT_CAPTURE_SQL,
   insertDetails: INSERT_DETAILS_SQL,
   evict: [EVICT_CAPTURES_SQL, EVICT_DETAILS_SQL],
+  evictedFiles: EVICTED_FILES_SQL,
 };
 
 /**
- * The file store's writer, on a worker thread. Inserting a 1 MiB body, and above
- * all the WAL checkpoints with their fsyncs, would otherwise run on the thread
- * that forwards requests; here the event loop only posts a message.
+ * The file store's writer, on a worker thread. Inserting a body, and above all
+ * the WAL checkpoints with their fsyncs, would otherwise run on the thread that
+ * forwards requests; here the event loop only posts a message. Big bodies are
+ * written as files first (body-files.ts, by libuv's threads, from the capture's
+ * own buffer), and only then is their row sent: batches still reach the
+ * database in order, since one batch's eviction must not run before an earlier
+ * batch's inserts.
  */
 export class ThreadCaptureWriter implements CaptureWriter {
   readonly #worker: Worker;
+  readonly #files: BodyFiles;
   readonly #waiting = new Map<number, { resolve(): void; reject(error: unknown): void }>();
+  /** Settles once the last batch was handed to the thread (after its body files). */
+  #sent: Promise<void> = Promise.resolve();
   #nextSeq = 0;
   #closed: Promise<void> | null = null;
   #broken: Error | null = null;
 
   constructor(path: string) {
+    this.#files = new BodyFiles(bodyFilesDir(path));
     this.#worker = new Worker(CAPTURE_WRITER_SOURCE, {
       eval: true,
-      workerData: { path, driver: driverPath, statements: STATEMENTS },
+      workerData: { path, driver: driverPath, statements: STATEMENTS, bodiesDir: this.#files.dir },
       // It holds no data of its own between batches: a small heap keeps its RSS small.
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
     });
@@ -73,20 +84,32 @@ export class ThreadCaptureWriter implements CaptureWriter {
     if (this.#broken) return Promise.reject(this.#broken);
     if (this.#closed) return Promise.reject(new Error('the capture store is closed'));
     const seq = ++this.#nextSeq;
+    const bits = batch.rows.map(bodyFileBits);
     return new Promise((resolve, reject) => {
-      this.#waiting.set(seq, { resolve, reject });
-      const wire = toWireBatch(seq, batch.rows, batch.evictUpTo);
-      this.#worker.postMessage(wire, [wire.bodies]);
+      const send = () => {
+        if (this.#broken) return reject(this.#broken);
+        this.#waiting.set(seq, { resolve, reject });
+        const wire = toWireBatch(seq, batch.rows, bits, batch.evictUpTo);
+        this.#worker.postMessage(wire, [wire.bodies]);
+      };
+      // No file to write (every webhook-sized batch): sent now, unless an earlier batch still writes its files.
+      const files = bits.some(Boolean) ? this.#files.write(batch.rows, bits) : null;
+      // Handled below, once the earlier batches are sent; not an unhandled rejection meanwhile.
+      files?.catch(() => {});
+      this.#sent = this.#sent.then(() => files).then(send, reject);
     });
   }
 
   close(): Promise<void> {
-    this.#closed ??= new Promise<void>((resolve) => {
-      if (this.#broken) return resolve();
-      this.#worker.ref();
-      this.#worker.once('exit', () => resolve());
-      this.#worker.postMessage({ close: true });
-    });
+    this.#closed ??= this.#sent.then(
+      () =>
+        new Promise<void>((resolve) => {
+          if (this.#broken) return resolve();
+          this.#worker.ref();
+          this.#worker.once('exit', () => resolve());
+          this.#worker.postMessage({ close: true });
+        }),
+    );
     return this.#closed;
   }
 
@@ -120,7 +143,8 @@ export class InlineCaptureWriter implements CaptureWriter {
     this.#commit = db.transaction((batch: CaptureBatch) => {
       for (const row of batch.rows) {
         insertCapture.run(captureValues(row));
-        insertDetails.run(...detailValues(row), buffer(row.requestBody), buffer(row.responseBody));
+        // Memory store: every body a BLOB (no body files).
+        insertDetails.run(...detailValues(row), 0, buffer(row.requestBody), buffer(row.responseBody));
       }
       if (batch.evictUpTo !== null) for (const statement of evict) statement.run(batch.evictUpTo);
     });

@@ -1,6 +1,7 @@
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import { type FilterTerm, isStatusPattern } from '../filter.js';
+import type { BodyFiles } from './body-files.js';
 import type { RecordDetails } from './capture-row.js';
 
 /** Only this much of each (decoded) body is searched: a filter must stay quick on 100 000 captures. */
@@ -85,11 +86,16 @@ export function searchableHeaders(details: string): string {
   return lines.join('\n').toLowerCase();
 }
 
-/** The SQL functions filters use; register once per connection that runs `filterSql`. */
-export function registerSearchFunctions(db: Database): void {
-  db.function('hl_body', { deterministic: true }, (body: unknown, encoding: unknown) =>
-    searchableBody(body as Buffer | null, encoding as string | null),
-  );
+/**
+ * The SQL functions filters use; register once per connection that runs `filterSql`.
+ * `hl_body(blob, encoding, id, fileBit)`: a body kept as a file (`fileBit` set) is
+ * read from `files`.
+ */
+export function registerSearchFunctions(db: Database, files: BodyFiles | null): void {
+  db.function('hl_body', { deterministic: true }, (body: unknown, encoding: unknown, id: unknown, bit: unknown) => {
+    const stored = bit && files ? files.read(Number(id), Number(bit) as 1 | 2) : (body as Buffer | null);
+    return searchableBody(stored, encoding as string | null);
+  });
   db.function('hl_headers', { deterministic: true }, (details: unknown) => searchableHeaders(details as string));
 }
 
@@ -110,7 +116,8 @@ function statusSql(value: string, params: unknown[]): string {
 }
 
 const BODY_SQL =
-  '(instr(hl_body(request_body, request_encoding), ?) > 0 OR instr(hl_body(response_body, response_encoding), ?) > 0)';
+  '(instr(hl_body(request_body, request_encoding, d.id, body_files & 1), ?) > 0 OR ' +
+  'instr(hl_body(response_body, response_encoding, d.id, body_files & 2), ?) > 0)';
 const HEADER_SQL = 'instr(hl_headers(details), ?) > 0';
 const PATH_SQL = 'instr(lower(path), ?) > 0';
 
