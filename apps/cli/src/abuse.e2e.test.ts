@@ -106,6 +106,14 @@ describe('hookline http against a guarded relay (real processes)', () => {
     expect(live.status).toBe(200);
     expect(origin.requests[0]?.headers.authorization).toBeUndefined();
     await tunnel.waitForLine('stdout', /POST\s+\/live\s+200/);
+    // A body big enough to be kept as a file beside the capture database.
+    const big = await send(`${relayUrl}/t/shop/big`, {
+      method: 'POST',
+      headers: { authorization },
+      body: 'b'.repeat(200_000),
+    });
+    expect(big.status).toBe(200);
+    await tunnel.waitForLine('stdout', /POST\s+\/big\s+200/);
     await tunnel.stop();
     const queued = await send(`${relayUrl}/t/shop/queued`, { method: 'POST', headers: { authorization }, body: 'q' });
     expect(queued.status).toBe(202);
@@ -113,7 +121,13 @@ describe('hookline http against a guarded relay (real processes)', () => {
     const captures = join(dir, 'hookline');
     const all = [...modesUnder(data), ...modesUnder(captures)];
     expect(all.map((entry) => entry.path)).toEqual(
-      expect.arrayContaining([join(data, 'tokens.json'), join(data, 'names.json'), join(captures, 'captures.db')]),
+      expect.arrayContaining([
+        join(data, 'tokens.json'),
+        join(data, 'names.json'),
+        join(captures, 'captures.db'),
+        join(captures, 'captures.db.bodies'),
+        join(captures, 'captures.db.bodies', '2.req'),
+      ]),
     );
     // The offline queue's database and its WAL (where the queued webhook sits) are walked too.
     expect(all.map((entry) => entry.path)).toEqual(
