@@ -25,8 +25,9 @@ export function readForDetection(req: IncomingMessage, length: number): Promise<
       resolve(null);
     };
     const onReadable = (): void => {
-      let chunk: Buffer | null;
-      while (size < length && (chunk = req.read() as Buffer | null) !== null) {
+      while (size < length) {
+        const chunk = req.read() as Buffer | null;
+        if (chunk === null) break;
         chunks.push(chunk);
         size += chunk.length;
       }
