@@ -225,6 +225,20 @@ describe('handshakes answered at the relay (declared at HELLO)', () => {
     expect(seen.map((request) => request.body)).toEqual([big]);
   });
 
+  it("answers only past the tunnel's own protection (basic auth)", async () => {
+    await open({ handshakes: ['slack'], handshakeSecrets: {}, access: { basicAuth: 'ops:s3cret' } });
+    const anonymous = await call(url('/slack'), { method: 'POST', headers: json, body: SLACK_VERIFICATION });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['hookline-error']).toBe('E_TUNNEL_AUTH');
+    const authorization = `Basic ${Buffer.from('ops:s3cret').toString('base64')}`;
+    const allowed = await call(url('/slack'), {
+      method: 'POST',
+      headers: { ...json, authorization },
+      body: SLACK_VERIFICATION,
+    });
+    expect(allowed.body.toString()).toBe(SLACK_CHALLENGE);
+  });
+
   it('refuses a HELLO that declares zoom without its secret, or 10 000 handshakes', async () => {
     await expect(open({ handshakes: ['zoom'], handshakeSecrets: {} })).rejects.toMatchObject({
       code: 'E_BAD_REQUEST',
