@@ -117,6 +117,8 @@ export function createRelayAnswerer(deps: RelayAnswererDeps) {
   };
 
   return (req: IncomingMessage, res: ServerResponse, found: PublicDestination, deliver: () => void): void => {
+    // Most relays hold no declaration at all: they pay one size check per request.
+    if (declarations.size === 0) return deliver();
     const tunnel = tunnelOf(found);
     if (!tunnel) return deliver();
     const owner = sessions.get(tunnel.name)?.owner ?? reservations.get(tunnel.name)?.owner;
