@@ -15,6 +15,10 @@ export interface FileConfig {
   genericSignature?: GenericHmacConfig;
   /** Offline queue, as `--queue`: `"serial"` or `"parallel:<n>"`. */
   queue?: string;
+  /** Handshakes the relay answers, as `--handshake`: `["slack", "zoom"]` or `"slack,zoom"`. */
+  handshakes?: string[];
+  /** As `--offline-response`: `"202"` or `"status=202,body=reply.json"`. */
+  offlineResponse?: string;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -38,7 +42,27 @@ function readSignatureKeys(path: string, value: Record<string, unknown>, config:
 
 const KEYS = ['relay', 'token', 'name', 'queue'] as const;
 /** Every key a `hookline.json` may hold; anything else is refused (a typo must not be silently ignored). */
-const KNOWN_KEYS: readonly string[] = [...KEYS, 'secrets', 'genericSignature'];
+const KNOWN_KEYS: readonly string[] = [...KEYS, 'secrets', 'genericSignature', 'handshakes', 'offlineResponse'];
+
+/** `handshakes` (a list or a comma-separated string) and `offlineResponse` (a spec string or a status). */
+function readRelayAnswerKeys(path: string, value: Record<string, unknown>, config: FileConfig): void {
+  const { handshakes, offlineResponse } = value;
+  if (handshakes !== undefined) {
+    const list = typeof handshakes === 'string' ? [handshakes] : handshakes;
+    if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+      throw new UserError(`config ${path}: "handshakes" must be a list of names, e.g. ["slack", "zoom"]`);
+    }
+    config.handshakes = list;
+  }
+  if (offlineResponse !== undefined) {
+    if (typeof offlineResponse !== 'string' && typeof offlineResponse !== 'number') {
+      throw new UserError(
+        `config ${path}: "offlineResponse" must be a status or a spec like "status=202,body=reply.json"`,
+      );
+    }
+    config.offlineResponse = String(offlineResponse);
+  }
+}
 
 /**
  * Strict like a zod `strictObject`, written out: zod is not loaded on this path
@@ -77,6 +101,7 @@ function readConfigFile(path: string): FileConfig | null {
     config[key] = setting;
   }
   readSignatureKeys(path, value, config);
+  readRelayAnswerKeys(path, value, config);
   return config;
 }
 

@@ -1,4 +1,5 @@
 import type { ExchangeEvent } from '@hookline/client';
+import type { RelayAnswer } from '@hookline/protocol';
 
 function time(date: Date): string {
   return date.toTimeString().slice(0, 8);
@@ -24,5 +25,23 @@ export function formatExchangeJson(event: ExchangeEvent, now = new Date()): stri
     time: now.toISOString(),
     ...event,
     durationMs: Math.round(event.durationMs * 100) / 100,
+  });
+}
+
+/** A handshake the relay answered itself: one line, marked so it is not mistaken for a forward. */
+export function formatHandshakeLine(answer: RelayAnswer, now = new Date()): string {
+  return `${time(now)}  ${answer.method.padEnd(7)} ${answer.target}  ${answer.response.status}  handshake ${answer.handshake} (answered by the relay)`;
+}
+
+/** The same as one JSON line (for `--json`); the request body stays out. */
+export function formatHandshakeJson(answer: RelayAnswer, now = new Date()): string {
+  const { handshake, method, target, response } = answer;
+  return JSON.stringify({
+    type: 'handshake',
+    time: now.toISOString(),
+    handshake,
+    method,
+    path: target,
+    status: response.status,
   });
 }

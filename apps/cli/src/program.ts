@@ -52,6 +52,15 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
       'webhook signing secret to verify captures with (stripe, github, standard|svix, slack, shopify, generic); repeatable; env HOOKLINE_SECRET_<PROVIDER>',
       collectSecret,
     )
+    .option(
+      '--handshake <kinds>',
+      'the relay answers these handshakes itself, even while you are offline: slack, zoom, graph, websub, cloudevents (comma-separated; repeatable; zoom needs --secret zoom=<token>)',
+      collectSecret,
+    )
+    .option(
+      '--offline-response <spec>',
+      'what callers get while the local server is down or the tunnel offline: a status (202) or status=202,body=<file>,type=<content-type>,header=<Name: value>',
+    )
     .action(async (target: string, flags: HttpFlags) => {
       const { runHttp } = await import('./commands/http.js');
       exit(await runHttp(target, flags, io));

@@ -16,7 +16,7 @@ describe('parseFilter', () => {
     ['status:20', 'bad value "20" for status: use a status (404), a class (4xx) or error'],
     ['sig:ok', 'bad value "ok" for sig: use one of valid, invalid, stale, no-secret, unsigned'],
     ['method:po$t', 'bad value "po$t" for method: use a method name, e.g. post'],
-    ['origin:x', 'bad value "x" for origin: use one of live, replay, queued'],
+    ['origin:x', 'bad value "x" for origin: use one of live, replay, queued, handshake'],
     ['body:', 'bad value "" for body: give a value, e.g. method:post'],
   ])('refuses %s', (query, message) => {
     expect(() => parseFilter(query)).toThrow(expect.objectContaining({ code: 'E_BAD_FILTER', message }));

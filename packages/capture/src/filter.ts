@@ -12,7 +12,7 @@ export interface FilterTerm {
 }
 
 const SIG_VALUES = ['valid', 'invalid', 'stale', 'no-secret', 'unsigned'];
-const ORIGIN_VALUES = ['live', 'replay', 'queued'];
+const ORIGIN_VALUES = ['live', 'replay', 'queued', 'handshake'];
 const KEYS = new Set<string>(FILTER_KEYS);
 
 /** `404`, `4xx` or `error`. */

@@ -1,4 +1,4 @@
-import { BodyCollector } from './body.js';
+import { BodyCollector, wholeBody } from './body.js';
 import { CAPTURE_DEFAULTS } from './store-options.js';
 import type { CaptureDraft, CaptureOrigin, ExchangeFailure } from './types.js';
 
@@ -25,6 +25,13 @@ function declaredLength(headers: readonly string[]): number | undefined {
     }
   }
   return undefined;
+}
+
+/** What the relay reports of a request it answered itself (the client's RELAY_ANSWER, body decoded). */
+export interface RelayAnsweredRequest extends RecordedHead {
+  receivedAt: number;
+  body: Buffer;
+  response: { status: number; headers: string[]; body: string };
 }
 
 /** Where finished exchanges go: a `CaptureStore` fits. */
@@ -127,6 +134,40 @@ export class ExchangeRecorder {
       },
       timings: { waitMs: pending.waitMs, totalMs: end.totalMs },
       error: end.error,
+    });
+  }
+
+  /**
+   * A request the relay answered itself (a declared handshake): recorded whole,
+   * with origin `handshake`, since no local exchange ever ran for it. Bodies are
+   * small: the relay reads at most 64 KiB to recognise a handshake.
+   */
+  relayAnswered(answer: RelayAnsweredRequest): void {
+    const response = Buffer.from(answer.response.body);
+    this.#options.sink.add({
+      tunnel: this.#options.tunnel(),
+      origin: 'handshake',
+      replayOf: null,
+      target: this.#options.target,
+      startedAt: answer.receivedAt,
+      request: {
+        method: answer.method,
+        path: answer.target,
+        headers: answer.headers,
+        body: wholeBody(answer.body),
+        remoteAddress: answer.remoteAddress,
+        protocol: answer.protocol,
+        host: answer.host,
+        ...(answer.publicPath === undefined ? {} : { publicPath: answer.publicPath }),
+      },
+      response: {
+        status: answer.response.status,
+        statusText: '',
+        headers: answer.response.headers,
+        body: wholeBody(response),
+      },
+      timings: { waitMs: 0, totalMs: 0 },
+      error: null,
     });
   }
 

@@ -1,7 +1,7 @@
 import type { EventId, SignatureVerdict } from '@hookline/signatures';
 
-/** Where a captured exchange came from. */
-export type CaptureOrigin = 'live' | 'replay' | 'queued';
+/** Where a captured exchange came from (`handshake`: answered by the relay itself, never forwarded). */
+export type CaptureOrigin = 'live' | 'replay' | 'queued' | 'handshake';
 
 /** A body as stored: the exact bytes, or their first `maxBodyBytes` with a flag. */
 export interface CapturedBody {

@@ -4,6 +4,7 @@ import {
   FrameType,
   type FrameWriter,
   type QueueStatus,
+  type RelayAnswer,
   readMessage,
   type TunnelMessage,
   type TunnelSocket,
@@ -17,6 +18,8 @@ export interface ClientSessionHandlers {
   onFatal(code: ErrorCode, message: string): void;
   /** The relay reported the tunnel's offline queue. */
   onQueueStatus(status: QueueStatus): void;
+  /** The relay answered one of this tunnel's requests itself (a declared handshake). */
+  onRelayAnswer(answer: RelayAnswer): void;
 }
 
 /**
@@ -96,6 +99,8 @@ export class ClientSession {
         return this.#handlers.onFatal(frame.message.code, frame.message.message);
       case FrameType.QUEUE_STATUS:
         return this.#handlers.onQueueStatus(frame.status);
+      case FrameType.RELAY_ANSWER:
+        return this.#handlers.onRelayAnswer(frame.answer);
       case FrameType.DELIVERY_ACK:
       case FrameType.HELLO:
       case FrameType.READY:

@@ -5,6 +5,7 @@ import {
   type ErrorCode,
   FrameType,
   FrameWriter,
+  type HandshakeKind,
   HooklineError,
   type InProcessRelay,
   MAX_MESSAGE_SIZE,
@@ -21,7 +22,9 @@ import type { ExchangeObserver, TunnelEvents, TunnelState } from './events.js';
 import type { HostHeaderMode } from './forward-headers.js';
 import { startLocalExchange } from './local-exchange.js';
 import { openLocalTransport } from './local-transport.js';
+import type { OfflineResponse } from './offline-answer.js';
 import { NO_RETRY, type Refusal, refusalOf } from './refusal.js';
+import { relayAnswersHello } from './relay-answers-hello.js';
 import { connectUrl, parseTarget } from './target.js';
 
 export interface TunnelOptions {
@@ -71,6 +74,20 @@ export interface TunnelOptions {
   takeover?: boolean;
   /** Body taps for captures (request and response bytes of every exchange). */
   observer?: ExchangeObserver;
+  /**
+   * Handshakes the relay answers for this tunnel by itself, online or not
+   * (Slack url_verification, Zoom url_validation, Graph validationToken, WebSub,
+   * CloudEvents OPTIONS). Zoom needs `handshakeSecrets.zoom`, which the relay
+   * keeps in memory only.
+   */
+  handshakes?: HandshakeKind[];
+  handshakeSecrets?: { zoom?: string };
+  /**
+   * What a caller gets instead of 502 when the local server refuses or cannot be
+   * reached, and (declared to the relay) instead of 503 / the queue's 202 while
+   * the tunnel is offline. Marked `hookline-offline-response: 1`.
+   */
+  offlineResponse?: OfflineResponse;
 }
 
 /** ws client option: an all-zero mask makes ws skip masking (and copying) every frame. */
@@ -256,6 +273,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
           ...(options.name === undefined ? {} : { name: options.name }),
           ...(options.queue === undefined ? {} : { queue: options.queue }),
           ...(options.access === undefined ? {} : { access: options.access }),
+          ...relayAnswersHello(options),
           agent: options.agent ?? 'hookline',
         },
       });
@@ -294,6 +312,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     this.#ready = frame.message;
     this.#session = new ClientSession(socket, writer, {
       onRequest: (stream, head) => this.#startExchange(stream, head.head, writer),
+      onRelayAnswer: (answer) => this.emit('handshake', answer),
       onQueueStatus: (status) => {
         this.#queue = status;
         this.emit('queue', status);
@@ -329,6 +348,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
         timeoutMs: this.#options.localTimeoutMs ?? 30_000,
         window: this.#ready?.window ?? DEFAULT_STREAM_WINDOW,
         observer: this.#options.observer,
+        offlineResponse: this.#options.offlineResponse,
         onResponse: (event) => this.emit('response', event),
         onDone: (event) => {
           session?.release(stream);

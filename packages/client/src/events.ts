@@ -1,4 +1,4 @@
-import type { ErrorCode, RequestHead } from '@hookline/protocol';
+import type { ErrorCode, RelayAnswer, RequestHead } from '@hookline/protocol';
 
 export type TunnelState =
   | { state: 'connecting' }
@@ -55,6 +55,8 @@ export interface TunnelEvents {
   error: [ErrorEvent];
   /** The relay's offline queue for this tunnel changed (queued tunnels only). */
   queue: [{ pending: number; failed: number }];
+  /** The relay answered a declared handshake itself (the request never reached the local server). */
+  handshake: [RelayAnswer];
 }
 
 /**

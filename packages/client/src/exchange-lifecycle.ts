@@ -1,6 +1,7 @@
 import { type ErrorCode, FrameType, type FrameWriter, type RequestHead } from '@hookline/protocol';
 import type { ExchangeEvent, ExchangeObserver, ResponseEvent } from './events.js';
 import type { HostHeaderMode } from './forward-headers.js';
+import { type OfflineResponse, offlineAnswerApplies, writeOfflineAnswer } from './offline-answer.js';
 
 /** The client's end of one stream, fed by the session's frames. */
 export interface ClientStream {
@@ -23,6 +24,8 @@ export interface LocalExchangeInit {
   onResponse(event: ResponseEvent): void;
   /** Optional body taps (captures). */
   observer?: ExchangeObserver | undefined;
+  /** Answered instead of 502 when the local server refuses or cannot be reached (`--offline-response`). */
+  offlineResponse?: OfflineResponse | undefined;
   /** Called exactly once when the exchange is over. */
   onDone(event: ExchangeEvent): void;
 }
@@ -91,6 +94,23 @@ export class ExchangeLifecycle {
   /** Fail from this side: RESET tells the relay which status to answer. */
   fail(code: ErrorCode, message: string): void {
     if (this.#done) return;
+    const { offlineResponse, head } = this.#init;
+    if (this.#status === null && offlineAnswerApplies(offlineResponse, head, code)) {
+      // The caller gets the configured answer; the capture still says what went wrong.
+      clearTimeout(this.#timer);
+      const { writer, stream, id, observer } = this.#init;
+      const headers = writeOfflineAnswer(writer, stream, id, offlineResponse, observer);
+      this.#status = offlineResponse.status;
+      this.#init.onResponse({
+        id,
+        status: offlineResponse.status,
+        headers,
+        durationMs: performance.now() - this.#started,
+      });
+      this.finish({ code, message });
+      this.#side.abort();
+      return;
+    }
     this.#init.writer.write({ type: FrameType.RESET, stream: this.#init.stream, reset: { code, message } });
     this.finish({ code, message });
     this.#side.abort();

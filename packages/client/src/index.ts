@@ -15,4 +15,5 @@ export type {
   TunnelState,
 } from './events.js';
 export { forwardedRequestHeaders, type HostHeaderMode } from './forward-headers.js';
+export { OFFLINE_RESPONSE_HEADER, type OfflineResponse } from './offline-answer.js';
 export { connectUrl, parseTarget } from './target.js';

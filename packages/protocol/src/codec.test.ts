@@ -4,6 +4,7 @@ import { type DecodeResult, decodeMessage, encodeFrame, encodeFrameHeader } from
 import { FRAME_HEADER_SIZE, MAX_CHUNK_SIZE, MAX_JSON_PAYLOAD } from './constants.js';
 import { ERROR_STATUS, type ErrorCode, HooklineError, ProtocolError } from './errors.js';
 import { type Frame, FrameType, type FrameTypeName, isControlType } from './frames.js';
+import { HANDSHAKE_KINDS } from './relay-answers.js';
 
 // ---------------------------------------------------------------------------
 // Arbitraries: every one of them produces only schema-valid messages.
@@ -44,8 +45,60 @@ const hello = fc.record(
     clientId: fc.string({ unit: fc.constantFrom(...ID_CHARS), minLength: 16, maxLength: 64 }),
     name: text(63),
     agent: text(200),
+    handshakes: fc.subarray([...HANDSHAKE_KINDS], { minLength: 1 }),
+    handshakeSecrets: fc.record({ zoom: text(256, 1) }),
+    offlineResponse: fc.record({
+      status: fc.integer({ min: 200, max: 599 }),
+      headers: fc
+        .array(
+          fc.tuple(
+            token(1, 40).filter(
+              (name) => !/^(content-length|transfer-encoding|connection|keep-alive|upgrade|trailer|te)$/i.test(name),
+            ),
+            headerValue,
+          ),
+          { maxLength: 16 },
+        )
+        .map((pairs) => pairs.flat()),
+      body: fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+    }),
   },
   { requiredKeys: ['versions', 'clientId'] },
+);
+const relayAnswer = fc.record(
+  {
+    kind: fc.constant('handshake' as const),
+    handshake: fc.constantFrom(...HANDSHAKE_KINDS),
+    method: token(1, 32),
+    target: text(1024, 1),
+    headers: rawHeaders,
+    body: fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+    remoteAddress: text(100),
+    protocol: fc.constantFrom('http' as const, 'https' as const),
+    host: text(1024),
+    publicPath: text(1024),
+    receivedAt: finiteNumber,
+    response: fc.record({
+      status: fc.integer({ min: 100, max: 599 }),
+      headers: fc.constant<string[]>(['content-type', 'text/plain']),
+      body: text(8192),
+    }),
+  },
+  {
+    requiredKeys: [
+      'kind',
+      'handshake',
+      'method',
+      'target',
+      'headers',
+      'body',
+      'remoteAddress',
+      'protocol',
+      'host',
+      'receivedAt',
+      'response',
+    ],
+  },
 );
 const ready = fc.record({
   version: positiveInt,
@@ -154,6 +207,7 @@ function frameArbitraries(maxBody: number): Record<FrameTypeName, fc.Arbitrary<F
     QUEUE_STATUS: fc
       .record({ pending: fc.nat(), failed: fc.nat() })
       .map((status): Frame => ({ type: FrameType.QUEUE_STATUS, stream: 0, status })),
+    RELAY_ANSWER: relayAnswer.map((answer): Frame => ({ type: FrameType.RELAY_ANSWER, stream: 0, answer })),
   };
 }
 

@@ -13,6 +13,7 @@ import {
   resetSchema,
   responseHeadSchema,
 } from './messages.js';
+import { relayAnswerSchema } from './relay-answers.js';
 import type { TunnelMessage } from './tunnel-socket.js';
 
 /**
@@ -55,6 +56,8 @@ export function encodePayload(frame: Frame): Buffer {
       return Buffer.from(JSON.stringify(frame.ack));
     case FrameType.QUEUE_STATUS:
       return Buffer.from(JSON.stringify(frame.status));
+    case FrameType.RELAY_ANSWER:
+      return Buffer.from(JSON.stringify(frame.answer));
   }
 }
 
@@ -132,6 +135,8 @@ function decodeFrame(type: number, stream: number, payload: Buffer): Frame | Pro
       return json(payload, deliveryAckSchema, (ack) => ({ type: FrameType.DELIVERY_ACK, stream, ack }));
     case FrameType.QUEUE_STATUS:
       return json(payload, queueStatusSchema, (status) => ({ type: FrameType.QUEUE_STATUS, stream, status }));
+    case FrameType.RELAY_ANSWER:
+      return json(payload, relayAnswerSchema, (answer) => ({ type: FrameType.RELAY_ANSWER, stream, answer }));
     case FrameType.REQUEST_BODY:
     case FrameType.RESPONSE_BODY:
       if (payload.length > MAX_CHUNK_SIZE) return new ProtocolError(`body chunk of ${payload.length} bytes`);

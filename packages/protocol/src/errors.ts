@@ -50,6 +50,8 @@ export const ERROR_STATUS = {
   E_EXPECTATION_FAILED: 417,
   /** A name whose offline queue still holds webhooks cannot be released: drop them first. */
   E_QUEUE_NOT_EMPTY: 409,
+  /** A declared handshake the relay recognised but cannot answer (a challenge too long, a bad origin). */
+  E_BAD_HANDSHAKE: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

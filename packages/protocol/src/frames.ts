@@ -8,6 +8,7 @@ import type {
   Reset,
   ResponseHead,
 } from './messages.js';
+import type { RelayAnswer } from './relay-answers.js';
 
 /** Frame type byte. Control frames (HELLO, READY, ERROR) use stream 0. */
 export const FrameType = {
@@ -15,6 +16,7 @@ export const FrameType = {
   READY: 0x02,
   ERROR: 0x03,
   QUEUE_STATUS: 0x04,
+  RELAY_ANSWER: 0x05,
   REQUEST_HEAD: 0x10,
   REQUEST_BODY: 0x11,
   REQUEST_END: 0x12,
@@ -35,6 +37,7 @@ export type HelloFrame = F<'HELLO', { message: Hello }>;
 export type ReadyFrame = F<'READY', { message: Ready }>;
 export type ErrorFrame = F<'ERROR', { message: ErrorMessage }>;
 export type QueueStatusFrame = F<'QUEUE_STATUS', { status: QueueStatus }>;
+export type RelayAnswerFrame = F<'RELAY_ANSWER', { answer: RelayAnswer }>;
 export type RequestHeadFrame = F<'REQUEST_HEAD', { head: RequestHead }>;
 export type RequestBodyFrame = F<'REQUEST_BODY', { chunk: Buffer }>;
 export type RequestEndFrame = F<'REQUEST_END', object>;
@@ -51,6 +54,7 @@ export type Frame =
   | ReadyFrame
   | ErrorFrame
   | QueueStatusFrame
+  | RelayAnswerFrame
   | RequestHeadFrame
   | RequestBodyFrame
   | RequestEndFrame
@@ -66,6 +70,7 @@ const CONTROL_TYPES: ReadonlySet<number> = new Set([
   FrameType.READY,
   FrameType.ERROR,
   FrameType.QUEUE_STATUS,
+  FrameType.RELAY_ANSWER,
 ]);
 
 /** Control frames live on stream 0; every other frame on a stream id ≥ 1. */

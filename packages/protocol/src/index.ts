@@ -21,6 +21,7 @@ export * from './frames.js';
 export { getRawHeader, rawHeadersToObject, stripHopByHop } from './headers.js';
 export { InProcessSocket } from './in-process-socket.js';
 export * from './messages.js';
+export * from './relay-answers.js';
 export type {
   InProcessConnection,
   InProcessConnectRequest,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from './errors.js';
+import { handshakeSecretsSchema, handshakesSchema, offlineResponseSchema } from './relay-answers.js';
 
 /** RFC 9110 token: what a header name may be. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -59,6 +60,12 @@ export const helloSchema = z.object({
       forwardAuth: z.boolean().optional(),
     })
     .optional(),
+  /** Handshakes the relay answers for this tunnel, online or not (`relay-answers.ts`). */
+  handshakes: handshakesSchema.optional(),
+  /** Secrets those handshakes need (Zoom's secret token); the relay keeps them in memory only. */
+  handshakeSecrets: handshakeSecretsSchema.optional(),
+  /** What a caller gets while the tunnel is offline, instead of 503 (or the queue's 202). */
+  offlineResponse: offlineResponseSchema.optional(),
 });
 
 export const readySchema = z.object({

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ERROR_STATUS, type ErrorCode } from '@hookline/protocol';
+import { answerOffline } from './offline-response.js';
 
 /** The header that carries a stable error code to every public caller. */
 export const ERROR_HEADER = 'hookline-error';
@@ -27,6 +28,8 @@ export function sendPublicError(
     res.destroy();
     return;
   }
+  // A tunnel that declared what callers get while it is offline: that, still coded.
+  if (code === 'E_TUNNEL_OFFLINE' && answerOffline(res, { [ERROR_HEADER]: code })) return;
   const wantsJson = /application\/json/.test(res.req?.headers.accept ?? '');
   const { type, body } = errorBody(code, message, wantsJson);
   // setHeader, not writeHead's argument: logs and metrics read the code back with getHeader.

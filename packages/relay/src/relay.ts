@@ -9,9 +9,11 @@ import {
   type TunnelSocket,
 } from '@hookline/protocol';
 import { WebSocketServer } from 'ws';
+import { createRelayAnswerer } from './answer-at-relay.js';
 import { resolveClusterOptions } from './cluster/cluster-options.js';
 import { LazyCluster } from './cluster/lazy-cluster.js';
-import { createTunnelFinder } from './find-tunnel.js';
+import { DeclaredAnswersTable } from './declared-answers.js';
+import { createTunnelFinder, type Destination } from './find-tunnel.js';
 import { forwardHttpExchange } from './http-exchange.js';
 import { createInProcessConnector } from './in-process-connect.js';
 import { type RelayOptions, resolveRelayOptions } from './options.js';
@@ -107,6 +109,8 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     logger: options.logger,
   });
   const limits = { maxBodyBytes: options.maxBodyBytes, streamWindow: options.streamWindow };
+  const answers = new DeclaredAnswersTable();
+  const answerAtRelay = createRelayAnswerer({ declarations: answers, reservations, sessions, logger: options.logger });
   let baseUrl = options.publicUrl ?? '';
 
   const urlsFor = (name: string): string[] => {
@@ -127,6 +131,7 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
       reservations,
       queues,
       cluster: cluster?.joined ?? null,
+      answers,
       ...client,
       urlsFor,
     });
@@ -180,6 +185,17 @@ export function createRelay(relayOptions: RelayOptions = {}): Relay {
     });
     cutOnHangUp(req, res);
     if (observer.exchange) observeExchange(req, res, found, observer.exchange);
+    // Handshakes and the offline response a tunnel declared are answered here; the rest is delivered.
+    answerAtRelay(req, res, found, () => deliver(req, res, found, internal));
+  };
+
+  /** Send a public request where `findTunnel` decided: an error (or another node), a queue, a live session. */
+  const deliver = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    found: Exclude<Destination, { kind: 'service' }>,
+    internal: boolean,
+  ) => {
     if (found.kind === 'error') {
       const { name } = found;
       if (cluster && !internal && name && (found.code === 'E_TUNNEL_NOT_FOUND' || found.code === 'E_TUNNEL_OFFLINE')) {

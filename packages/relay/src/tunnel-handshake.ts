@@ -11,6 +11,7 @@ import {
 } from '@hookline/protocol';
 import type { Cluster } from './cluster/cluster.js';
 import type { RouteRecord } from './cluster/redis-registry.js';
+import { type DeclaredAnswersTable, declarationProblem } from './declared-answers.js';
 import { randomTunnelName, tunnelNameProblem } from './names.js';
 import type { ResolvedRelayOptions } from './options.js';
 import type { QueueRegistry } from './queue/queue-registry.js';
@@ -26,6 +27,8 @@ export interface HandshakeContext {
   reservations: ReservationStore;
   queues: QueueRegistry;
   cluster: Cluster | null;
+  /** What tunnels declared for the relay to answer itself (handshakes, offline response). */
+  answers: DeclaredAnswersTable;
   /** Token id the upgrade request authenticated with, or null on an open relay. */
   owner: string | null;
   /** Caller address with `trustProxy` applied. */
@@ -89,6 +92,11 @@ async function startSession(socket: TunnelSocket, hello: Hello, context: Handsha
     refuse(socket, 'E_BAD_REQUEST', access, 4400);
     return;
   }
+  const undeclarable = declarationProblem(hello);
+  if (undeclarable) {
+    refuse(socket, 'E_BAD_REQUEST', undeclarable, 4400);
+    return;
+  }
   const refusal = checkLimits(requested, context) ?? (await checkReservation(hello, requested, access, context));
   if (refusal) {
     refuse(socket, refusal.code, refusal.message, refusal.code === 'E_NAME_TAKEN' ? 4409 : 4400);
@@ -104,7 +112,11 @@ async function startSession(socket: TunnelSocket, hello: Hello, context: Handsha
     maxStreams: options.maxStreamsPerTunnel,
     window: options.streamWindow,
     onClosed: (closed) => {
-      if (sessions.delete(closed)) void options.registry.release(closed.name, closed.id);
+      if (sessions.delete(closed)) {
+        void options.registry.release(closed.name, closed.id);
+        // Kept for a reserved name (answered while the client is away), else dropped with its session.
+        if (!context.reservations.get(closed.name)) context.answers.forget(closed.name);
+      }
       options.logger.info({ tunnel: closed.name, session: closed.id }, 'tunnel offline');
       options.observer.tunnelOffline?.({ tunnel: closed.name, session: closed.id });
     },
@@ -138,6 +150,7 @@ async function startSession(socket: TunnelSocket, hello: Hello, context: Handsha
   if (takenOver) previous?.close('E_NAME_IN_USE', takenOverMessage(name, context.remoteAddress), 4409);
   else previous?.close('E_TUNNEL_CLOSED', 'replaced by a newer connection of the same client', 4000);
   sessions.set(session);
+  context.answers.declare(name, owner, hello);
   await context.cluster?.claimed(
     session,
     (claim as { record?: RouteRecord }).record,

@@ -219,6 +219,7 @@ export class TunnelSession {
       case FrameType.HELLO:
       case FrameType.READY:
       case FrameType.QUEUE_STATUS:
+      case FrameType.RELAY_ANSWER:
       case FrameType.REQUEST_HEAD:
       case FrameType.REQUEST_BODY:
       case FrameType.REQUEST_END:

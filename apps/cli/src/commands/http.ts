@@ -1,7 +1,7 @@
 import type { ExchangeEvent, Tunnel, TunnelState } from '@hookline/client';
 import type { QueueMode } from '@hookline/protocol';
 import { loadFileConfig, pick } from '../config.js';
-import { formatExchangeJson, formatExchangeLine } from '../exchange-log.js';
+import { formatExchangeJson, formatExchangeLine, formatHandshakeJson, formatHandshakeLine } from '../exchange-log.js';
 import { LineBatcher } from '../line-batcher.js';
 import { resolveSignatureConfig } from '../signature-config.js';
 import { interactiveTerminal } from '../terminal.js';
@@ -9,9 +9,10 @@ import type { InspectorHandle } from '../tui/open-inspector.js';
 import { UserError } from '../user-error.js';
 import { loadInspector, openCaptures, openTui } from './http-inspector.js';
 import type { CliIo } from './io.js';
+import { type RelayAnswerFlags, resolveRelayAnswers } from './relay-answers-flags.js';
 import { checkTargetArg } from './target-arg.js';
 
-export interface HttpFlags {
+export interface HttpFlags extends RelayAnswerFlags {
   relay?: string;
   token?: string;
   name?: string;
@@ -117,7 +118,9 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     name,
     isQueueMode,
   );
-  const signatures = resolveSignatureConfig(flags.secret, io.env, file);
+  // Handshakes and the offline response the relay answers (Zoom's secret is not a signing secret).
+  const answers = resolveRelayAnswers(flags, io.env, file, io.cwd);
+  const signatures = resolveSignatureConfig(answers.secretFlags, io.env, answers.fileForSignatures);
 
   const { Tunnel, parseTarget, connectUrl } = await import('@hookline/client');
   // Validate what the user typed before starting anything.
@@ -166,6 +169,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     ...(name === undefined ? {} : { name }),
     ...(flags.takeover ? { takeover: true } : {}),
     ...protection,
+    ...answers.options,
     ...(recording ? { observer: recording.observer } : {}),
   });
   recording?.attach(tunnel);
@@ -174,6 +178,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     tunnel.on('exchange', (event: ExchangeEvent) =>
       print(flags.json ? formatExchangeJson(event) : formatExchangeLine(event)),
     );
+    tunnel.on('handshake', (answer) => print(flags.json ? formatHandshakeJson(answer) : formatHandshakeLine(answer)));
   }
   // Startup failures are reported once, by the caller; only later changes are printed.
   let printedReady = false;

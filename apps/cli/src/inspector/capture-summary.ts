@@ -72,7 +72,11 @@ export function summaryLine(summary: CaptureSummary): string {
   const shown = summary.status ?? (isErrorCode(code) ? ERROR_STATUS[code] : '---');
   const status = summary.error ? `${shown} ${summary.error.code}` : String(shown);
   const origin =
-    summary.origin === 'replay' ? ` (replay of ${summary.replayOf})` : summary.origin === 'queued' ? ' (queued)' : '';
+    summary.origin === 'replay'
+      ? ` (replay of ${summary.replayOf})`
+      : summary.origin === 'queued' || summary.origin === 'handshake'
+        ? ` (${summary.origin})`
+        : '';
   const sig = summary.signature ? ` [${summary.signature.provider} ${signatureMark(summary.signature)}]` : '';
   const mark = `${origin}${sig}${summary.duplicateOf ? ` (duplicate of ${summary.duplicateOf})` : ''}`;
   return `${fitTo(summary.id, 6)} ${formatClock(Date.parse(summary.time))}  ${fitTo(summary.method, 7)} ${fitTo(summary.path, 32)} ${fitTo(status, 16)} ${fitTo(formatDuration(summary.durationMs), 9)} ${formatSize(summary.responseBytes)}${mark}`;

@@ -23,6 +23,9 @@ export function tunnelRecorder(sink: CaptureSink, target: string) {
         recorder.response(event.id, { status: event.status, headers: event.headers, waitMs: event.durationMs }),
       );
       attached.on('exchange', (event) => recorder.done(event.id, { totalMs: event.durationMs, error: event.error }));
+      attached.on('handshake', (answer) =>
+        recorder.relayAnswered({ ...answer, body: Buffer.from(answer.body, 'base64') }),
+      );
     },
   };
 }

@@ -47,7 +47,9 @@ function summary(record: CaptureRecord): Line[] {
       ? `replay of #${record.replayOf}`
       : record.origin === 'queued'
         ? 'queued delivery'
-        : 'live';
+        : record.origin === 'handshake'
+          ? 'handshake answered by the relay (not forwarded)'
+          : 'live';
   const started = new Date(record.startedAt);
   const clock = `${started.toTimeString().slice(0, 8)}.${String(started.getMilliseconds()).padStart(3, '0')}`;
   const lines: Line[] = [

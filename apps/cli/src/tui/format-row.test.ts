@@ -44,9 +44,10 @@ describe('formatRow', () => {
     expect(statusLabel({ response: null, error: { code: 'E_SOMETHING_NEW', message: '' } })).toBe('error');
   });
 
-  it('marks replays and queued deliveries', () => {
+  it('marks replays, queued deliveries and handshakes the relay answered', () => {
     expect(formatRow(record({ origin: 'replay' }), 80).left).toContain('↻/hooks');
     expect(formatRow(record({ origin: 'queued' }), 80).left).toContain('Q/hooks');
+    expect(formatRow(record({ origin: 'handshake' }), 80).left).toContain('H/hooks');
   });
 });
 

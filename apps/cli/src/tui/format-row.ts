@@ -85,9 +85,10 @@ export function idWidth(records: readonly Pick<RowRecord, 'id'>[]): number {
   return Math.max(2, ...records.map((record) => record.id.length));
 }
 
-/** Replay ↻, queued Q, or ≡ for a provider resend of an event seen before. */
+/** Replay ↻, queued Q, handshake H (answered by the relay), or ≡ for a provider resend of an event seen before. */
 function mark(record: RowRecord): string {
   if (record.origin === 'replay') return '↻';
+  if (record.origin === 'handshake') return 'H';
   if (record.origin === 'queued') return 'Q';
   if (record.duplicateOf !== undefined) return '≡';
   return ' ';

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { FrameType } from '@hookline/protocol';
+import { answerOffline } from '../offline-response.js';
 import type { RelayLogger } from '../options.js';
 import type { QueueMode } from '../store/reservations.js';
 import type { TunnelSession } from '../tunnel-session.js';
@@ -175,6 +176,8 @@ export class QueueDispatcher {
 /** 202 Accepted: the webhook is on disk and will be delivered. */
 export function answerQueued(res: ServerResponse, id: string): void {
   if (res.headersSent || res.destroyed) return;
+  // Still queued and delivered later; the caller gets the tunnel's declared offline response.
+  if (answerOffline(res, { 'hookline-delivery': id })) return;
   const body = `${JSON.stringify({ queued: true, delivery: id })}\n`;
   res.writeHead(202, {
     'hookline-delivery': id,
