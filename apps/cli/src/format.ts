@@ -1,4 +1,4 @@
-/** Small display helpers shared by `requests`, `replay` and the TUI. */
+/** Small display helpers shared by `requests`, `replay`, the exchange log of `http --no-tui` and the TUI. */
 
 /** `17 B`, `4.0 KiB`, `1.5 MiB`. */
 export function formatSize(bytes: number): string {
