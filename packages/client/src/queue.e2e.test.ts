@@ -194,6 +194,31 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
     await until(async () => (await entries(port)).length === 0, 'the ack');
   });
 
+  it('answers the queue API by code: 400 E_BAD_REQUEST for a bad body, 404 E_DELIVERY_NOT_FOUND for an unknown id', async () => {
+    const { relay, port } = await relayOn();
+    const local = await origin();
+    await (await open(relay, local.port)).close();
+    const refusals = [
+      await api(port, 'shop/retry', { method: 'POST', body: '{"id": 7}' }),
+      await api(port, 'shop/retry', { method: 'POST', body: 'not json' }),
+      await api(port, 'shop/retry', { method: 'POST', body: JSON.stringify({ id: 'no-such-delivery' }) }),
+      await api(port, 'shop/entries/no-such-delivery', { method: 'DELETE' }),
+    ];
+    const seenRefusals = await Promise.all(
+      refusals.map(async (res) => ({
+        status: res.status,
+        header: res.headers.get('hookline-error'),
+        code: ((await res.json()) as { error: { code: string } }).error.code,
+      })),
+    );
+    expect(seenRefusals).toEqual([
+      { status: 400, header: 'E_BAD_REQUEST', code: 'E_BAD_REQUEST' },
+      { status: 400, header: 'E_BAD_REQUEST', code: 'E_BAD_REQUEST' },
+      { status: 404, header: 'E_DELIVERY_NOT_FOUND', code: 'E_DELIVERY_NOT_FOUND' },
+      { status: 404, header: 'E_DELIVERY_NOT_FOUND', code: 'E_DELIVERY_NOT_FOUND' },
+    ]);
+  });
+
   it('answers 507 E_QUEUE_FULL when the queue is at its cap, and stores nothing', async () => {
     const { relay, port } = await relayOn(0, { queue: { maxEntries: 2 } });
     const local = await origin();

@@ -50,6 +50,8 @@ export const ERROR_STATUS = {
   E_EXPECTATION_FAILED: 417,
   /** A name whose offline queue still holds webhooks cannot be released: drop them first. */
   E_QUEUE_NOT_EMPTY: 409,
+  /** The queue API was given a delivery id its queue does not hold (or cannot retry now). */
+  E_DELIVERY_NOT_FOUND: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
