@@ -17,10 +17,3 @@ export function formatDuration(ms: number): string {
 export function formatClock(epochMs: number): string {
   return new Date(epochMs).toTimeString().slice(0, 8);
 }
-
-/** Cut to `width` columns with an ellipsis, or pad to it. */
-export function fitTo(text: string, width: number): string {
-  if (width <= 0) return '';
-  if (text.length > width) return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
-  return text.padEnd(width);
-}
