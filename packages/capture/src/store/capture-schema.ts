@@ -43,7 +43,7 @@ const MIGRATIONS: readonly string[] = [
    );`,
 ];
 
-export const CAPTURE_SCHEMA_VERSION = MIGRATIONS.length;
+const CAPTURE_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Run the migrations the file has not seen, in one transaction. */
 export function migrateCaptureSchema(db: Database): void {

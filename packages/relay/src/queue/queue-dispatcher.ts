@@ -173,7 +173,7 @@ export class QueueDispatcher {
 }
 
 /** 202 Accepted: the webhook is on disk and will be delivered. */
-export function answerQueued(res: ServerResponse, id: string): void {
+function answerQueued(res: ServerResponse, id: string): void {
   if (res.headersSent || res.destroyed) return;
   const body = `${JSON.stringify({ queued: true, delivery: id })}\n`;
   res.writeHead(202, {
