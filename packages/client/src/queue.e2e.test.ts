@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createRelay, createToken, type Relay, type RelayOptions } from '@hookline/relay';
 import { type Origin, readBody, sampleRequestHead, startOrigin } from '@hookline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectTunnel, type Tunnel } from './connect-tunnel.js';
+import { connectTunnel, Tunnel } from './connect-tunnel.js';
 import { call } from './test-support/http-call.js';
 
 interface Seen {
@@ -192,6 +192,15 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
     expect(seen[2]?.body).toBe('doomed');
     expect(seen[2]?.headers['hookline-delivery']).toBe(failed?.id);
     await until(async () => (await entries(port)).length === 0, 'the ack');
+  });
+
+  it('refuses a queue mode outside the one rule before connecting (parallel:70, parallel:0, a typo)', async () => {
+    const { relay } = await relayOn();
+    for (const queue of ['parallel:70', 'parallel:0', 'paralel:4', 'serial ']) {
+      expect(() => new Tunnel({ relay: relay.url, target: 1, token, name: 'shop', queue: queue as 'serial' })).toThrow(
+        expect.objectContaining({ code: 'E_BAD_REQUEST', message: expect.stringContaining(`not "${queue}"`) }),
+      );
+    }
   });
 
   it('answers the queue API by code: 400 E_BAD_REQUEST for a bad body, 404 E_DELIVERY_NOT_FOUND for an unknown id', async () => {
