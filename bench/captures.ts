@@ -77,7 +77,7 @@ function hasTmux(): boolean {
 }
 
 /** From spawn until the inspector (tmux, 80×24) shows `count captured`. */
-export async function inspectorOpenMs(dataDir: string, home: string, target: number, count: number): Promise<number> {
+async function inspectorOpenMs(dataDir: string, home: string, target: number, count: number): Promise<number> {
   const started = performance.now();
   const tmux = startTmux(
     [process.execPath, cli, 'http', String(target), '--max-captures', String(Math.max(count, 1))],

@@ -52,7 +52,7 @@ export interface QueueStoreRow {
  * Where the data dirs go: the system temp dir unless that is tmpfs, then bench/.build
  * (the repo's disk); HOOKLINE_BENCH_QUEUE_DIR overrides (say, to compare with tmpfs).
  */
-export function dataRoot(): { root: string; fsType: string; device: string } {
+function dataRoot(): { root: string; fsType: string; device: string } {
   const forced = process.env.HOOKLINE_BENCH_QUEUE_DIR;
   const candidates = forced ? [forced] : [tmpdir(), fileURLToPath(new URL('./.build', import.meta.url))];
   const mounts = readFileSync('/proc/mounts', 'utf8')

@@ -1,7 +1,7 @@
 import type { Relay } from '@hookline/relay';
 
 /** A fixed default port keeps the embedded relay's URLs stable across runs. */
-export const EMBEDDED_RELAY_PORT = 4747;
+const EMBEDDED_RELAY_PORT = 4747;
 
 /**
  * Start a relay inside this process on 127.0.0.1 (no account, no network), on

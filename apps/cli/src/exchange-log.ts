@@ -1,21 +1,12 @@
 import type { ExchangeEvent } from '@hookline/client';
 import type { RelayAnswer } from '@hookline/protocol';
-
-function time(date: Date): string {
-  return date.toTimeString().slice(0, 8);
-}
-
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
+import { formatClock, formatSize } from './format.js';
 
 /** One human line per exchange: time, method, path, status, duration, size. */
 export function formatExchangeLine(event: ExchangeEvent, now = new Date()): string {
   const status = event.error ? `${event.status ?? '---'} ${event.error.code}` : String(event.status ?? '---');
   const path = event.path.length > 80 ? `${event.path.slice(0, 77)}...` : event.path;
-  return `${time(now)}  ${event.method.padEnd(7)} ${path}  ${status}  ${Math.round(event.durationMs)} ms  ${size(event.responseBytes)}`;
+  return `${formatClock(now.getTime())}  ${event.method.padEnd(7)} ${path}  ${status}  ${Math.round(event.durationMs)} ms  ${formatSize(event.responseBytes)}`;
 }
 
 /** The same exchange as one JSON line (for `--json`). */
@@ -30,7 +21,7 @@ export function formatExchangeJson(event: ExchangeEvent, now = new Date()): stri
 
 /** A handshake the relay answered itself: one line, marked so it is not mistaken for a forward. */
 export function formatHandshakeLine(answer: RelayAnswer, now = new Date()): string {
-  return `${time(now)}  ${answer.method.padEnd(7)} ${answer.target}  ${answer.response.status}  handshake ${answer.handshake} (answered by the relay)`;
+  return `${formatClock(now.getTime())}  ${answer.method.padEnd(7)} ${answer.target}  ${answer.response.status}  handshake ${answer.handshake} (answered by the relay)`;
 }
 
 /** The same as one JSON line (for `--json`); the request body stays out. */

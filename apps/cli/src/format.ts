@@ -1,4 +1,4 @@
-/** Small display helpers shared by `requests`, `replay` and the TUI. */
+/** Small display helpers shared by `requests`, `replay`, the exchange log of `http --no-tui` and the TUI. */
 
 /** `17 B`, `4.0 KiB`, `1.5 MiB`. */
 export function formatSize(bytes: number): string {
@@ -16,11 +16,4 @@ export function formatDuration(ms: number): string {
 /** Local wall-clock time `HH:MM:SS`. */
 export function formatClock(epochMs: number): string {
   return new Date(epochMs).toTimeString().slice(0, 8);
-}
-
-/** Cut to `width` columns with an ellipsis, or pad to it. */
-export function fitTo(text: string, width: number): string {
-  if (width <= 0) return '';
-  if (text.length > width) return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
-  return text.padEnd(width);
 }

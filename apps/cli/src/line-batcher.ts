@@ -1,5 +1,5 @@
 /** Lines wait at most this long for company: invisible to a reader, and one write instead of dozens. */
-export const LINE_WINDOW_MS = 10;
+const LINE_WINDOW_MS = 10;
 
 /**
  * Lines written within a short window leave in one write. Under load the

@@ -1,7 +1,7 @@
 /** The `hookline` command tree (commander). Commands get their I/O passed in. */
 import { Command, Option } from 'commander';
 import type { ExportFlags } from './commands/export.js';
-import type { HttpFlags } from './commands/http.js';
+import type { HttpFlags } from './commands/http-flags.js';
 import type { CliIo } from './commands/io.js';
 import type { QueueFlags } from './commands/queue.js';
 import type { ReplayFlags } from './commands/replay.js';

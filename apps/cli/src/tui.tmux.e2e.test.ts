@@ -4,6 +4,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import stringWidth from 'string-width';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BytesOrigin, sendBytes, startBytesOrigin } from './test-support/bytes-origin.js';
 import { seedCaptures } from './test-support/capture-fixture.js';
@@ -211,6 +212,46 @@ describe('hookline http in a real terminal (tmux, 80×24)', () => {
     tmux.keys(['q']);
     await tmux.waitFor(/\[exited 0\]/);
   });
+
+  it('lays out emoji and CJK by terminal columns: rows stay aligned, nothing overflows, no emoji is split', async () => {
+    const cjk = `/订单/${'支付成功回调'.repeat(6)}`;
+    const emoji = `/${'🎉'.repeat(24)}`;
+    const body = JSON.stringify({ note: '注'.repeat(50), party: '🎉'.repeat(50) });
+    await seedCaptures(join(dir, 'hookline'), 3, {
+      tunnel: 'wide',
+      paths: ['/hooks/ascii', cjk, emoji],
+      requestBody: Buffer.from(body),
+    });
+    tmux = startTmux([process.execPath, CLI_BIN, 'http', String(origin.port), '--name', 'wide'], terminalEnv());
+    const list = await tmux.waitFor(/● online .*\n3 captured/);
+    const rows = list.split('\n');
+    const unbroken = (screen: string) => {
+      for (const line of screen.split('\n')) expect(stringWidth(line), line).toBeLessThanOrEqual(80);
+      // A surrogate pair cut in two shows as U+FFFD (or a lone surrogate).
+      expect(screen).not.toMatch(/\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    };
+    unbroken(list);
+    // Each row's status and duration start at the column the header gives them.
+    const column = (line: string, text: string) => stringWidth(line.slice(0, line.indexOf(text)));
+    const header = rows.find((line) => line.includes('STATUS')) ?? '';
+    for (const path of ['/hooks/ascii', '/订单/', '/🎉']) {
+      const row = rows.find((line) => line.includes(path)) ?? '';
+      expect(row, path).toMatch(/ 200 +3 ms/);
+      expect(column(row, ' 200 '), path).toBe(column(header, ' STATUS'));
+    }
+    // The path column is cut with an ellipsis, whole characters only.
+    expect(rows.find((line) => line.includes('/订单/'))).toMatch(/\/订单\/[支付成功回调]+…/);
+
+    tmux.keys(['Enter']); // the detail of #3 (newest, selected): the body wraps at the edge
+    const detail = await tmux.waitFor(/注/);
+    unbroken(detail);
+    expect([...detail.matchAll(/🎉/g)].length).toBeGreaterThanOrEqual(50 + 1);
+    expect([...detail.matchAll(/注/g)].length).toBe(50);
+    tmux.keys(['Escape']);
+    await tmux.waitFor(LIST_KEYS);
+    tmux.keys(['q']);
+    await tmux.waitFor(/\[exited 0\]/);
+  }, 60_000);
 
   it('opens a history of 100 000, filters it as you type, replays from it, and names a bad filter key', async () => {
     await seedCaptures(join(dir, 'hookline'), 100_000, { tunnel: 'big', target: `${origin.url}/` });

@@ -12,7 +12,7 @@ export interface LogOutput {
 }
 
 /** Info lines wait at most this long (or for 8 KiB of company) before they are written. */
-export const LOG_FLUSH_MS = 200;
+const LOG_FLUSH_MS = 200;
 const LOG_BUFFER_BYTES = 8 * 1024; // below sonic-boom's 16 KiB maxWrite
 /**
  * The one line that may wait: one per exchange, the relay's access log. Every other

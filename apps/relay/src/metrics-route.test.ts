@@ -41,7 +41,14 @@ describe('mountMetricsRoute', () => {
 
   it('answers 401 to a missing or wrong token', async () => {
     const { get } = appWith(TOKEN);
-    for (const authorization of [undefined, 'Bearer wrong', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`]) {
+    for (const authorization of [
+      undefined,
+      'Bearer wrong',
+      `Basic ${TOKEN}`,
+      `Bearer ${TOKEN}x`,
+      'Bearer',
+      'Bearer a b',
+    ]) {
       const response = await get(authorization);
       expect(response.status).toBe(401);
       expect(response.headers.get(ERROR_HEADER)).toBe('E_UNAUTHORIZED');
@@ -84,6 +91,15 @@ describe('mountMetricsRoute', () => {
     const { get } = appWith(TOKEN, 2);
     expect((await get('Bearer wrong-1')).status).toBe(401);
     expect((await get('Bearer wrong-2')).status).toBe(401);
+    const limited = await get(`Bearer ${TOKEN}`);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get(ERROR_HEADER)).toBe('E_RATE_LIMITED');
+  });
+
+  it('counts a missing or malformed Authorization header as a failed check too', async () => {
+    const { get } = appWith(TOKEN, 2);
+    expect((await get()).status).toBe(401);
+    expect((await get('Bearer not a token')).status).toBe(401);
     const limited = await get(`Bearer ${TOKEN}`);
     expect(limited.status).toBe(429);
     expect(limited.headers.get(ERROR_HEADER)).toBe('E_RATE_LIMITED');

@@ -185,7 +185,14 @@ describe('loadServiceSettings', () => {
     ],
     [['--redis', 'http://x'], '--redis must be a URL starting with redis:// or rediss://, got "http://x"'],
     [['--tls-cert', 'c.pem'], 'TLS needs both a certificate and a key (--tls-cert and --tls-key)'],
-    [['--metrics-token', 'short'], '--metrics-token must be at least 16 characters, got "short"'],
+    [
+      ['--metrics-token', 'short'],
+      '--metrics-token must be at least 16 characters of A-Z a-z 0-9 . _ ~ + / - (a bearer token), got "short"',
+    ],
+    [
+      ['--metrics-token', 'sixteen chars, spaces'],
+      '--metrics-token must be at least 16 characters of A-Z a-z 0-9 . _ ~ + / - (a bearer token), got "sixteen chars, spaces"',
+    ],
     [['--shutdown-grace=-1'], /^--shutdown-grace must be a duration: seconds .*, got "-1"$/],
     [['--headers-timeout', '0'], /^--headers-timeout must be a duration above 0: .*, got "0"$/],
     [

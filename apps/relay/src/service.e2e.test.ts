@@ -19,14 +19,6 @@ function sample(text: string, series: string): number {
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
 
-/** Sum of every sample whose series starts with `prefix` (e.g. one status, any code). */
-function sumOf(text: string, prefix: string): number {
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(prefix))
-    .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-}
-
 describe('relay service process', () => {
   let dir: string;
   let origin: Origin | undefined;
@@ -190,8 +182,8 @@ describe('relay service process', () => {
     expect(sample(text, 'hookline_tunnels_online')).toBe(1);
     expect(sample(text, 'hookline_tunnel_sessions_total')).toBe(1);
     expect(sample(text, 'hookline_requests_total{status="200",code="none"}')).toBe(2);
-    // Any code label: the relay does not yet pass codes of its own errors to the observer (see the README).
-    expect(sumOf(text, 'hookline_requests_total{status="404",')).toBe(1);
+    // The relay's own refusals carry their code (sendPublicError sets the header the observer reads).
+    expect(sample(text, 'hookline_requests_total{status="404",code="E_TUNNEL_NOT_FOUND"}')).toBe(1);
     expect(sample(text, 'hookline_bytes_in_total')).toBeGreaterThan(0);
     expect(sample(text, 'hookline_bytes_out_total')).toBeGreaterThan(0);
     expect(sample(text, 'hookline_request_duration_seconds_count')).toBe(3);

@@ -71,6 +71,15 @@ export const kinds = {
   ),
   /** Shared secrets and bearer tokens: short enough to be guessed is too short. */
   secret: kind(z.string().min(16), 'at least 16 characters', '<secret>'),
+  /** A secret sent as `Authorization: Bearer …`: RFC 6750's token characters, or no caller could send it. */
+  bearerSecret: kind(
+    z
+      .string()
+      .min(16)
+      .regex(/^[A-Za-z0-9._~+/-]+=*$/),
+    'at least 16 characters of A-Z a-z 0-9 . _ ~ + / - (a bearer token)',
+    '<token>',
+  ),
   /** Comma-separated (`a, b`), blanks dropped. */
   list: kind(
     z.string().transform((value) =>

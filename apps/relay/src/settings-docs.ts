@@ -1,15 +1,15 @@
 import { SETTING_KEYS, SETTINGS } from './settings-table.js';
 
 /** README marks the generated table with these lines; everything between them is replaced. */
-export const TABLE_START = '<!-- relay settings: generated from apps/relay/src/settings-table.ts -->';
-export const TABLE_END = '<!-- end of relay settings -->';
+const TABLE_START = '<!-- relay settings: generated from apps/relay/src/settings-table.ts -->';
+const TABLE_END = '<!-- end of relay settings -->';
 
 const code = (text: string) => `\`${text.replaceAll('|', '\\|')}\``;
 /** Prose with `<name>`-style placeholders, which a Markdown renderer would take for HTML tags. */
 const prose = (text: string) => text.replaceAll('|', '\\|').replace(/\S*<[^>\s]+>\S*/g, (word) => `\`${word}\``);
 
 /** README's settings table, one row per setting of the table, in its order. */
-export function settingsMarkdown(): string {
+function settingsMarkdown(): string {
   const rows = SETTING_KEYS.map((key) => {
     const { flag, env, file, kind, about, default: fallback } = SETTINGS[key];
     const flagCell = flag ? code(`${flag} ${kind.arg}`.trimEnd()) : '';

@@ -68,7 +68,7 @@ export const SETTINGS = {
     about: 'time exchanges in flight get on SIGTERM',
     default: '30s',
   }),
-  metricsToken: setting(kinds.secret, 'service', {
+  metricsToken: setting(kinds.bearerSecret, 'service', {
     flag: '--metrics-token',
     env: 'HOOKLINE_METRICS_TOKEN',
     arg: '<token>',

@@ -1,87 +1,41 @@
 import { getRawHeader } from '@hookline/protocol';
+import type { Content, Creator, Entry, Har, Header, PostData, Request, Response } from 'har-format';
 import { bodyBytes } from './body.js';
 import { bodyText } from './text-body.js';
 import type { CapturedBody, CaptureRecord } from './types.js';
 
-export interface HarCreator {
-  name: string;
-  version: string;
-}
-
-export interface HarNameValue {
-  name: string;
-  value: string;
-}
-
-export interface HarPostData {
-  mimeType: string;
-  text: string;
-  /** Not in HAR 1.2 (which has no encoding for postData): `base64` for a binary body. */
-  _encoding?: 'base64';
-}
-
-export interface HarContent {
-  size: number;
-  mimeType: string;
-  text?: string;
-  encoding?: 'base64';
-}
-
-export interface HarRequest {
-  method: string;
-  url: string;
-  httpVersion: string;
-  cookies: [];
-  headers: HarNameValue[];
-  queryString: HarNameValue[];
-  postData?: HarPostData;
-  headersSize: -1;
-  bodySize: number;
-}
-
-export interface HarResponse {
-  status: number;
-  statusText: string;
-  httpVersion: string;
-  cookies: [];
-  headers: HarNameValue[];
-  content: HarContent;
-  redirectURL: string;
-  headersSize: -1;
-  bodySize: number;
-  /** Why there is no response (status 0), e.g. `E_LOCAL_REFUSED`. */
-  _error?: { code: string; message: string };
-}
-
-/** One exchange; `_`-prefixed fields are hookline's own (HAR allows custom fields so named). */
-export interface HarEntry {
-  startedDateTime: string;
-  time: number;
-  request: HarRequest;
-  response: HarResponse;
-  cache: Record<string, never>;
-  timings: { send: number; wait: number; receive: number };
+/**
+ * HAR 1.2 as `har-format` (@types/har-format) defines it, plus hookline's own
+ * fields, `_`-prefixed as HAR allows custom fields to be.
+ */
+export type HarEntry = Entry & {
+  request: Request & {
+    /** HAR 1.2 has no encoding for postData: `_encoding: 'base64'` says the text is base64. */
+    postData?: PostData & { _encoding?: 'base64' };
+  };
+  response: Response & {
+    /** Why there is no response (status 0), e.g. `E_LOCAL_REFUSED`. */
+    _error?: { code: string; message: string };
+  };
   _id: string;
   _origin: string;
   _replayOf: string | null;
   _tunnel: string;
   _truncated: boolean;
-}
+};
 
-/** A HAR 1.2 document (the fields hookline writes). */
-export interface Har {
-  log: { version: '1.2'; creator: HarCreator; entries: HarEntry[] };
-}
+/** A HAR 1.2 document of hookline's entries. */
+export type HarDocument = Har & { log: Har['log'] & { entries: HarEntry[] } };
 
-function nameValues(headers: readonly string[]): HarNameValue[] {
-  const out: HarNameValue[] = [];
+function nameValues(headers: readonly string[]): Header[] {
+  const out: Header[] = [];
   for (let i = 0; i + 1 < headers.length; i += 2)
     out.push({ name: headers[i] as string, value: headers[i + 1] as string });
   return out;
 }
 
 /** Text as is when printable UTF-8, else base64 with `encoding: 'base64'`. */
-function harText(body: CapturedBody): { text: string; encoding?: 'base64' } {
+function harText(body: CapturedBody): Pick<Content, 'text' | 'encoding'> & { text: string } {
   const bytes = bodyBytes(body);
   const text = bodyText(bytes);
   return text === null ? { text: bytes.toString('base64'), encoding: 'base64' } : { text };
@@ -156,6 +110,6 @@ function entry(record: CaptureRecord): HarEntry {
  * (`content.encoding`, and `_encoding` on postData); truncated ones are flagged
  * with `_truncated`.
  */
-export function toHar(records: readonly CaptureRecord[], creator: HarCreator): Har {
+export function toHar(records: readonly CaptureRecord[], creator: Creator): HarDocument {
   return { log: { version: '1.2', creator, entries: records.map(entry) } };
 }

@@ -11,14 +11,8 @@ export { CaptureError, type CaptureErrorCode } from './errors.js';
 export { FILTER_KEYS, type FilterKey, type FilterTerm, parseFilter, tunnelOf } from './filter.js';
 export { type RequestFixture, toFixture } from './fixture.js';
 export {
-  type Har,
-  type HarContent,
-  type HarCreator,
+  type HarDocument,
   type HarEntry,
-  type HarNameValue,
-  type HarPostData,
-  type HarRequest,
-  type HarResponse,
   toHar,
 } from './har.js';
 export { defaultDataDir, LEGACY_STORE_FILE, LOCK_FILE, STORE_FILE } from './paths.js';

@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { nodeRoundDelay, reconnectDelay } from './backoff.js';
 
 describe('reconnectDelay', () => {
-  it('doubles per attempt up to the cap, with jitter in [base/2, base]', () => {
-    expect(reconnectDelay(1, { initialDelayMs: 100 }, () => 0)).toBe(50);
-    expect(reconnectDelay(1, { initialDelayMs: 100 }, () => 1)).toBe(100);
+  it('starts at 0.5 s and stops doubling at 30 s by default', () => {
+    expect(reconnectDelay(1, {}, () => 1)).toBe(500);
+    expect(reconnectDelay(1, {}, () => 0)).toBe(250);
+    expect(reconnectDelay(30, {}, () => 1)).toBe(30_000);
+  });
+
+  it('takes its bounds from the options', () => {
     expect(reconnectDelay(4, { initialDelayMs: 100 }, () => 1)).toBe(800);
-    expect(reconnectDelay(30, { initialDelayMs: 100, maxDelayMs: 1_000 }, () => 1)).toBe(1_000);
+    expect(reconnectDelay(30, { initialDelayMs: 100, maxDelayMs: 1_000 }, () => 0)).toBe(500);
   });
 });
 

@@ -1,3 +1,5 @@
+import { equalJitterDelay } from '@hookline/protocol';
+
 export interface BackoffOptions {
   /** @default 500 */
   initialDelayMs?: number;
@@ -5,16 +7,9 @@ export interface BackoffOptions {
   maxDelayMs?: number;
 }
 
-/**
- * Exponential backoff with "equal jitter": a random delay in [base/2, base], base
- * doubling per attempt up to the cap, so a relay restart is not met by every client at
- * the same instant, and no client retries at once (full jitter, [0, base], would).
- */
+/** The client's reconnect schedule: protocol's equal-jitter backoff, 0.5 s doubling up to 30 s. */
 export function reconnectDelay(attempt: number, options: BackoffOptions = {}, random = Math.random): number {
-  const initial = options.initialDelayMs ?? 500;
-  const max = options.maxDelayMs ?? 30_000;
-  const base = Math.min(max, initial * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base / 2 + random() * (base / 2));
+  return equalJitterDelay(attempt, options.initialDelayMs ?? 500, options.maxDelayMs ?? 30_000, random);
 }
 
 /**

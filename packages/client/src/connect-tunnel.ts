@@ -8,8 +8,10 @@ import {
   type HandshakeKind,
   HooklineError,
   type InProcessRelay,
+  isQueueMode,
   MAX_MESSAGE_SIZE,
   PROTOCOL_VERSION,
+  type QueueMode,
   type Ready,
   readMessage,
   type TunnelMessage,
@@ -58,7 +60,7 @@ export interface TunnelOptions {
    * Ask the relay to queue webhooks durably while this tunnel is offline
    * (needs a token and a name): `serial` (in order, one at a time) or `parallel:N`.
    */
-  queue?: 'serial' | `parallel:${number}`;
+  queue?: QueueMode;
   /**
    * Protect the public URL: basic auth (`user:password`) and/or allowed caller
    * CIDR ranges. The relay drops the `Authorization` it checked before
@@ -135,6 +137,13 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     if (this.#relays.length === 0) throw new HooklineError('E_BAD_REQUEST', 'no relay URL given');
     // Validate early: a bad relay URL is a usage error.
     for (const url of this.#relays) if (typeof url === 'string') connectUrl(url, {});
+    // The relay would refuse it in HELLO; said here, it names the option.
+    if (options.queue !== undefined && !isQueueMode(options.queue)) {
+      throw new HooklineError(
+        'E_BAD_REQUEST',
+        `queue must be "serial" or "parallel:<n>" (n 1-64), not "${options.queue}"`,
+      );
+    }
     this.#local = openLocalTransport(this.target, options.maxLocalSockets ?? 256);
   }
 

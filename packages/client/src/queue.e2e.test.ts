@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createRelay, createToken, type Relay, type RelayOptions } from '@hookline/relay';
 import { type Origin, readBody, sampleRequestHead, startOrigin } from '@hookline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectTunnel, type Tunnel } from './connect-tunnel.js';
+import { connectTunnel, Tunnel } from './connect-tunnel.js';
 import { call } from './test-support/http-call.js';
 
 interface Seen {
@@ -192,6 +192,40 @@ describe('durable offline queue (relay with a data dir, token-owned name)', () =
     expect(seen[2]?.body).toBe('doomed');
     expect(seen[2]?.headers['hookline-delivery']).toBe(failed?.id);
     await until(async () => (await entries(port)).length === 0, 'the ack');
+  });
+
+  it('refuses a queue mode outside the one rule before connecting (parallel:70, parallel:0, a typo)', async () => {
+    const { relay } = await relayOn();
+    for (const queue of ['parallel:70', 'parallel:0', 'paralel:4', 'serial ']) {
+      expect(() => new Tunnel({ relay: relay.url, target: 1, token, name: 'shop', queue: queue as 'serial' })).toThrow(
+        expect.objectContaining({ code: 'E_BAD_REQUEST', message: expect.stringContaining(`not "${queue}"`) }),
+      );
+    }
+  });
+
+  it('answers the queue API by code: 400 E_BAD_REQUEST for a bad body, 404 E_DELIVERY_NOT_FOUND for an unknown id', async () => {
+    const { relay, port } = await relayOn();
+    const local = await origin();
+    await (await open(relay, local.port)).close();
+    const refusals = [
+      await api(port, 'shop/retry', { method: 'POST', body: '{"id": 7}' }),
+      await api(port, 'shop/retry', { method: 'POST', body: 'not json' }),
+      await api(port, 'shop/retry', { method: 'POST', body: JSON.stringify({ id: 'no-such-delivery' }) }),
+      await api(port, 'shop/entries/no-such-delivery', { method: 'DELETE' }),
+    ];
+    const seenRefusals = await Promise.all(
+      refusals.map(async (res) => ({
+        status: res.status,
+        header: res.headers.get('hookline-error'),
+        code: ((await res.json()) as { error: { code: string } }).error.code,
+      })),
+    );
+    expect(seenRefusals).toEqual([
+      { status: 400, header: 'E_BAD_REQUEST', code: 'E_BAD_REQUEST' },
+      { status: 400, header: 'E_BAD_REQUEST', code: 'E_BAD_REQUEST' },
+      { status: 404, header: 'E_DELIVERY_NOT_FOUND', code: 'E_DELIVERY_NOT_FOUND' },
+      { status: 404, header: 'E_DELIVERY_NOT_FOUND', code: 'E_DELIVERY_NOT_FOUND' },
+    ]);
   });
 
   it('answers 507 E_QUEUE_FULL when the queue is at its cap, and stores nothing', async () => {

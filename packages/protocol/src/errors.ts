@@ -52,6 +52,8 @@ export const ERROR_STATUS = {
   E_QUEUE_NOT_EMPTY: 409,
   /** A declared handshake the relay recognised but cannot answer (a challenge too long, a bad origin). */
   E_BAD_HANDSHAKE: 400,
+  /** The queue API was given a delivery id its queue does not hold (or cannot retry now). */
+  E_DELIVERY_NOT_FOUND: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

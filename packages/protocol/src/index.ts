@@ -3,6 +3,7 @@
  * WebSocket, JSON heads validated on receipt, raw body chunks, per-stream flow
  * control. Pure apart from the Node stream adapters (BodyPump, BodySink).
  */
+export { equalJitterDelay } from './backoff.js';
 export { BodyPump, type BodyPumpOptions } from './body-pump.js';
 export { BodySink, type BodySinkOptions } from './body-sink.js';
 export {

@@ -12,7 +12,7 @@ const MAX_HEADER_FIELDS = 1000;
  * Headers travel as Node's flat raw list `[name, value, name, value…]`: it keeps
  * order, case and repeats, and both ends hand it to Node without reshaping.
  */
-export const rawHeadersSchema = z
+const rawHeadersSchema = z
   .array(z.string().max(64 * 1024))
   .max(MAX_HEADER_FIELDS * 2)
   .refine((list) => list.length % 2 === 0, 'headers must be name/value pairs')

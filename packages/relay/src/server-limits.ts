@@ -74,7 +74,7 @@ export function cutOnHangUp(req: IncomingMessage, res: ServerResponse): void {
  * What Node would refuse with a bare answer, checked here to answer with a code
  * (`requireHostHeader` is off for this): an HTTP/1.1 request without Host.
  */
-export function requestProblem(req: IncomingMessage): { code: ErrorCode; message: string } | null {
+function requestProblem(req: IncomingMessage): { code: ErrorCode; message: string } | null {
   if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && req.headers.host === undefined) {
     return { code: 'E_BAD_REQUEST', message: 'an HTTP/1.1 request needs a Host header' };
   }

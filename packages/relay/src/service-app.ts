@@ -4,6 +4,7 @@ import { upgradeWebSocket } from '@hono/node-server';
 import type { ErrorCode } from '@hookline/protocol';
 import { ERROR_STATUS } from '@hookline/protocol';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { WebSocket } from 'ws';
 import { AuthGuard, type AuthRefusal } from './auth-guard.js';
 import type { FailureStore } from './failure-store.js';
@@ -132,6 +133,8 @@ export function createServiceApp(deps: ServiceAppDeps): Hono<Env> {
   });
 
   app.onError((error, c) => {
+    // A refusal a middleware built (hono's bearerAuth on an observer's route) is an answer, not a failure.
+    if (error instanceof HTTPException) return error.getResponse();
     deps.options.logger.error({ err: error }, 'service route failed');
     c.header(ERROR_HEADER, 'E_INTERNAL');
     return c.text('internal relay error (E_INTERNAL)\n', 500);

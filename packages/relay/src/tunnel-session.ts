@@ -42,7 +42,7 @@ export interface TunnelSessionInit {
  * hurts no one but the client's own caller; a second means the client ignores
  * windows, and every stream it holds would make the relay buffer for it.
  */
-export const FLOW_VIOLATIONS_PER_SESSION = 2;
+const FLOW_VIOLATIONS_PER_SESSION = 2;
 
 /**
  * The relay's end of one client's link (a WebSocket, or in process): allocates stream ids for ingress

@@ -8,10 +8,6 @@ export function headerValue(headers: readonly string[], name: string): string | 
   return undefined;
 }
 
-export function hasHeader(headers: readonly string[], name: string): boolean {
-  return headerValue(headers, name) !== undefined;
-}
-
 /**
  * Replace a header's value where it stands (first occurrence; later repeats are
  * dropped so the request cannot carry two conflicting signatures), keeping its

@@ -5,7 +5,7 @@ import type { CaptureSession } from '../inspector/capture-session.js';
 import type { Terminal } from '../terminal.js';
 import type { InspectorHandle } from '../tui/open-inspector.js';
 import { UserError } from '../user-error.js';
-import type { HttpFlags } from './http.js';
+import type { HttpFlags } from './http-flags.js';
 import type { CliIo } from './io.js';
 
 export interface CaptureSetup {

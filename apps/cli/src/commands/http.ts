@@ -7,33 +7,11 @@ import { resolveSignatureConfig } from '../signature-config.js';
 import { interactiveTerminal } from '../terminal.js';
 import type { InspectorHandle } from '../tui/open-inspector.js';
 import { UserError } from '../user-error.js';
+import type { HttpFlags } from './http-flags.js';
 import { loadInspector, openCaptures, openTui } from './http-inspector.js';
 import type { CliIo } from './io.js';
-import { type RelayAnswerFlags, resolveRelayAnswers } from './relay-answers-flags.js';
+import { resolveRelayAnswers } from './relay-answers-flags.js';
 import { checkTargetArg } from './target-arg.js';
-
-export interface HttpFlags extends RelayAnswerFlags {
-  relay?: string;
-  token?: string;
-  name?: string;
-  hostHeader?: string;
-  tui?: boolean;
-  json?: boolean;
-  timeout?: string;
-  dataDir?: string;
-  capture?: boolean;
-  maxCaptures?: string;
-  /** `--queue` alone is `true` (serial); `--queue parallel:4` names the mode. */
-  queue?: boolean | string;
-  basicAuth?: string;
-  /** Keep the caller's Authorization header on forwarded requests (dropped by default with --basic-auth). */
-  forwardAuth?: boolean;
-  allowCidr?: string;
-  /** Replace a live client holding the same name instead of being refused. */
-  takeover?: boolean;
-  /** `--secret provider=value`, repeatable. */
-  secret?: string[];
-}
 
 /** `--queue [serial|parallel:N]`, `--basic-auth user:pass`, `--allow-cidr a,b` as tunnel options. */
 function tunnelProtection(

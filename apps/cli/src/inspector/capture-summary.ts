@@ -1,7 +1,8 @@
 import type { CaptureRecord } from '@hookline/capture';
 import { ERROR_STATUS, isErrorCode } from '@hookline/protocol';
 import type { EventId, SignatureVerdict } from '@hookline/signatures';
-import { fitTo, formatClock, formatDuration, formatSize } from '../format.js';
+import { formatClock, formatDuration, formatSize } from '../format.js';
+import { fitTo } from '../text-width.js';
 
 /** One capture as `hookline requests --json` prints it (no bodies). */
 export interface CaptureSummary {

@@ -1,7 +1,13 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
 import { CaptureError } from '@hookline/capture';
-import type { CaptureService, ReplayRequest } from './capture-service.js';
+import { type Context, Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { CaptureService } from './capture-service.js';
 import { decodeReplayRequest, encodeRecord } from './control-wire.js';
 
 /** Largest replay request body accepted (an edited body up to the capture cap, in base64). */
@@ -12,58 +18,72 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
+const digest = (text: string) => createHash('sha256').update(text).digest();
 
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) req.destroy(new Error('request too large'));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      try {
-        resolve(chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    req.on('error', reject);
-  });
-}
+/** Every answer of this endpoint that is not a capture: `{code, message}`. */
+const problem = (c: Context, status: 400 | 401 | 404 | 413 | 500, code: string, message: string) =>
+  c.json({ code, message }, status);
 
-async function route(service: CaptureService, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://control');
-  const parts = url.pathname.split('/').filter(Boolean);
-  if (req.method === 'GET' && parts.join('/') === 'v1/captures') {
-    const limit = url.searchParams.get('limit');
+/**
+ * The routes of the control endpoint, as a hono app (tests call `app.request()`):
+ * `GET /v1/captures?limit&filter&bodies=0`, `GET /v1/captures/:id`,
+ * `POST /v1/captures/:id/replay`. Every route needs the lock file's token.
+ */
+export function createControlApp(service: CaptureService, token: () => string): Hono {
+  const app = new Hono();
+  const unauthorized = (c: Context) => problem(c, 401, 'E_UNAUTHORIZED', 'missing or wrong control token');
+  app.use(
+    bearerAuth({
+      // Digests of equal length: the comparison is constant-time whatever is sent.
+      verifyToken: (given) => timingSafeEqual(digest(given), digest(token())),
+      noAuthenticationHeader: { message: unauthorized },
+      invalidAuthenticationHeader: { message: unauthorized },
+      invalidToken: { message: unauthorized },
+    }),
+  );
+
+  app.get('/v1/captures', async (c) => {
+    const limit = c.req.query('limit');
     const captures = await service.list({
-      ...(limit === null ? {} : { limit: Number(limit) }),
-      filter: url.searchParams.get('filter') ?? '',
-      withoutBodies: url.searchParams.get('bodies') === '0',
+      ...(limit === undefined ? {} : { limit: Number(limit) }),
+      filter: c.req.query('filter') ?? '',
+      withoutBodies: c.req.query('bodies') === '0',
     });
-    return send(res, 200, { captures: captures.map(encodeRecord) });
-  }
-  const id = parts[2];
-  if (parts[0] === 'v1' && parts[1] === 'captures' && id !== undefined) {
-    if (req.method === 'GET' && parts.length === 3) {
-      const record = await service.get(id);
-      return record
-        ? send(res, 200, encodeRecord(record))
-        : send(res, 404, { code: 'E_CAPTURE_NOT_FOUND', message: `no capture with id ${id}` });
-    }
-    if (req.method === 'POST' && parts.length === 4 && parts[3] === 'replay') {
-      const request: ReplayRequest = decodeReplayRequest(await readJson(req));
-      return send(res, 200, encodeRecord(await service.replay(id, request)));
-    }
-  }
-  send(res, 404, { code: 'E_NOT_FOUND', message: `no route ${req.method} ${url.pathname}` });
+    return c.json({ captures: captures.map(encodeRecord) });
+  });
+
+  app.get('/v1/captures/:id', async (c) => {
+    const id = c.req.param('id');
+    const record = await service.get(id);
+    return record ? c.json(encodeRecord(record)) : problem(c, 404, 'E_CAPTURE_NOT_FOUND', `no capture with id ${id}`);
+  });
+
+  app.post(
+    '/v1/captures/:id/replay',
+    bodyLimit({
+      maxSize: MAX_REQUEST_BYTES,
+      onError: (c) => problem(c, 413, 'E_BODY_TOO_LARGE', `a replay request is at most ${MAX_REQUEST_BYTES} bytes`),
+    }),
+    async (c) => {
+      const text = await c.req.text();
+      let json: unknown;
+      try {
+        json = text === '' ? {} : JSON.parse(text);
+      } catch {
+        return problem(c, 400, 'E_BAD_REQUEST', 'the replay request is not JSON');
+      }
+      return c.json(encodeRecord(await service.replay(c.req.param('id'), decodeReplayRequest(json))));
+    },
+  );
+
+  app.notFound((c) => problem(c, 404, 'E_NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    if (error instanceof CaptureError)
+      return problem(c, error.code === 'E_CAPTURE_NOT_FOUND' ? 404 : 400, error.code, error.message);
+    return problem(c, 500, 'E_INTERNAL', error.message);
+  });
+  return app;
 }
 
 /**
@@ -72,17 +92,7 @@ async function route(service: CaptureService, req: IncomingMessage, res: ServerR
  * the file themselves. Loopback only, and a bearer token from the 0600 lock file.
  */
 export async function startControlServer(service: CaptureService, token: () => string): Promise<ControlServer> {
-  const server: Server = createServer((req, res) => {
-    if (req.headers.authorization !== `Bearer ${token()}`) {
-      req.resume();
-      return send(res, 401, { code: 'E_UNAUTHORIZED', message: 'missing or wrong control token' });
-    }
-    route(service, req, res).catch((error: Error) => {
-      if (error instanceof CaptureError)
-        send(res, error.code === 'E_CAPTURE_NOT_FOUND' ? 404 : 400, { code: error.code, message: error.message });
-      else send(res, 500, { code: 'E_INTERNAL', message: error.message });
-    });
-  });
+  const server = createAdaptorServer({ fetch: createControlApp(service, token).fetch }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -12,7 +12,7 @@ import {
 import { UserError } from '../user-error.js';
 
 /** `$VISUAL`, else `$EDITOR`, else vi, as git does. */
-export function editorCommand(env: NodeJS.ProcessEnv): string {
+function editorCommand(env: NodeJS.ProcessEnv): string {
   return env.VISUAL || env.EDITOR || 'vi';
 }
 

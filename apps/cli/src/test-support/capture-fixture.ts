@@ -6,6 +6,10 @@ export interface FixtureOptions {
   tunnel?: string;
   /** Local target recorded on every capture. @default http://127.0.0.1:3000/ */
   target?: string;
+  /** Paths of the first captures (the rest are `/hooks/<i>`). */
+  paths?: string[];
+  /** Request body of every capture. @default 1 KiB of JSON */
+  requestBody?: Buffer;
 }
 
 const requestBody = wholeBody(Buffer.from(JSON.stringify({ id: 'evt_1', type: 'invoice.paid', pad: 'x'.repeat(950) })));
@@ -21,9 +25,9 @@ function draft(i: number, count: number, options: FixtureOptions): CaptureDraft 
     startedAt: Date.now() - (count - i) * 1000,
     request: {
       method: i % 7 === 0 ? 'GET' : 'POST',
-      path: `/hooks/${i}`,
+      path: options.paths?.[i - 1] ?? `/hooks/${i}`,
       headers: ['Content-Type', 'application/json', 'X-Fixture-Index', String(i)],
-      body: requestBody,
+      body: options.requestBody ? wholeBody(options.requestBody) : requestBody,
       remoteAddress: '127.0.0.1',
       protocol: 'http',
       host: 'bench.localhost',

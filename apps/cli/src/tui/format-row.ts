@@ -1,7 +1,8 @@
 import type { CaptureListing } from '@hookline/capture';
 import { ERROR_STATUS, isErrorCode } from '@hookline/protocol';
-import { fitTo, formatClock, formatDuration } from '../format.js';
+import { formatClock, formatDuration } from '../format.js';
 import { signatureMark } from '../inspector/capture-summary.js';
+import { fitTo } from '../text-width.js';
 import type { Color } from './segments.js';
 
 /** What a list row reads: a capture's listing (no headers, no body bytes). */

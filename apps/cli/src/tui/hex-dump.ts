@@ -1,7 +1,7 @@
 import type { Line } from './segments.js';
 
 /** Bytes shown at most: enough to recognise a format, small enough to scroll. */
-export const HEX_DUMP_LIMIT = 4096;
+const HEX_DUMP_LIMIT = 4096;
 
 /** `00000000  1f 8b 08 00 …  |........|`, 16 bytes a line (78 columns). */
 export function hexDump(bytes: Uint8Array, limit = HEX_DUMP_LIMIT): Line[] {

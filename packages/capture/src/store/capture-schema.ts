@@ -46,7 +46,7 @@ const MIGRATIONS: readonly string[] = [
   'ALTER TABLE capture_details ADD COLUMN body_files INTEGER NOT NULL DEFAULT 0;',
 ];
 
-export const CAPTURE_SCHEMA_VERSION = MIGRATIONS.length;
+const CAPTURE_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Run the migrations the file has not seen, in one transaction. */
 export function migrateCaptureSchema(db: Database): void {

@@ -69,13 +69,13 @@ function decoded(body: Buffer, encoding: string | null): Buffer {
 }
 
 /** A body as searched: decoded (within the bounds above), its first 256 KiB as text, lower-cased. */
-export function searchableBody(body: Buffer | null, encoding: string | null): string {
+function searchableBody(body: Buffer | null, encoding: string | null): string {
   if (!body || body.length === 0) return '';
   return text.decode(decoded(body, encoding).subarray(0, SEARCHED_BODY_BYTES)).toLowerCase();
 }
 
 /** Request and response headers (from the `details` JSON) as `name: value` lines, lower-cased. */
-export function searchableHeaders(details: string): string {
+function searchableHeaders(details: string): string {
   const { requestHeaders, responseHeaders } = JSON.parse(details) as Pick<
     RecordDetails,
     'requestHeaders' | 'responseHeaders'

@@ -1,5 +1,6 @@
+import { equalJitterDelay } from '@hookline/protocol';
 import type { AttemptResult, QueueEntry } from './queue-entry.js';
-import { type QueueLimits, retryDelay } from './queue-limits.js';
+import type { QueueLimits } from './queue-limits.js';
 
 /**
  * The state rules every queue store shares (SQLite or Redis stream), as pure
@@ -39,7 +40,9 @@ export function recordAttempt(
   if (ok || (result.error === null && result.answeredSender === true)) return 'acked';
   const exhausted = entry.attempts >= limits.maxAttempts;
   entry.state = exhausted ? 'failed' : 'pending';
-  entry.nextAttemptAt = exhausted ? Number.POSITIVE_INFINITY : now + retryDelay(entry.attempts, limits);
+  entry.nextAttemptAt = exhausted
+    ? Number.POSITIVE_INFINITY
+    : now + equalJitterDelay(entry.attempts, limits.initialDelayMs, limits.maxDelayMs);
   return 'kept';
 }
 

@@ -1,4 +1,6 @@
+import { ERROR_STATUS, type ErrorCode } from '@hookline/protocol';
 import type { Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_HEADER } from '../public-error.js';
 import type { ReservationStore } from '../store/reservations.js';
 import { type TokenGateResult, UNAUTHORIZED_MESSAGE } from '../token-gate.js';
@@ -32,16 +34,17 @@ function entryView(entry: QueueEntry) {
   };
 }
 
-function refuse(c: Context, status: 401 | 404 | 429, code: string, message: string) {
+/** Every refusal of this API: the code's own status (errors.ts), the code in the header and the body. */
+function refuse(c: Context, code: ErrorCode, message: string) {
   c.header(ERROR_HEADER, code);
-  return c.json({ error: { code, message } }, status);
+  return c.json({ error: { code, message } }, ERROR_STATUS[code] as ContentfulStatusCode);
 }
 
 /** 429 while the caller is over its failed-check budget; else 401, the same for a bad token and a name not owned. */
 function refuseAuth(c: Context, result: TokenGateResult & { ok: false }) {
-  if (!result.refusal) return refuse(c, 401, 'E_UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
+  if (!result.refusal) return refuse(c, 'E_UNAUTHORIZED', UNAUTHORIZED_MESSAGE);
   c.header('retry-after', String(result.refusal.retryAfterSeconds));
-  return refuse(c, 429, result.refusal.code, result.refusal.message);
+  return refuse(c, result.refusal.code, result.refusal.message);
 }
 
 /**
@@ -58,7 +61,7 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
     const name = c.req.param('name') ?? '';
     const reservation = deps.reservations.get(name);
     if (!reservation || !deps.queues.enabled) {
-      return { error: refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no queue: this relay keeps no data dir`) } as const;
+      return { error: refuse(c, 'E_TUNNEL_NOT_FOUND', `no queue: this relay keeps no data dir`) } as const;
     }
     return { tunnel: await deps.queues.get(name), mode: reservation.queue } as const;
   };
@@ -70,11 +73,7 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
     const { owner } = auth;
     const name = c.req.param('name');
     if (deps.queues.hasBacklog(name)) {
-      c.header(ERROR_HEADER, 'E_QUEUE_NOT_EMPTY');
-      return c.json(
-        { error: { code: 'E_QUEUE_NOT_EMPTY', message: `"${name}" still has queued webhooks: drop them first` } },
-        409,
-      );
+      return refuse(c, 'E_QUEUE_NOT_EMPTY', `"${name}" still has queued webhooks: drop them first`);
     }
     await deps.reservations.release(name, owner);
     return c.json({ released: name });
@@ -106,21 +105,12 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
         ? [body.id]
         : [];
     if (ids.length === 0 && !bulk) {
-      c.header(ERROR_HEADER, 'E_BAD_REQUEST');
-      return c.json(
-        {
-          error: {
-            code: 'E_BAD_REQUEST',
-            message: 'give {"id": "<delivery id>"}, {"failed": true} or {"all": true}',
-          },
-        },
-        400,
-      );
+      return refuse(c, 'E_BAD_REQUEST', 'give {"id": "<delivery id>"}, {"failed": true} or {"all": true}');
     }
     const retried: string[] = [];
     for (const id of ids) if (await queue.retry(id)) retried.push(id);
     if (typeof body.id === 'string' && retried.length === 0) {
-      return refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no retryable delivery ${body.id}`);
+      return refuse(c, 'E_DELIVERY_NOT_FOUND', `no retryable delivery ${body.id}`);
     }
     dispatcher.kick();
     await deps.queues.changed(c.req.param('name') ?? '');
@@ -132,7 +122,7 @@ export function mountQueueApi(app: Hono, deps: QueueApiDeps): void {
     if ('error' in auth) return auth.error;
     await auth.tunnel.queue.sync();
     const dropped = await auth.tunnel.queue.drop(c.req.param('id'));
-    if (!dropped) return refuse(c, 404, 'E_TUNNEL_NOT_FOUND', `no delivery ${c.req.param('id')}`);
+    if (!dropped) return refuse(c, 'E_DELIVERY_NOT_FOUND', `no delivery ${c.req.param('id')}`);
     auth.tunnel.dispatcher.kick();
     await deps.queues.changed(c.req.param('name'));
     return c.json({ dropped: c.req.param('id') });

@@ -174,7 +174,7 @@ export class QueueDispatcher {
 }
 
 /** 202 Accepted: the webhook is on disk and will be delivered. */
-export function answerQueued(res: ServerResponse, id: string): void {
+function answerQueued(res: ServerResponse, id: string): void {
   if (res.headersSent || res.destroyed) return;
   // Still queued and delivered later; the caller gets the tunnel's declared offline response.
   if (answerOffline(res, { 'hookline-delivery': id })) return;

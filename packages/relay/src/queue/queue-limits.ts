@@ -22,9 +22,3 @@ export const DEFAULT_QUEUE_LIMITS: QueueLimits = {
   initialDelayMs: 1_000,
   maxDelayMs: 600_000,
 };
-
-/** Exponential backoff with jitter (half fixed, half random) after `attempts` failures. */
-export function retryDelay(attempts: number, limits: QueueLimits, random = Math.random): number {
-  const base = Math.min(limits.maxDelayMs, limits.initialDelayMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(base / 2 + random() * (base / 2));
-}

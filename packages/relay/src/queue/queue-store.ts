@@ -3,8 +3,8 @@ import type { AttemptResult, QueueEntry } from './queue-entry.js';
 
 /**
  * What the dispatcher, the ingress and the queue API need from one tunnel's
- * durable queue. Two implementations: an append-only file per tunnel (one relay),
- * and a Redis stream with a consumer group (a cluster).
+ * durable queue. Two implementations: rows of the data dir's SQLite database
+ * (`SqliteQueue`, one relay), and a Redis stream with a consumer group (a cluster).
  */
 export interface QueueStore {
   readonly name: string;

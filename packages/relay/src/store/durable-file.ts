@@ -8,7 +8,7 @@ import type { Adapter } from 'lowdb';
  * cut: write a temp file, fsync it, rename over the target, fsync the directory.
  * (steno, lowdb's default writer, renames without fsync.)
  */
-export async function writeFileDurably(path: string, data: string | Buffer): Promise<void> {
+async function writeFileDurably(path: string, data: string | Buffer): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const temp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
@@ -23,7 +23,7 @@ export async function writeFileDurably(path: string, data: string | Buffer): Pro
   await syncDirectory(dir);
 }
 
-export async function syncDirectory(dir: string): Promise<void> {
+async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();

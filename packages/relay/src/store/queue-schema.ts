@@ -24,7 +24,7 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL) STRICT;`,
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS.length;
+const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function migrate(db: Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;

@@ -21,7 +21,7 @@ interface TokenFile {
   tokens: TokenRecord[];
 }
 
-export const TOKEN_FILE = 'tokens.json';
+const TOKEN_FILE = 'tokens.json';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

@@ -17,7 +17,7 @@ function names(headers: readonly string[]): { id: string; timestamp: string; sig
 }
 
 /** `whsec_<base64>` → key bytes (the prefix is optional, as in the reference libraries). */
-export function standardKey(secret: string): Buffer {
+function standardKey(secret: string): Buffer {
   return Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
 }
 
