@@ -9,12 +9,11 @@ import {
   type TunnelMessage,
   type TunnelSocket,
 } from '@hookline/protocol';
-import type { Cluster } from './cluster/cluster.js';
-import type { RouteRecord } from './cluster/redis-registry.js';
+import type { ClusterNode } from './cluster-node.js';
 import { randomTunnelName, tunnelNameProblem } from './names.js';
 import type { ResolvedRelayOptions } from './options.js';
 import type { QueueRegistry } from './queue/queue-registry.js';
-import { nameInUseMessage, takenOverMessage } from './registry.js';
+import { nameInUseMessage, type TunnelRegistry, takenOverMessage } from './registry.js';
 import type { SessionTable } from './session-table.js';
 import type { QueueMode, ReservationStore } from './store/reservations.js';
 import { type AccessPolicy, cidrProblem, hashBasicAuth } from './tunnel-access.js';
@@ -24,8 +23,9 @@ export interface HandshakeContext {
   options: ResolvedRelayOptions;
   sessions: SessionTable;
   reservations: ReservationStore;
+  registry: TunnelRegistry;
   queues: QueueRegistry;
-  cluster: Cluster | null;
+  cluster: ClusterNode | null;
   /** Token id the upgrade request authenticated with, or null on an open relay. */
   owner: string | null;
   /** Caller address with `trustProxy` applied. */
@@ -72,7 +72,7 @@ export function acceptTunnelSocket(socket: TunnelSocket, context: HandshakeConte
 }
 
 async function startSession(socket: TunnelSocket, hello: Hello, context: HandshakeContext): Promise<void> {
-  const { options, sessions, owner } = context;
+  const { options, sessions, registry, owner } = context;
   const version = hello.versions.filter((v) => SUPPORTED_VERSIONS.includes(v)).sort((a, b) => b - a)[0];
   if (version === undefined) {
     refuse(socket, 'E_VERSION', `this relay speaks protocol ${SUPPORTED_VERSIONS.join(', ')}; upgrade hookline`, 1002);
@@ -104,7 +104,7 @@ async function startSession(socket: TunnelSocket, hello: Hello, context: Handsha
     maxStreams: options.maxStreamsPerTunnel,
     window: options.streamWindow,
     onClosed: (closed) => {
-      if (sessions.delete(closed)) void options.registry.release(closed.name, closed.id);
+      if (sessions.delete(closed)) void registry.release(closed.name, closed.id);
       options.logger.info({ tunnel: closed.name, session: closed.id }, 'tunnel offline');
       options.observer.tunnelOffline?.({ tunnel: closed.name, session: closed.id });
     },
@@ -116,13 +116,13 @@ async function startSession(socket: TunnelSocket, hello: Hello, context: Handsha
     remoteAddress: context.remoteAddress,
     since: Date.now(),
   };
-  const claim = await options.registry.claim(name, holder, context.takeover);
+  const claim = await registry.claim(name, holder, context.takeover);
   if (!claim.ok) {
     session.close('E_NAME_IN_USE', nameInUseMessage(name, claim.holder), 4409);
     return;
   }
   if (socket.readyState !== socket.OPEN) {
-    await options.registry.release(name, session.id);
+    await registry.release(name, session.id);
     return;
   }
   // A reconnect from the same client replaces its half-dead session at once; another
@@ -138,12 +138,7 @@ async function startSession(socket: TunnelSocket, hello: Hello, context: Handsha
   if (takenOver) previous?.close('E_NAME_IN_USE', takenOverMessage(name, context.remoteAddress), 4409);
   else previous?.close('E_TUNNEL_CLOSED', 'replaced by a newer connection of the same client', 4000);
   sessions.set(session);
-  await context.cluster?.claimed(
-    session,
-    (claim as { record?: RouteRecord }).record,
-    claim.replaced as RouteRecord | null,
-    takenOver ? takenOverMessage(name, context.remoteAddress) : null,
-  );
+  await context.cluster?.claimed(session, claim, takenOver ? takenOverMessage(name, context.remoteAddress) : null);
   session.writer.write({
     type: FrameType.READY,
     stream: 0,
