@@ -17,6 +17,9 @@ export type Destination =
   /** `heldHere`: this node holds a usable session for the tunnel (in a cluster, another node may). */
   | { kind: 'queued'; route: TunnelRoute; access: AccessPolicy | undefined; heldHere: boolean };
 
+/** Where a request for a tunnel goes (anything but the relay's own routes). */
+export type PublicDestination = Exclude<Destination, { kind: 'service' }>;
+
 export type TunnelFinder = (req: IncomingMessage, upgrade: boolean, internal?: boolean) => Destination;
 
 export interface TunnelFinderDeps {

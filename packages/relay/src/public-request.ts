@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clusterHop, hopOrAnswer, ROUTING_UNREACHABLE } from './cluster-hop.js';
 import type { ClusterNode } from './cluster-node.js';
-import type { Destination, TunnelFinder } from './find-tunnel.js';
+import type { PublicDestination, TunnelFinder } from './find-tunnel.js';
 import { type ExchangeLimits, forwardHttpExchange } from './http-exchange.js';
 import type { InFlight } from './in-flight.js';
 import type { ResolvedRelayOptions } from './options.js';
@@ -34,7 +34,7 @@ export function createPublicRequestHandler(deps: PublicRequestDeps) {
   const { options, findTunnel, cluster, inFlight } = deps;
   const { exchange } = options.observer;
   const limits = { maxBodyBytes: options.maxBodyBytes, streamWindow: options.streamWindow };
-  const answerHere = (found: Answerable, req: IncomingMessage, res: ServerResponse) =>
+  const answerHere = (found: PublicDestination, req: IncomingMessage, res: ServerResponse) =>
     answer(found, req, res, deps, limits);
   return (req: IncomingMessage, res: ServerResponse, toService: ServiceRequest): void => {
     if (refuseBadRequest(req, res)) return;
@@ -56,11 +56,9 @@ export function createPublicRequestHandler(deps: PublicRequestDeps) {
   };
 }
 
-type Answerable = Exclude<Destination, { kind: 'service' }>;
-
 /** This node answers: live through the tunnel's session, stored in its queue, or refused. */
 function answer(
-  found: Answerable,
+  found: PublicDestination,
   req: IncomingMessage,
   res: ServerResponse,
   { options, queues }: PublicRequestDeps,

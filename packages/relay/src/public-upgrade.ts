@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { clusterHop, hopOrAnswer, ROUTING_UNREACHABLE } from './cluster-hop.js';
 import type { ClusterNode } from './cluster-node.js';
-import type { Destination, TunnelFinder } from './find-tunnel.js';
+import type { PublicDestination, TunnelFinder } from './find-tunnel.js';
 import type { ResolvedRelayOptions } from './options.js';
 import { writeSocketError } from './public-error.js';
 import { refuseBadUpgrade } from './server-limits.js';
@@ -26,12 +26,7 @@ export type ServiceUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer
  */
 export function createPublicUpgradeHandler({ options, findTunnel, cluster }: PublicUpgradeDeps) {
   const limits = { maxBodyBytes: options.maxBodyBytes, streamWindow: options.streamWindow };
-  const answerHere = (
-    found: Exclude<Destination, { kind: 'service' }>,
-    req: IncomingMessage,
-    socket: Duplex,
-    head: Buffer,
-  ) => {
+  const answerHere = (found: PublicDestination, req: IncomingMessage, socket: Duplex, head: Buffer) => {
     switch (found.kind) {
       case 'error':
         return writeSocketError(socket, found.code, found.message);
