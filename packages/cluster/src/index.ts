@@ -11,8 +11,8 @@
  */
 
 import type { ClusterFactory } from '@hookline/relay';
-import { RedisCluster } from './cluster.js';
 import { type ClusterOptions, resolveClusterOptions } from './cluster-options.js';
+import { RedisCluster } from './redis-cluster.js';
 
 export { openClusterTokens } from './cluster-tokens.js';
 export type { ClusterOptions };
