@@ -13,6 +13,7 @@ const ROOT = import.meta.dirname;
 /** Test timeouts: the apps spawn built programs and relays, which take longer on a busy machine. */
 const PACKAGES: Record<string, { testTimeout: number; hookTimeout?: number }> = {
   'packages/capture': { testTimeout: 30_000 },
+  'packages/cluster': { testTimeout: 30_000 },
   'packages/client': { testTimeout: 30_000 },
   'packages/protocol': { testTimeout: 30_000 },
   'packages/relay': { testTimeout: 30_000 },

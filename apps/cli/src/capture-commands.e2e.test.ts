@@ -16,7 +16,7 @@ import {
   stopAllCli,
 } from './test-support/cli-process.js';
 import { harValidator } from './test-support/har-validator.js';
-import { importTrace } from './test-support/import-trace.js';
+import { builtChunksContaining, CLUSTER_CHUNK_MARKER, importTrace } from './test-support/import-trace.js';
 
 const STACK_FRAME = /^\s+at /m;
 
@@ -457,7 +457,10 @@ describe('hookline (lazy Ink)', () => {
     expect(loaded).toMatch(/capture-session-\w+\.js/); // dynamic chunks are traced too
     // Ink is bundled into the inspector's chunk (open-inspector-*.js); React stays a package.
     expect(loaded).not.toMatch(/open-inspector-\w+\.js|node_modules\/(ink|react)\//);
-    // Only a relay in cluster mode loads ioredis.
+    // Only a relay in cluster mode loads ioredis, and the cluster code (cluster-commands.e2e.test.ts sees both).
     expect(loaded).not.toMatch(/node_modules\/ioredis\//);
+    const clusterChunks = builtChunksContaining(CLUSTER_CHUNK_MARKER);
+    expect(clusterChunks).toHaveLength(1);
+    for (const chunk of clusterChunks) expect(loaded).not.toContain(`/dist/${chunk}`);
   });
 });

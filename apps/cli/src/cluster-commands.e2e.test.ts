@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startRedis, type TestRedis } from '@hookline/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, isolatedEnv, RELAY_LISTENING, spawnCli } from './test-support/cli-process.js';
+import { builtChunksContaining, CLUSTER_CHUNK_MARKER, importTrace } from './test-support/import-trace.js';
 import { type Origin, send, startOrigin } from './test-support/origin.js';
 
 describe('hookline relay --redis (two nodes), token create --redis, http --relay a,b', () => {
@@ -29,8 +30,8 @@ describe('hookline relay --redis (two nodes), token create --redis, http --relay
     await redis?.close();
   });
 
-  const start = (args: string[]) => {
-    const proc = spawnCli(args, { cwd: dir, env: isolatedEnv(dir) });
+  const start = (args: string[], env: Record<string, string> = {}) => {
+    const proc = spawnCli(args, { cwd: dir, env: { ...isolatedEnv(dir), ...env } });
     procs.push(proc);
     return proc;
   };
@@ -43,24 +44,35 @@ describe('hookline relay --redis (two nodes), token create --redis, http --relay
     const { token } = JSON.parse(created.output('stdout')) as { token: string };
 
     const ports = [await freePort(), await freePort()];
-    for (const port of ports) {
-      const node = start([
-        'relay',
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-        '--auth',
-        'required',
-        '--redis',
-        redis.url,
-        '--node-url',
-        `http://127.0.0.1:${port}`,
-        '--cluster-secret',
-        secret,
-      ]);
+    // The first node's module loads are traced: cluster mode is what loads ioredis
+    // (and the trace can see it: the e2e tests that no other command loads it rely on that).
+    const trace = importTrace(dir);
+    for (const [i, port] of ports.entries()) {
+      const node = start(
+        [
+          'relay',
+          '--port',
+          String(port),
+          '--host',
+          '127.0.0.1',
+          '--auth',
+          'required',
+          '--redis',
+          redis.url,
+          '--node-url',
+          `http://127.0.0.1:${port}`,
+          '--cluster-secret',
+          secret,
+        ],
+        i === 0 ? { NODE_OPTIONS: trace.nodeOptions } : {},
+      );
       await node.waitForLine('stdout', RELAY_LISTENING);
     }
+    const loaded = readFileSync(trace.log, 'utf8');
+    expect(loaded).toMatch(/node_modules\/ioredis\//);
+    const [clusterChunk, ...others] = builtChunksContaining(CLUSTER_CHUNK_MARKER);
+    expect(others).toEqual([]);
+    expect(loaded).toContain(`/dist/${clusterChunk}`);
     const nodes = ports.map((port) => `http://127.0.0.1:${port}`);
     const http = start([
       'http',

@@ -1,4 +1,5 @@
-import { createRelay, type Relay, type RelayOptions } from '@hookline/relay';
+import type { ClusterOptions } from '@hookline/cluster';
+import { type ClusterFactory, createRelay, type Relay, type RelayOptions } from '@hookline/relay';
 import { ConfigError } from './config-error.js';
 import type { ServiceLogger } from './logger.js';
 import { createRelayMetrics } from './relay-metrics.js';
@@ -47,6 +48,17 @@ function tlsPublicUrl(settings: ServiceSettings, port: number): string {
   return `https://${shown.includes(':') ? `[${shown}]` : shown}${port === 443 ? '' : `:${port}`}`;
 }
 
+/** `@hookline/cluster`'s factory for these settings; a bad URL or secret is the operator's mistake. */
+async function clusterNode(cluster: ClusterOptions): Promise<ClusterFactory> {
+  const { redisCluster } = await import('@hookline/cluster');
+  try {
+    return redisCluster(cluster);
+  } catch (error) {
+    if (error instanceof TypeError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 /** Build the relay with logs and metrics, listen (plain or TLS), and return a handle to stop it. */
 export async function startRelayService(settings: ServiceSettings, logger: ServiceLogger): Promise<RunningService> {
   const { host, port } = settings.relay;
@@ -54,6 +66,8 @@ export async function startRelayService(settings: ServiceSettings, logger: Servi
   const observer = createServiceObserver(logger, metrics, settings.metricsToken);
   let front: TlsFront | null = null;
   const options: RelayOptions = { ...settings.relay.options, logger, observer };
+  // Only a cluster node loads the cluster code, and ioredis with it.
+  if (settings.cluster) options.cluster = await clusterNode(settings.cluster);
   if (settings.tls) {
     const pair = await loadTlsPair(settings.tls.certFile, settings.tls.keyFile);
     // Bind the public port first: with port 0 the tunnel URLs need the port the OS picked.

@@ -158,7 +158,7 @@ describe('loadServiceSettings', () => {
   it('takes cluster mode as all three settings, or refuses a half-configured node', () => {
     const cluster = ['--redis', 'redis://127.0.0.1:6390', '--node-url', 'http://10.0.0.1:4747'];
     const secret = ['--cluster-secret', 's'.repeat(16)];
-    expect(load([...cluster, ...secret]).relay.options.cluster).toEqual({
+    expect(load([...cluster, ...secret]).cluster).toEqual({
       redisUrl: 'redis://127.0.0.1:6390',
       nodeUrl: 'http://10.0.0.1:4747',
       secret: 's'.repeat(16),

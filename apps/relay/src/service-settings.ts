@@ -1,3 +1,4 @@
+import type { ClusterOptions } from '@hookline/cluster';
 import { defaultRelayDataDir, type RelayOptions } from '@hookline/relay';
 import type { ServiceFlags } from './cli-flags.js';
 import { ConfigError } from './config-error.js';
@@ -13,9 +14,11 @@ export interface ServiceSettings {
     port: number;
     host: string;
     auth: 'required' | 'none';
-    /** Everything but the logger and observer, which the running service adds. */
+    /** Everything but the logger, the observer and the cluster, which the running service adds. */
     options: RelayOptions;
   };
+  /** Cluster mode (`--redis`, `--node-url`, `--cluster-secret`); null: a relay on its own. */
+  cluster: ClusterOptions | null;
   /** How long in-flight exchanges may run on after SIGTERM. */
   shutdownGraceMs: number;
   /** Bearer token for `/_hookline/metrics`; null: the route does not exist. */
@@ -63,9 +66,9 @@ export function loadServiceSettings(flags: ServiceFlags, env: NodeJS.ProcessEnv,
   if (values.domain !== undefined) options.domain = values.domain;
   if (values.publicUrl !== undefined) options.publicUrl = values.publicUrl;
   if (values.trustProxy !== undefined) options.trustProxy = values.trustProxy;
-  if (cluster) options.cluster = cluster;
   return {
     relay: { port: values.port ?? 4747, host, auth, options },
+    cluster,
     shutdownGraceMs: values.shutdownGrace ?? 30_000,
     metricsToken: values.metricsToken ?? null,
     tls: values.tlsCert && values.tlsKey ? { certFile: values.tlsCert, keyFile: values.tlsKey } : null,
@@ -74,8 +77,8 @@ export function loadServiceSettings(flags: ServiceFlags, env: NodeJS.ProcessEnv,
 }
 
 /** Cluster mode is all three settings or none; a half-configured node must not start. */
-function clusterOptions({ redis, nodeUrl, clusterSecret }: SettingValues): RelayOptions['cluster'] {
-  if (redis === undefined && nodeUrl === undefined && clusterSecret === undefined) return undefined;
+function clusterOptions({ redis, nodeUrl, clusterSecret }: SettingValues): ClusterOptions | null {
+  if (redis === undefined && nodeUrl === undefined && clusterSecret === undefined) return null;
   if (redis === undefined) throw new ConfigError('cluster mode needs --redis <url> (HOOKLINE_REDIS_URL)');
   if (nodeUrl === undefined) {
     throw new ConfigError('cluster mode needs --node-url <this node as the others reach it> (HOOKLINE_NODE_URL)');

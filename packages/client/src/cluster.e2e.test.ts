@@ -41,8 +41,8 @@ describe('relay cluster: three nodes on one Redis (real processes, private redis
         tokens: [token],
         heartbeatIntervalMs: 200,
         maxBodyBytes: 100 * 1024 * 1024,
-        cluster: { redisUrl: redis.url, nodeUrl: `http://127.0.0.1:${port}`, secret, leaseMs: 1_500 },
       },
+      cluster: { redisUrl: redis.url, nodeUrl: `http://127.0.0.1:${port}`, secret, leaseMs: 1_500 },
     });
   };
   const node = (i: number) => `http://127.0.0.1:${ports[i]}`;

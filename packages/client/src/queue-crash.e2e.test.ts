@@ -43,7 +43,7 @@ describe('no webhook lost: kill -9 of relay and client (5+ times each) while 2 0
     });
     const relayConfig = (port: number) => ({
       port,
-      options: { dataDir, auth: 'required', tokens: [token], queue: { initialDelayMs: 50, maxDelayMs: 300 } },
+      options: { dataDir, auth: 'required' as const, tokens: [token], queue: { initialDelayMs: 50, maxDelayMs: 300 } },
     });
     relay = await spawnRelay(relayConfig(0));
     const port = relay.ready.port;

@@ -61,7 +61,7 @@ describe('a full disk under the offline queue', () => {
       arrivals.push((JSON.parse(body.toString().split('\n')[0] as string) as { id: number }).id);
       res.end('ok');
     });
-    const config = (port: number) => ({ port, options: { dataDir, auth: 'required', tokens: [token] } });
+    const config = (port: number) => ({ port, options: { dataDir, auth: 'required' as const, tokens: [token] } });
     let relay: NodeChild<RelayReady> = await spawnRelay(config(0));
     children.push(relay);
     const { port } = relay.ready;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FrameType, type HandshakeKind, type RelayAnswer } from '@hookline/protocol';
 import type { DeclaredAnswers, DeclaredAnswersTable } from './declared-answers.js';
-import type { Destination } from './find-tunnel.js';
+import type { PublicDestination } from './find-tunnel.js';
 import type { HandshakeAnswer, HandshakeProvider, HandshakeVerdict } from './handshakes/handshake.js';
 import { MAX_HANDSHAKE_BODY_BYTES } from './handshakes/handshake.js';
 import { HANDSHAKE_PROVIDERS } from './handshakes/providers.js';
@@ -25,8 +25,6 @@ export interface RelayAnswererDeps {
   sessions: SessionTable;
   logger: RelayLogger;
 }
-
-type PublicDestination = Exclude<Destination, { kind: 'service' }>;
 
 /** The tunnel a destination is for, when the relay may answer for it: live, queued or offline. */
 function tunnelOf(found: PublicDestination): { name: string; route?: TunnelRoute; offline: boolean } | null {

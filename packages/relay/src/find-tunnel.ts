@@ -14,7 +14,13 @@ export type Destination =
   | { kind: 'service' }
   | { kind: 'error'; code: ErrorCode; message: string; headers?: Record<string, string>; name?: string }
   | { kind: 'tunnel'; route: TunnelRoute; session: TunnelSession }
-  | { kind: 'queued'; route: TunnelRoute; access: AccessPolicy | undefined };
+  /** `heldHere`: this node holds a usable session for the tunnel (in a cluster, another node may). */
+  | { kind: 'queued'; route: TunnelRoute; access: AccessPolicy | undefined; heldHere: boolean };
+
+/** Where a request for a tunnel goes (anything but the relay's own routes). */
+export type PublicDestination = Exclude<Destination, { kind: 'service' }>;
+
+export type TunnelFinder = (req: IncomingMessage, upgrade: boolean, internal?: boolean) => Destination;
 
 export interface TunnelFinderDeps {
   options: ResolvedRelayOptions;
@@ -28,11 +34,11 @@ export interface TunnelFinderDeps {
  * its access policy, its rate, then live / queued / offline. The tunnel's own
  * protection comes before anything is stored or forwarded.
  */
-export function createTunnelFinder({ options, sessions, reservations, queues }: TunnelFinderDeps) {
+export function createTunnelFinder({ options, sessions, reservations, queues }: TunnelFinderDeps): TunnelFinder {
   const tunnelRate = new RateLimiter({ ratePerSecond: options.tunnelRate.perSecond, burst: options.tunnelRate.burst });
 
   /** `internal`: forwarded by another node of the cluster, which already saw the caller. */
-  return (req: IncomingMessage, upgrade: boolean, internal = false): Destination => {
+  return (req, upgrade, internal = false) => {
     const routed = routeRequest(req.url, req.headers.host, options.domain);
     if (routed.kind === 'service') return routed;
     if (routed.kind === 'invalid') return { kind: 'error', code: 'E_BAD_REQUEST', message: routed.message };
@@ -76,7 +82,7 @@ export function createTunnelFinder({ options, sessions, reservations, queues }: 
     }
     // A queued tunnel persists every webhook first, online or not (upgrades only go live).
     if (reservation?.queue && queues.enabled && !upgrade)
-      return { kind: 'queued', route: routed.route, access: policy };
+      return { kind: 'queued', route: routed.route, access: policy, heldHere: session !== undefined };
     if (session) return { kind: 'tunnel', route: routed.route, session };
     return { kind: 'error', code: 'E_TUNNEL_OFFLINE', message: `tunnel "${name}" is offline`, name };
   };

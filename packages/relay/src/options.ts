@@ -1,7 +1,6 @@
 import { DEFAULT_STREAM_WINDOW } from '@hookline/protocol';
-import type { ClusterOptions } from './cluster/cluster-options.js';
+import type { ClusterFactory } from './cluster-node.js';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './queue/queue-limits.js';
-import { createMemoryRegistry, type TunnelRegistry } from './registry.js';
 import type { RelayObserver } from './relay-observer.js';
 
 /** Structured log sink; pino's logger fits as is. */
@@ -34,8 +33,6 @@ export interface RelayOptions {
    * @default 'required' when `tokens` is not empty, else 'none'
    */
   auth?: 'required' | 'none';
-  /** Live-session table. @default an in-memory registry */
-  registry?: TunnelRegistry;
   /**
    * Directory for the token file, name reservations and offline queues. Without
    * it nothing persists: reservations last as long as the process, queues are off.
@@ -92,13 +89,17 @@ export interface RelayOptions {
   /** Hooks for logs, metrics and extra service routes. @default none */
   observer?: RelayObserver;
   /**
-   * Run as one node of a cluster: names, tokens, routes and offline queues in
-   * Redis, requests for tunnels held by other nodes proxied to them.
+   * Run as one node of a cluster: names, tokens, routes and offline queues
+   * shared by the nodes, requests for tunnels held by other nodes proxied to
+   * them. Pass `redisCluster(…)` from `@hookline/cluster` (imported only by a
+   * program that runs in cluster mode). @default none: a relay on its own
    */
-  cluster?: ClusterOptions;
+  cluster?: ClusterFactory;
 }
 
-export type ResolvedRelayOptions = Required<
+export type ResolvedRelayOptions = Readonly<ResolvedFields>;
+
+type ResolvedFields = Required<
   Omit<RelayOptions, 'domain' | 'publicUrl' | 'dataDir' | 'queue' | 'cluster' | 'nameTtlMs'>
 > &
   Pick<RelayOptions, 'domain' | 'publicUrl' | 'dataDir' | 'cluster' | 'nameTtlMs'> & { queue: QueueLimits };
@@ -139,10 +140,9 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
   if (options.publicUrl !== undefined && !URL.canParse(options.publicUrl)) {
     throw new TypeError(`relay option publicUrl is not a URL: ${options.publicUrl}`);
   }
-  const resolved: ResolvedRelayOptions = {
+  const resolved: ResolvedFields = {
     tokens: options.tokens ?? [],
     auth: options.auth ?? ((options.tokens ?? []).length > 0 ? 'required' : 'none'),
-    registry: options.registry ?? createMemoryRegistry(),
     heartbeatIntervalMs: positive(
       'heartbeatIntervalMs',
       options.heartbeatIntervalMs ?? RELAY_DEFAULTS.heartbeatIntervalMs,

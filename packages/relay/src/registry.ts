@@ -11,11 +11,13 @@ export interface TunnelHolder {
   since?: number;
 }
 
-export type ClaimResult = { ok: true; replaced: TunnelHolder | null } | { ok: false; holder: TunnelHolder };
+export type ClaimResult =
+  /** `epoch`: a cluster's fencing number for this claim (each claim of a name gets a higher one). */
+  { ok: true; replaced: TunnelHolder | null; epoch?: number } | { ok: false; holder: TunnelHolder };
 
 /**
- * The table of claimed names. Async so that the embedded (lowdb) and cluster
- * (Redis) registries can implement it as well as this in-memory one.
+ * The table of claimed names. Async so that a cluster's shared registry
+ * (`@hookline/cluster`: Redis) implements it as well as this in-memory one.
  */
 export interface TunnelRegistry {
   /**

@@ -27,7 +27,7 @@ export interface ServiceAppDeps extends AdmissionDeps {
   onTunnelSocket(socket: WebSocket, client: ConnectingClient): void;
   stats(): { tunnels: number };
   /** Failure budgets shared by a cluster's nodes; this process's memory when absent. */
-  failureStore?: FailureStore;
+  failureStore?: FailureStore | undefined;
   /** Whether the relay's store is usable (readyz). */
   ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
 }

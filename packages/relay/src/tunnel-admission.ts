@@ -1,7 +1,7 @@
 import type { ErrorCode } from '@hookline/protocol';
 import { tunnelNameProblem } from './names.js';
 import type { ResolvedRelayOptions } from './options.js';
-import { mayReplace, nameInUseMessage } from './registry.js';
+import { mayReplace, nameInUseMessage, type TunnelRegistry } from './registry.js';
 import type { ReservationStore } from './store/reservations.js';
 
 /** What a tunnel client without a valid token is told, whichever way it connects. */
@@ -10,6 +10,7 @@ export const CONNECT_UNAUTHORIZED_MESSAGE = 'missing or invalid token (Authoriza
 export interface AdmissionDeps {
   options: ResolvedRelayOptions;
   reservations: ReservationStore;
+  registry: TunnelRegistry;
   /**
    * Whether the live holder of `name` still answers heartbeats; one held on this
    * node that does not answer a ping now is ended. True when it is held elsewhere.
@@ -43,7 +44,7 @@ export async function nameRefusal(
   if (reserved && reserved.owner !== owner) {
     return { code: 'E_NAME_TAKEN', message: `tunnel name "${name}" belongs to another token` };
   }
-  const holder = await deps.options.registry.holderOf(name);
+  const holder = await deps.registry.holderOf(name);
   // "In use" means answering heartbeats: a holder that went silent does not keep the name.
   if (holder && !mayReplace(holder, { clientId, owner }, takeover) && (await deps.holderAnswers(name))) {
     return { code: 'E_NAME_IN_USE', message: nameInUseMessage(name, holder) };

@@ -9,13 +9,12 @@ import {
   type TunnelMessage,
   type TunnelSocket,
 } from '@hookline/protocol';
-import type { Cluster } from './cluster/cluster.js';
-import type { RouteRecord } from './cluster/redis-registry.js';
+import type { ClusterNode } from './cluster-node.js';
 import { type DeclaredAnswersTable, declarationProblem } from './declared-answers.js';
 import { randomTunnelName, tunnelNameProblem } from './names.js';
 import type { ResolvedRelayOptions } from './options.js';
 import type { QueueRegistry } from './queue/queue-registry.js';
-import { nameInUseMessage, takenOverMessage } from './registry.js';
+import { nameInUseMessage, type TunnelRegistry, takenOverMessage } from './registry.js';
 import type { SessionTable } from './session-table.js';
 import type { QueueMode, ReservationStore } from './store/reservations.js';
 import { type AccessPolicy, cidrProblem, hashBasicAuth } from './tunnel-access.js';
@@ -25,8 +24,9 @@ export interface HandshakeContext {
   options: ResolvedRelayOptions;
   sessions: SessionTable;
   reservations: ReservationStore;
+  registry: TunnelRegistry;
   queues: QueueRegistry;
-  cluster: Cluster | null;
+  cluster: ClusterNode | null;
   /** What tunnels declared for the relay to answer itself (handshakes, offline response). */
   answers: DeclaredAnswersTable;
   /** Token id the upgrade request authenticated with, or null on an open relay. */
@@ -75,7 +75,7 @@ export function acceptTunnelSocket(socket: TunnelSocket, context: HandshakeConte
 }
 
 async function startSession(socket: TunnelSocket, hello: Hello, context: HandshakeContext): Promise<void> {
-  const { options, sessions, owner } = context;
+  const { options, sessions, registry, owner } = context;
   const version = hello.versions.filter((v) => SUPPORTED_VERSIONS.includes(v)).sort((a, b) => b - a)[0];
   if (version === undefined) {
     refuse(socket, 'E_VERSION', `this relay speaks protocol ${SUPPORTED_VERSIONS.join(', ')}; upgrade hookline`, 1002);
@@ -113,7 +113,7 @@ async function startSession(socket: TunnelSocket, hello: Hello, context: Handsha
     window: options.streamWindow,
     onClosed: (closed) => {
       if (sessions.delete(closed)) {
-        void options.registry.release(closed.name, closed.id);
+        void registry.release(closed.name, closed.id);
         // Kept for a reserved name (answered while the client is away), else dropped with its session.
         if (!context.reservations.get(closed.name)) context.answers.forget(closed.name);
       }
@@ -128,13 +128,13 @@ async function startSession(socket: TunnelSocket, hello: Hello, context: Handsha
     remoteAddress: context.remoteAddress,
     since: Date.now(),
   };
-  const claim = await options.registry.claim(name, holder, context.takeover);
+  const claim = await registry.claim(name, holder, context.takeover);
   if (!claim.ok) {
     session.close('E_NAME_IN_USE', nameInUseMessage(name, claim.holder), 4409);
     return;
   }
   if (socket.readyState !== socket.OPEN) {
-    await options.registry.release(name, session.id);
+    await registry.release(name, session.id);
     return;
   }
   // A reconnect from the same client replaces its half-dead session at once; another
@@ -151,12 +151,7 @@ async function startSession(socket: TunnelSocket, hello: Hello, context: Handsha
   else previous?.close('E_TUNNEL_CLOSED', 'replaced by a newer connection of the same client', 4000);
   sessions.set(session);
   context.answers.declare(name, owner, hello);
-  await context.cluster?.claimed(
-    session,
-    (claim as { record?: RouteRecord }).record,
-    claim.replaced as RouteRecord | null,
-    takenOver ? takenOverMessage(name, context.remoteAddress) : null,
-  );
+  await context.cluster?.claimed(session, claim, takenOver ? takenOverMessage(name, context.remoteAddress) : null);
   session.writer.write({
     type: FrameType.READY,
     stream: 0,

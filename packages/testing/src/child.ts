@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { ClusterOptions } from '@hookline/cluster';
+import type { RelayOptions } from '@hookline/relay';
 
 export interface NodeChild<Ready> {
   child: ChildProcess;
@@ -124,7 +126,19 @@ export interface ClientReady {
   name: string;
 }
 
-export function spawnRelay(config: object = {}, spawnOptions?: SpawnOptions): Promise<NodeChild<RelayReady>> {
+/** What `relay-process.ts` is started with (JSON: no functions, so a cluster is given by its options). */
+export interface RelayProcessConfig {
+  port?: number;
+  graceMs?: number;
+  options?: Omit<RelayOptions, 'cluster' | 'logger' | 'observer'>;
+  /** Run as a node of this cluster (`@hookline/cluster`'s `redisCluster`). */
+  cluster?: ClusterOptions;
+}
+
+export function spawnRelay(
+  config: RelayProcessConfig = {},
+  spawnOptions?: SpawnOptions,
+): Promise<NodeChild<RelayReady>> {
   return spawnTs<RelayReady>(here('./relay-process.ts'), [JSON.stringify(config)], spawnOptions);
 }
 

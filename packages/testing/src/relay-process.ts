@@ -1,12 +1,16 @@
 /**
  * A relay as its own process, for tests and benchmarks that measure it apart.
- * argv[2]: JSON { port?, options? }. Prints one JSON line { url, port } when ready,
- * and on SIGUSR2 one line { stats } (see relay-stats.ts).
+ * argv[2]: JSON RelayProcessConfig ({ port?, graceMs?, options?, cluster? }).
+ * Prints one JSON line { url, port } when ready, and on SIGUSR2 one line
+ * { stats } (see relay-stats.ts).
  */
-import { createRelay, type RelayOptions } from '@hookline/relay';
+import { createRelay } from '@hookline/relay';
+import type { RelayProcessConfig } from './child.js';
 
-const config = JSON.parse(process.argv[2] ?? '{}') as { port?: number; graceMs?: number; options?: RelayOptions };
-const relay = createRelay(config.options ?? {});
+const config = JSON.parse(process.argv[2] ?? '{}') as RelayProcessConfig;
+// Like the relay program: the cluster code (and ioredis) only for a cluster node.
+const cluster = config.cluster ? (await import('@hookline/cluster')).redisCluster(config.cluster) : undefined;
+const relay = createRelay({ ...config.options, ...(cluster ? { cluster } : {}) });
 const address = await relay.listen(config.port ?? 0, '127.0.0.1');
 process.stdout.write(`${JSON.stringify({ url: relay.url, port: address.port, pid: process.pid })}\n`);
 const stop = () => void relay.close({ graceMs: config.graceMs ?? 0 }).then(() => process.exit(0));

@@ -13,9 +13,10 @@ export interface TokenFlags {
 
 /** `hookline token create|list|revoke`: manage the relay's tokens (stored hashed in its data dir). */
 export async function runToken(action: string, id: string | undefined, flags: TokenFlags, io: CliIo): Promise<number> {
-  const { createToken, listTokens, revokeToken, openClusterTokens } = await import('@hookline/relay');
   const redisUrl = flags.redis ?? (io.env.HOOKLINE_REDIS_URL || undefined);
   if (redisUrl !== undefined) {
+    // Only a cluster's tokens need the cluster code (and ioredis).
+    const { openClusterTokens } = await import('@hookline/cluster');
     const cluster = openClusterTokens(redisUrl);
     try {
       return await manage(action, id, flags, io, redisUrl, {
@@ -27,6 +28,7 @@ export async function runToken(action: string, id: string | undefined, flags: To
       await cluster.close();
     }
   }
+  const { createToken, listTokens, revokeToken } = await import('@hookline/relay');
   const dataDir = resolveRelayDataDir(flags.dataDir, io.env, io.cwd);
   return manage(action, id, flags, io, dataDir, {
     create: (label) => createToken(dataDir, label),

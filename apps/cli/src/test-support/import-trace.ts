@@ -1,7 +1,7 @@
 /** Record every module a CLI run loads, to prove Ink and React stay unloaded. */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * Write a `--import` preload into `dir` that logs each resolved module URL to
@@ -28,3 +28,18 @@ export async function resolve(specifier, context, next) {
   writeFileSync(log, '');
   return { nodeOptions: `--import ${pathToFileURL(preload).href}`, log };
 }
+
+/**
+ * The chunks of the built CLI whose code contains `marker` (a dynamic import's
+ * chunk is named after its file, `src-<hash>.js` for a package's index, so a
+ * chunk is found by what it holds).
+ */
+export function builtChunksContaining(marker: string): string[] {
+  const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+  return readdirSync(dist).filter(
+    (file) => file.endsWith('.js') && readFileSync(join(dist, file), 'utf8').includes(marker),
+  );
+}
+
+/** The cluster code's chunk, which only cluster mode may load. */
+export const CLUSTER_CHUNK_MARKER = 'new RedisCluster(';

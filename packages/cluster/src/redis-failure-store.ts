@@ -1,5 +1,5 @@
+import { createMemoryFailureStore, type FailureStore } from '@hookline/relay';
 import type { Redis } from 'ioredis';
-import { createMemoryFailureStore, type FailureStore } from '../failure-store.js';
 
 // One token bucket per key in a hash {tokens, at}: refilled by elapsed time, then
 // read (ARGV[3] = '0') or spent (ARGV[3] = '1'). Returns the seconds to wait, 0 if

@@ -1,14 +1,14 @@
+import type { RelayLogger } from '@hookline/relay';
 import { Redis } from 'ioredis';
-import type { RelayLogger } from '../options.js';
 
 /**
  * Commands fail fast (a request must not hang on a Redis outage) while the
  * connection itself retries forever with capped backoff, so a restarted Redis is
- * picked up without anyone's help.
+ * picked up without anyone's help. It connects on its first command.
  */
 export function createRedis(url: string, logger: RelayLogger, role: string): Redis {
   const client = new Redis(url, {
-    lazyConnect: false,
+    lazyConnect: true,
     maxRetriesPerRequest: 1,
     commandTimeout: 3_000,
     retryStrategy: (attempt) => Math.min(2_000, 50 * 2 ** Math.min(attempt, 6)),

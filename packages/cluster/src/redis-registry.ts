@@ -1,5 +1,5 @@
+import type { ClaimResult, TunnelHolder, TunnelRegistry } from '@hookline/relay';
 import type { Redis } from 'ioredis';
-import type { ClaimResult, TunnelHolder, TunnelRegistry } from '../registry.js';
 
 /** A route as stored: which node holds the tunnel, under which fencing epoch. */
 export interface RouteRecord extends TunnelHolder {
@@ -7,7 +7,7 @@ export interface RouteRecord extends TunnelHolder {
   epoch: number;
 }
 
-// Claim (mayReplace in registry.ts): free, or held by the same client, or by the
+// Claim (mayReplace in @hookline/relay's registry.ts): free, or held by the same client, or by the
 // same token with takeover (ARGV[3] = '1') → take it with a new epoch.
 const CLAIM = `
 local cur = redis.call('GET', KEYS[1])
@@ -59,7 +59,7 @@ export class RedisRegistry implements TunnelRegistry {
     return `${this.#prefix}route:${name}`;
   }
 
-  async claim(name: string, holder: TunnelHolder, takeover = false): Promise<ClaimResult & { record?: RouteRecord }> {
+  async claim(name: string, holder: TunnelHolder, takeover = false): Promise<ClaimResult> {
     const wanted = { ...holder, owner: holder.owner ?? null, node: this.#node };
     const [ok, value, previous] = (await this.#redis.eval(
       CLAIM,
@@ -72,7 +72,7 @@ export class RedisRegistry implements TunnelRegistry {
     )) as [number, string, string?];
     if (ok !== 1) return { ok: false, holder: JSON.parse(value) as RouteRecord };
     const record = JSON.parse(value) as RouteRecord;
-    return { ok: true, replaced: previous ? (JSON.parse(previous) as RouteRecord) : null, record };
+    return { ok: true, replaced: previous ? (JSON.parse(previous) as RouteRecord) : null, epoch: record.epoch };
   }
 
   /** Keep holding `name`; false when the route moved to someone else (fenced) or lapsed. */

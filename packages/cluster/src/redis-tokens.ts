@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hashToken, type TokenRecord, type TokenVerifier } from '@hookline/relay';
 import type { Redis } from 'ioredis';
-import { hashToken, type TokenRecord, type TokenVerifier } from '../store/token-store.js';
 
 const tokensKey = (prefix: string) => `${prefix}tokens`;
 

@@ -3,8 +3,7 @@ import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { stripHopByHop } from '@hookline/protocol';
-import { sendPublicError } from '../public-error.js';
-import { judgeResponseHead, ResponseBodyFraming } from '../response-framing.js';
+import { judgeResponseHead, ResponseBodyFraming, sendPublicError } from '@hookline/relay';
 
 /** Headers that mark a request as coming from another node of the cluster. */
 export const CLUSTER_SECRET_HEADER = 'hookline-cluster-secret';

@@ -1,20 +1,24 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import {
+  type ClusterContext,
+  type ClusterNode,
+  type ClusterReadiness,
+  type ClusterSession,
+  type FailureStore,
+  removeRawHeaders,
+  type SharedQueues,
+  type TunnelHolder,
+  takenOverMessage,
+} from '@hookline/relay';
 import type { Redis } from 'ioredis';
-import type { FailureStore } from '../failure-store.js';
-import type { RelayLogger } from '../options.js';
-import type { SharedQueues } from '../queue/queue-registry.js';
-import { removeRawHeaders } from '../raw-headers.js';
-import { takenOverMessage } from '../registry.js';
-import type { SessionTable } from '../session-table.js';
-import type { TunnelSession } from '../tunnel-session.js';
 import type { ResolvedClusterOptions } from './cluster-options.js';
 import { CLUSTER_FROM_HEADER, CLUSTER_SECRET_HEADER, proxyToNode, proxyUpgradeToNode } from './node-proxy.js';
 import { createRedis } from './redis-clients.js';
 import { RedisDeliveryQueue } from './redis-delivery-queue.js';
 import { createRedisFailureStore } from './redis-failure-store.js';
-import { RedisRegistry, type RouteRecord } from './redis-registry.js';
+import { RedisRegistry } from './redis-registry.js';
 import { RedisReservations } from './redis-reservations.js';
 import { RedisTokenVerifier } from './redis-tokens.js';
 
@@ -27,25 +31,22 @@ type ClusterEvent =
 /**
  * This node's membership of a relay cluster: shared names, tokens and routes in
  * Redis, leases renewed for the tunnels held here, fencing when a route moves,
- * and node-to-node proxying for tunnels held elsewhere.
+ * and node-to-node proxying for tunnels held elsewhere. Its Redis connections
+ * open at `start` (the relay's `listen`), not when the relay is created.
  */
-export class Cluster {
+export class RedisCluster implements ClusterNode {
   readonly options: ResolvedClusterOptions;
   readonly registry: RedisRegistry;
   readonly reservations: RedisReservations;
   readonly verifier: RedisTokenVerifier;
-  /** Failed-token-check budgets, shared so that N nodes do not allow N times the guesses. */
   readonly failureStore: FailureStore;
   readonly #redis: Redis;
   readonly #subscriber: Redis;
-  readonly #logger: RelayLogger;
-  readonly #sessions: SessionTable;
+  readonly #relay: ClusterContext;
   #timers: NodeJS.Timeout[] = [];
-  /** Set by the relay: a node stored a webhook for `name` (the holder should deliver it). */
-  onQueued: (name: string) => void = () => {};
 
   /** Offline queues as Redis streams shared by the nodes (see RedisDeliveryQueue). */
-  readonly sharedQueues: SharedQueues = {
+  readonly queues: SharedQueues = {
     open: (name, limits) =>
       RedisDeliveryQueue.open({
         redis: this.#redis,
@@ -58,32 +59,28 @@ export class Cluster {
     changed: (name) => this.#publish({ type: 'queued', name }),
   };
 
-  constructor(
-    options: ResolvedClusterOptions,
-    sessions: SessionTable,
-    fixedTokens: readonly string[],
-    logger: RelayLogger,
-  ) {
+  constructor(options: ResolvedClusterOptions, relay: ClusterContext) {
     this.options = options;
-    this.#logger = logger;
-    this.#sessions = sessions;
-    this.#redis = createRedis(options.redisUrl, logger, 'commands');
-    this.#subscriber = createRedis(options.redisUrl, logger, 'events');
+    this.#relay = relay;
+    this.#redis = createRedis(options.redisUrl, relay.logger, 'commands');
+    this.#subscriber = createRedis(options.redisUrl, relay.logger, 'events');
     const prefix = options.keyPrefix;
     this.registry = new RedisRegistry(this.#redis, { prefix, node: options.nodeUrl, leaseMs: options.leaseMs });
     this.reservations = new RedisReservations(this.#redis, prefix, (name) => this.#publish({ type: 'names', name }));
-    this.verifier = new RedisTokenVerifier(this.#redis, prefix, fixedTokens);
+    this.verifier = new RedisTokenVerifier(this.#redis, prefix, relay.tokens);
     this.failureStore = createRedisFailureStore(this.#redis, prefix);
   }
 
-  /** Load shared state and start listening to the other nodes. */
+  /** Connect, load shared state and start listening to the other nodes. */
   async start(): Promise<void> {
     await Promise.all([this.reservations.load(), this.verifier.refresh()]);
     this.#subscriber.on('message', (_channel: string, text: string) => void this.#onEvent(text));
     await this.#subscriber.subscribe(`${this.options.keyPrefix}events`);
-    // After a Redis restart the subscription is renewed by ioredis; a periodic reload covers missed notices.
+    // After a Redis restart the subscription is renewed by ioredis, but notices sent
+    // meanwhile are lost: every node also catches up every few seconds.
     const reload = setInterval(() => {
       void Promise.all([this.reservations.load(), this.verifier.refresh()]).catch(() => {});
+      this.#relay.queues.refreshAll();
     }, 5_000);
     const renew = setInterval(() => void this.#renewLeases(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
     reload.unref();
@@ -91,18 +88,16 @@ export class Cluster {
     this.#timers = [reload, renew];
   }
 
-  /** A session here just claimed its route: hold the lease, and fence any other node that had it. */
   async claimed(
-    session: TunnelSession,
-    record: RouteRecord | undefined,
-    replaced: RouteRecord | null,
-    /** Set when another client took the name over (`--takeover`): what the replaced client is told. */
-    takenOver: string | null = null,
+    session: ClusterSession,
+    claim: { epoch?: number | undefined; replaced: TunnelHolder | null },
+    takenOver: string | null,
   ): Promise<void> {
-    if (record) {
-      session.epoch = record.epoch;
+    if (claim.epoch !== undefined) {
+      session.epoch = claim.epoch;
       session.leaseValidUntil = Date.now() + this.options.leaseMs;
     }
+    const { replaced } = claim;
     if (replaced && replaced.sessionId !== session.id) {
       await this.#publish({
         type: 'moved',
@@ -140,7 +135,7 @@ export class Cluster {
     return true;
   }
 
-  async ready(): Promise<{ ok: boolean; checks: Record<string, string> }> {
+  async ready(): Promise<ClusterReadiness> {
     try {
       await this.#redis.ping();
       return { ok: true, checks: { store: 'redis ok' } };
@@ -152,6 +147,8 @@ export class Cluster {
   async close(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
     this.#subscriber.disconnect();
+    // Never started (the relay never listened): quitting would connect first.
+    if (this.#redis.status === 'wait') return this.#redis.disconnect();
     await this.#redis.quit().catch(() => this.#redis.disconnect());
   }
 
@@ -172,9 +169,9 @@ export class Cluster {
       case 'tokens':
         return this.verifier.refresh().catch(() => {});
       case 'queued':
-        return this.onQueued(event.name);
+        return this.#relay.queues.refresh(event.name);
       case 'moved': {
-        const session = this.#sessions.get(event.name);
+        const session = this.#relay.sessions.get(event.name);
         if (session?.id !== event.sessionId) return;
         // Taken over by another client: this one must stop, not reconnect and take it back.
         if (event.takenOver) session.close('E_NAME_IN_USE', event.takenOver, 4409);
@@ -186,7 +183,7 @@ export class Cluster {
 
   /** Renew every local lease; a session whose route moved (or lapsed and was taken) is closed. */
   async #renewLeases(): Promise<void> {
-    for (const session of [...this.#sessions.values()]) {
+    for (const session of [...this.#relay.sessions.values()]) {
       if (session.closed || session.epoch === 0) continue;
       const started = Date.now();
       try {
@@ -197,7 +194,7 @@ export class Cluster {
         }
       } catch (error) {
         // Redis unreachable: keep serving until the lease we hold runs out, then stop answering.
-        this.#logger.warn({ tunnel: session.name, err: (error as Error).message }, 'lease renewal failed');
+        this.#relay.logger.warn({ tunnel: session.name, err: (error as Error).message }, 'lease renewal failed');
       }
     }
   }
@@ -208,7 +205,7 @@ export class Cluster {
    * that message and this renewal race, and the client must not hear a plain
    * "reconnect" (which it would follow, only to be refused as a name in use).
    */
-  async #lostLease(session: TunnelSession): Promise<void> {
+  async #lostLease(session: ClusterSession): Promise<void> {
     const holder = await this.registry.holderOf(session.name).catch(() => undefined);
     if (session.closed) return;
     if (holder && holder.sessionId !== session.id && holder.clientId !== session.clientId) {
@@ -218,8 +215,8 @@ export class Cluster {
     this.#fence(session, 'this relay node lost the tunnel lease');
   }
 
-  #fence(session: TunnelSession, reason: string): void {
-    this.#logger.warn({ tunnel: session.name, session: session.id }, reason);
+  #fence(session: ClusterSession, reason: string): void {
+    this.#relay.logger.warn({ tunnel: session.name, session: session.id }, reason);
     session.close('E_TUNNEL_CLOSED', `${reason}; reconnect`, 4000);
   }
 }

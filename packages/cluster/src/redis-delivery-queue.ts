@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { HooklineError, type RequestHead } from '@hookline/protocol';
+import {
+  type AttemptResult,
+  expireIfOld,
+  newEntry,
+  type QueueEntry,
+  type QueueLimits,
+  type QueueStore,
+  recordAttempt,
+  releaseAttempt,
+  resetForRetry,
+} from '@hookline/relay';
 import type { Redis } from 'ioredis';
-import { expireIfOld, newEntry, recordAttempt, releaseAttempt, resetForRetry } from '../queue/entry-state.js';
-import type { AttemptResult, QueueEntry } from '../queue/queue-entry.js';
-import type { QueueLimits } from '../queue/queue-limits.js';
-import type { QueueStore } from '../queue/queue-store.js';
 
 interface StoredState {
   attempts: number;

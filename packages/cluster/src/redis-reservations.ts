@@ -1,13 +1,13 @@
-import type { Redis } from 'ioredis';
 import {
+  type AccessPolicy,
   lastUsed,
   type QueueMode,
   type Reservation,
   type ReservationStore,
   type ReserveResult,
   TOUCH_INTERVAL_MS,
-} from '../store/reservations.js';
-import type { AccessPolicy } from '../tunnel-access.js';
+} from '@hookline/relay';
+import type { Redis } from 'ioredis';
 
 const RESERVE = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])

@@ -1,0 +1,3 @@
+/** @module @hookline/relay/testing — what other packages' tests share with the relay's (never shipped). */
+
+export { describeStoreContract, type StoreBackend } from './store-contract.js';
