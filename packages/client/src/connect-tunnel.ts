@@ -19,6 +19,7 @@ import { type BackoffOptions, nodeRoundDelay } from './backoff.js';
 import { ClientSession } from './client-session.js';
 import type { ExchangeObserver, TunnelEvents, TunnelState } from './events.js';
 import type { HostHeaderMode } from './forward-headers.js';
+import { type LateDeliveryOptions, planLateDelivery } from './late-delivery.js';
 import { startLocalExchange } from './local-exchange.js';
 import { openLocalTransport } from './local-transport.js';
 import { NO_RETRY, type Refusal, refusalOf } from './refusal.js';
@@ -71,6 +72,14 @@ export interface TunnelOptions {
   takeover?: boolean;
   /** Body taps for captures (request and response bytes of every exchange). */
   observer?: ExchangeObserver;
+  /**
+   * Queued webhooks whose signature aged past the provider's tolerance while the
+   * client was away: re-signed with these secrets (or reported on the `exchange`
+   * event's `late` when they cannot be). On with no secrets: late ones are reported.
+   */
+  lateDelivery?: LateDeliveryOptions;
+  /** Epoch ms: judges late deliveries, dates re-signatures and `request` events. @default Date.now */
+  clock?: () => number;
 }
 
 /** ws client option: an all-zero mask makes ws skip masking (and copying) every frame. */
@@ -317,7 +326,8 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   #startExchange(stream: number, head: Parameters<typeof startLocalExchange>[0]['head'], writer: FrameWriter) {
     const id = String(++this.#exchangeSeq);
     const session = this.#session;
-    this.emit('request', { id, head, startedAt: Date.now() });
+    const clock = this.#options.clock ?? Date.now;
+    this.emit('request', { id, head, startedAt: clock() });
     return startLocalExchange(
       {
         id,
@@ -329,6 +339,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
         timeoutMs: this.#options.localTimeoutMs ?? 30_000,
         window: this.#ready?.window ?? DEFAULT_STREAM_WINDOW,
         observer: this.#options.observer,
+        late: planLateDelivery(head, this.#options.lateDelivery ?? {}, clock),
         onResponse: (event) => this.emit('response', event),
         onDone: (event) => {
           session?.release(stream);

@@ -1,4 +1,5 @@
 import type { ErrorCode, RequestHead } from '@hookline/protocol';
+import type { LateDelivery } from './late-delivery.js';
 
 export type TunnelState =
   | { state: 'connecting' }
@@ -37,6 +38,8 @@ export interface ExchangeEvent {
   upgrade: boolean;
   /** Set when the relay delivered this from the tunnel's durable queue. */
   delivery: { id: string; attempt: number } | null;
+  /** A queued delivery whose signature aged past the provider's tolerance: re-signed, or why not. */
+  late: LateDelivery | null;
 }
 
 export interface ErrorEvent {

@@ -1,6 +1,7 @@
 import { type ErrorCode, FrameType, type FrameWriter, type RequestHead } from '@hookline/protocol';
 import type { ExchangeEvent, ExchangeObserver, ResponseEvent } from './events.js';
 import type { HostHeaderMode } from './forward-headers.js';
+import type { LatePlan } from './late-delivery.js';
 
 /** The client's end of one stream, fed by the session's frames. */
 export interface ClientStream {
@@ -23,6 +24,8 @@ export interface LocalExchangeInit {
   onResponse(event: ResponseEvent): void;
   /** Optional body taps (captures). */
   observer?: ExchangeObserver | undefined;
+  /** A late queued delivery: re-signed before it is forwarded, or reported. */
+  late?: LatePlan | null | undefined;
   /** Called exactly once when the exchange is over. */
   onDone(event: ExchangeEvent): void;
 }
@@ -121,6 +124,7 @@ export class ExchangeLifecycle {
       error,
       upgrade: head.upgrade,
       delivery: head.delivery ?? null,
+      late: this.#init.late?.note ?? null,
     });
   }
 }

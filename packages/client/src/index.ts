@@ -15,4 +15,5 @@ export type {
   TunnelState,
 } from './events.js';
 export { forwardedRequestHeaders, type HostHeaderMode } from './forward-headers.js';
+export { DEFAULT_MAX_RESIGN_BYTES, type LateDelivery, type LateDeliveryOptions } from './late-delivery.js';
 export { connectUrl, parseTarget } from './target.js';
