@@ -1,4 +1,5 @@
 import type { ExchangeEvent } from '@hookline/client';
+import type { SignatureVerdict } from '@hookline/signatures';
 
 function time(date: Date): string {
   return date.toTimeString().slice(0, 8);
@@ -14,15 +15,25 @@ function size(bytes: number): string {
 export function formatExchangeLine(event: ExchangeEvent, now = new Date()): string {
   const status = event.error ? `${event.status ?? '---'} ${event.error.code}` : String(event.status ?? '---');
   const path = event.path.length > 80 ? `${event.path.slice(0, 77)}...` : event.path;
-  return `${time(now)}  ${event.method.padEnd(7)} ${path}  ${status}  ${Math.round(event.durationMs)} ms  ${size(event.responseBytes)}`;
+  const line = `${time(now)}  ${event.method.padEnd(7)} ${path}  ${status}  ${Math.round(event.durationMs)} ms  ${size(event.responseBytes)}`;
+  return event.late ? `${line}  (${event.late.message})` : line;
 }
 
-/** The same exchange as one JSON line (for `--json`). */
-export function formatExchangeJson(event: ExchangeEvent, now = new Date()): string {
+/**
+ * The same exchange as one JSON line (for `--json`), with the request's signature
+ * verdict (null: unsigned, or no capture to judge it from) and, for a late queued
+ * delivery, `late` with its message ("delivered 600 s late; …").
+ */
+export function formatExchangeJson(
+  event: ExchangeEvent,
+  signature: SignatureVerdict | null = null,
+  now = new Date(),
+): string {
   return JSON.stringify({
     type: 'exchange',
     time: now.toISOString(),
     ...event,
     durationMs: Math.round(event.durationMs * 100) / 100,
+    signature,
   });
 }

@@ -52,6 +52,10 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
       'webhook signing secret to verify captures with (stripe, github, standard|svix, slack, shopify, generic); repeatable; env HOOKLINE_SECRET_<PROVIDER>',
       collectSecret,
     )
+    .option(
+      '--no-resign-late',
+      'forward queued webhooks whose signature is past the provider tolerance as they came (re-signed by default when the secret is known)',
+    )
     .action(async (target: string, flags: HttpFlags) => {
       const { runHttp } = await import('./commands/http.js');
       exit(await runHttp(target, flags, io));

@@ -40,5 +40,6 @@ export type {
   CaptureRecord,
   CaptureTimings,
   ExchangeFailure,
+  LateNote,
   StoreData,
 } from './types.js';

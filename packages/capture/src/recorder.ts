@@ -1,6 +1,6 @@
 import { BodyCollector } from './body.js';
 import { CAPTURE_DEFAULTS } from './store-options.js';
-import type { CaptureDraft, CaptureOrigin, ExchangeFailure } from './types.js';
+import type { CaptureDraft, CaptureOrigin, ExchangeFailure, LateNote } from './types.js';
 
 /** The parts of a relay request head a capture keeps (the client's `RequestHead` fits). */
 export interface RecordedHead {
@@ -97,13 +97,13 @@ export class ExchangeRecorder {
     this.#pending.get(id)?.response?.body.push(chunk);
   }
 
-  /** The exchange is over: hand the record to the sink. */
-  done(id: string, end: { totalMs: number; error: ExchangeFailure | null }): void {
+  /** The exchange is over: hand the record to the sink (what the sink returned comes back). */
+  done(id: string, end: { totalMs: number; error: ExchangeFailure | null; late?: LateNote | null }): unknown {
     const pending = this.#pending.get(id);
-    if (!pending) return;
+    if (!pending) return undefined;
     this.#pending.delete(id);
     const { head, response } = pending;
-    this.#options.sink.add({
+    return this.#options.sink.add({
       tunnel: this.#options.tunnel(),
       origin: pending.origin,
       replayOf: null,
@@ -127,6 +127,7 @@ export class ExchangeRecorder {
       },
       timings: { waitMs: pending.waitMs, totalMs: end.totalMs },
       error: end.error,
+      ...(end.late ? { late: end.late } : {}),
     });
   }
 

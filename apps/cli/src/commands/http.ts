@@ -1,3 +1,4 @@
+import type { CaptureRecord } from '@hookline/capture';
 import type { ExchangeEvent, Tunnel, TunnelState } from '@hookline/client';
 import type { QueueMode } from '@hookline/protocol';
 import { loadFileConfig, pick } from '../config.js';
@@ -32,6 +33,8 @@ export interface HttpFlags {
   takeover?: boolean;
   /** `--secret provider=value`, repeatable. */
   secret?: string[];
+  /** `--no-resign-late` makes it false: late queued webhooks go as they came (with a warning). */
+  resignLate?: boolean;
 }
 
 /** `--queue [serial|parallel:N]`, `--basic-auth user:pass`, `--allow-cidr a,b` as tunnel options. */
@@ -142,7 +145,8 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     hostHeader,
     timeoutMs: timeoutSeconds * 1000,
     target: parseTarget(targetArg).href,
-    inspector: terminal !== null,
+    // `--json` prints each exchange's signature verdict, which captures judge.
+    inspector: terminal !== null || flags.json === true,
     warn,
     signatures,
   });
@@ -167,14 +171,13 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     ...(flags.takeover ? { takeover: true } : {}),
     ...protection,
     ...(recording ? { observer: recording.observer } : {}),
+    lateDelivery: { signatures, resign: flags.resignLate !== false },
   });
-  recording?.attach(tunnel);
-
-  if (!terminal) {
-    tunnel.on('exchange', (event: ExchangeEvent) =>
-      print(flags.json ? formatExchangeJson(event) : formatExchangeLine(event)),
-    );
-  }
+  const printExchange = (event: ExchangeEvent, record: CaptureRecord | null) =>
+    print(flags.json ? formatExchangeJson(event, record?.signature ?? null) : formatExchangeLine(event));
+  // With captures, an exchange is printed once stored: its line carries the verdict.
+  recording?.attach(tunnel, terminal ? undefined : printExchange);
+  if (!terminal && !recording) tunnel.on('exchange', (event) => printExchange(event, null));
   // Startup failures are reported once, by the caller; only later changes are printed.
   let printedReady = false;
   tunnel.on('state', (state) => {

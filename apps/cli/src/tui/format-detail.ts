@@ -90,6 +90,13 @@ function signatureLines(record: CaptureRecord): Line[] {
       { text: `${sig.reason ? `: ${sig.reason}` : ''}${signedAt}`, dim: sig.status === 'valid' },
     ]);
   }
+  if (record.late) {
+    // The verdict above is the original one; this says how it went out.
+    lines.push([
+      { text: 'late    ', color: 'cyan' },
+      { text: record.late.message, color: record.late.resigned ? 'green' : 'yellow', bold: !record.late.resigned },
+    ]);
+  }
   if (record.event) {
     const first = record.duplicateOf === undefined ? '' : ` — duplicate: first delivered as #${record.duplicateOf}`;
     lines.push([

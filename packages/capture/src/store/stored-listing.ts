@@ -66,6 +66,9 @@ export class StoredListing implements CaptureListing {
   get duplicateOf() {
     return this.#load().duplicateOf;
   }
+  get late() {
+    return this.#load().late;
+  }
 
   toJSON(): CaptureListing {
     return { id: this.id, tunnel: this.tunnel, ...this.#load() };
