@@ -20,9 +20,10 @@ import { ClientSession } from './client-session.js';
 import type { ExchangeObserver, TunnelEvents, TunnelState } from './events.js';
 import type { HostHeaderMode } from './forward-headers.js';
 import { type LateDeliveryOptions, planLateDelivery } from './late-delivery.js';
-import { startLocalExchange } from './local-exchange.js';
-import { openLocalTransport } from './local-transport.js';
+import type { startLocalExchange } from './local-exchange.js';
+import { LocalRoutes } from './local-routes.js';
 import { NO_RETRY, type Refusal, refusalOf } from './refusal.js';
+import type { TunnelRoute } from './routes.js';
 import { connectUrl, parseTarget } from './target.js';
 
 export interface TunnelOptions {
@@ -78,6 +79,11 @@ export interface TunnelOptions {
    * event's `late` when they cannot be). On with no secrets: late ones are reported.
    */
   lateDelivery?: LateDeliveryOptions;
+  /**
+   * Other local targets, by path prefix or provider event type; the first match
+   * wins, `target` takes the rest. A bad route throws at construction.
+   */
+  routes?: readonly TunnelRoute[];
   /** Epoch ms: judges late deliveries, dates re-signatures and `request` events. @default Date.now */
   clock?: () => number;
 }
@@ -95,7 +101,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   readonly target: URL;
   readonly #options: TunnelOptions;
   readonly #clientId = randomBytes(16).toString('base64url');
-  readonly #local: ReturnType<typeof openLocalTransport>;
+  readonly #local: LocalRoutes;
   #state: TunnelState = { state: 'connecting' };
   #ready: Ready | null = null;
   #socket: TunnelSocket | null = null;
@@ -127,7 +133,15 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     if (this.#relays.length === 0) throw new HooklineError('E_BAD_REQUEST', 'no relay URL given');
     // Validate early: a bad relay URL is a usage error.
     for (const url of this.#relays) if (typeof url === 'string') connectUrl(url, {});
-    this.#local = openLocalTransport(this.target, options.maxLocalSockets ?? 256);
+    this.#local = new LocalRoutes(
+      {
+        target: this.target,
+        timeoutMs: options.localTimeoutMs ?? 30_000,
+        hostHeader: options.hostHeader ?? 'passthrough',
+      },
+      options.routes ?? [],
+      options.maxLocalSockets ?? 256,
+    );
   }
 
   get state(): TunnelState {
@@ -328,27 +342,21 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     const session = this.#session;
     const clock = this.#options.clock ?? Date.now;
     this.emit('request', { id, head, startedAt: clock() });
-    return startLocalExchange(
-      {
-        id,
-        stream,
-        head,
-        writer,
-        target: this.target,
-        hostHeader: this.#options.hostHeader ?? 'passthrough',
-        timeoutMs: this.#options.localTimeoutMs ?? 30_000,
-        window: this.#ready?.window ?? DEFAULT_STREAM_WINDOW,
-        observer: this.#options.observer,
-        late: planLateDelivery(head, this.#options.lateDelivery ?? {}, clock),
-        onResponse: (event) => this.emit('response', event),
-        onDone: (event) => {
-          session?.release(stream);
-          if (event.error) this.#emitError(event.error.code, event.error.message, id);
-          this.emit('exchange', event);
-        },
+    return this.#local.start({
+      id,
+      stream,
+      head,
+      writer,
+      window: this.#ready?.window ?? DEFAULT_STREAM_WINDOW,
+      observer: this.#options.observer,
+      late: planLateDelivery(head, this.#options.lateDelivery ?? {}, clock),
+      onResponse: (event) => this.emit('response', event),
+      onDone: (event) => {
+        session?.release(stream);
+        if (event.error) this.#emitError(event.error.code, event.error.message, id);
+        this.emit('exchange', event);
       },
-      this.#local,
-    );
+    });
   }
 
   /** No ping or message from the relay for 2.5 heartbeats: the link is dead. */

@@ -40,6 +40,8 @@ export interface ExchangeEvent {
   delivery: { id: string; attempt: number } | null;
   /** A queued delivery whose signature aged past the provider's tolerance: re-signed, or why not. */
   late: LateDelivery | null;
+  /** The local target it went to (the tunnel's own, or its route's). */
+  target: string;
 }
 
 export interface ErrorEvent {

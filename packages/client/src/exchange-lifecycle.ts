@@ -17,6 +17,8 @@ export interface LocalExchangeInit {
   head: RequestHead;
   writer: FrameWriter;
   target: URL;
+  /** Path and query sent to the target, when a route changed them. @default head.target */
+  forwardPath?: string | undefined;
   hostHeader: HostHeaderMode;
   /** No response head within this time → 504. */
   timeoutMs: number;
@@ -125,6 +127,7 @@ export class ExchangeLifecycle {
       upgrade: head.upgrade,
       delivery: head.delivery ?? null,
       late: this.#init.late?.note ?? null,
+      target: this.#init.target.href,
     });
   }
 }

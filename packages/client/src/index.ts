@@ -16,4 +16,5 @@ export type {
 } from './events.js';
 export { forwardedRequestHeaders, type HostHeaderMode } from './forward-headers.js';
 export { DEFAULT_MAX_RESIGN_BYTES, type LateDelivery, type LateDeliveryOptions } from './late-delivery.js';
+export { type EventProvider, parseRouteFlag, parseRouteMatch, type TunnelRoute } from './routes.js';
 export { connectUrl, parseTarget } from './target.js';

@@ -117,7 +117,7 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
   const dispatch = (requestBody: Buffer | PassThrough | null, headers?: string[] | null): void => {
     const options: Dispatcher.DispatchOptions & { servername?: string | undefined } = {
       method: head.method,
-      path: head.target,
+      path: init.forwardPath ?? head.target,
       headers: requestHeaders(headers ? { ...init, head: { ...head, headers } } : init),
       body: requestBody,
       // undici's Request reads this (lib/core/request.js) though its types leave it out;
