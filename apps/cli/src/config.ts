@@ -15,6 +15,8 @@ export interface FileConfig {
   genericSignature?: GenericHmacConfig;
   /** Offline queue, as `--queue`: `"serial"` or `"parallel:<n>"`. */
   queue?: string;
+  /** Routes to other local targets, as `--route` (checked by `route-config.ts`). */
+  routes?: unknown[];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -38,7 +40,7 @@ function readSignatureKeys(path: string, value: Record<string, unknown>, config:
 
 const KEYS = ['relay', 'token', 'name', 'queue'] as const;
 /** Every key a `hookline.json` may hold; anything else is refused (a typo must not be silently ignored). */
-const KNOWN_KEYS: readonly string[] = [...KEYS, 'secrets', 'genericSignature'];
+const KNOWN_KEYS: readonly string[] = [...KEYS, 'secrets', 'genericSignature', 'routes'];
 
 /**
  * Strict like a zod `strictObject`, written out: zod is not loaded on this path
@@ -77,6 +79,10 @@ function readConfigFile(path: string): FileConfig | null {
     config[key] = setting;
   }
   readSignatureKeys(path, value, config);
+  if (value.routes !== undefined) {
+    if (!Array.isArray(value.routes)) throw new UserError(`config ${path}: "routes" must be a list`);
+    config.routes = value.routes;
+  }
   return config;
 }
 

@@ -13,6 +13,8 @@ const exchange: ExchangeEvent = {
   error: null,
   upgrade: false,
   delivery: { id: 'dlv_1', attempt: 1 },
+  target: 'http://localhost:3000/',
+  route: null,
   late: {
     provider: 'stripe',
     delayS: 600,

@@ -9,8 +9,8 @@ import type { RequestsFlags } from './commands/requests.js';
 import type { TokenFlags } from './commands/token.js';
 import { VERSION } from './version.js';
 
-/** `--secret` may be given many times: commander collects them here, checked when the command runs. */
-function collectSecret(value: string, previous: string[] = []): string[] {
+/** `--secret` and `--route` may be given many times: commander collects them here, checked when the command runs. */
+function collectRepeated(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -50,7 +50,12 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option(
       '--secret <provider=secret>',
       'webhook signing secret to verify captures with (stripe, github, standard|svix, slack, shopify, generic); repeatable; env HOOKLINE_SECRET_<PROVIDER>',
-      collectSecret,
+      collectRepeated,
+    )
+    .option(
+      '--route <match=target>',
+      'send matching requests elsewhere: /stripe=3000, github:pull_request=4001, stripe:invoice.*=http://127.0.0.1:4000/hooks, default=3000; first match wins; repeatable',
+      collectRepeated,
     )
     .option(
       '--no-resign-late',
@@ -141,7 +146,7 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option(
       '--secret <provider=secret>',
       'signing secret for --resign; repeatable; env HOOKLINE_SECRET_<PROVIDER>',
-      collectSecret,
+      collectRepeated,
     )
     .option('--data-dir <dir>', 'where captures are kept (env HOOKLINE_DATA_DIR)')
     .action(async (id: string, flags: ReplayFlags) => {

@@ -41,5 +41,6 @@ export type {
   CaptureTimings,
   ExchangeFailure,
   LateNote,
+  RouteNote,
   StoreData,
 } from './types.js';

@@ -98,7 +98,17 @@ export class ExchangeRecorder {
   }
 
   /** The exchange is over: hand the record to the sink (what the sink returned comes back). */
-  done(id: string, end: { totalMs: number; error: ExchangeFailure | null; late?: LateNote | null }): unknown {
+  done(
+    id: string,
+    end: {
+      totalMs: number;
+      error: ExchangeFailure | null;
+      late?: LateNote | null;
+      /** Where it went, when not the recorder's `target` (a tunnel route), and the route as written. */
+      target?: string;
+      route?: string | null;
+    },
+  ): unknown {
     const pending = this.#pending.get(id);
     if (!pending) return undefined;
     this.#pending.delete(id);
@@ -107,7 +117,7 @@ export class ExchangeRecorder {
       tunnel: this.#options.tunnel(),
       origin: pending.origin,
       replayOf: null,
-      target: this.#options.target,
+      target: end.target ?? this.#options.target,
       startedAt: pending.startedAt,
       request: {
         method: head.method,
@@ -128,6 +138,7 @@ export class ExchangeRecorder {
       timings: { waitMs: pending.waitMs, totalMs: end.totalMs },
       error: end.error,
       ...(end.late ? { late: end.late } : {}),
+      ...(end.route ? { route: { match: end.route, target: end.target ?? this.#options.target } } : {}),
     });
   }
 

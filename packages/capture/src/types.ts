@@ -98,6 +98,14 @@ export interface CaptureRecord {
   duplicateOf?: string;
   /** A late queued delivery: re-signed, or why not. Absent for everything else. */
   late?: LateNote;
+  /** The tunnel route that chose `target` (`/stripe`, `stripe:invoice.*`); absent for the tunnel's own target. */
+  route?: RouteNote;
+}
+
+/** Which route took an exchange, and where (kept in the list, so each row can show it). */
+export interface RouteNote {
+  match: string;
+  target: string;
 }
 
 /** A record before the store gave it an id. */
@@ -113,13 +121,17 @@ export type BodyInfo = Omit<CapturedBody, 'bytes'>;
  * of 100 000 captures is held as 100 000 of these.
  */
 export interface CaptureListing
-  extends Omit<CaptureRecord, 'request' | 'response' | 'target' | 'signature' | 'event' | 'duplicateOf' | 'late'> {
+  extends Omit<
+    CaptureRecord,
+    'request' | 'response' | 'target' | 'signature' | 'event' | 'duplicateOf' | 'late' | 'route'
+  > {
   request: Pick<CapturedRequest, 'method' | 'path'> & { body: BodyInfo };
   response: (Pick<CapturedResponse, 'status'> & { body: BodyInfo }) | null;
   signature?: SignatureVerdict | undefined;
   event?: EventId | undefined;
   duplicateOf?: string | undefined;
   late?: LateNote | undefined;
+  route?: RouteNote | undefined;
 }
 
 /** The shape of the lowdb `captures.json` of hookline before the SQLite log (imported once; bodies were base64 there). */

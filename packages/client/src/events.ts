@@ -42,6 +42,8 @@ export interface ExchangeEvent {
   late: LateDelivery | null;
   /** The local target it went to (the tunnel's own, or its route's). */
   target: string;
+  /** The route that sent it there, as written (`/stripe`, `stripe:invoice.*`); null: the tunnel's own target. */
+  route: string | null;
 }
 
 export interface ErrorEvent {

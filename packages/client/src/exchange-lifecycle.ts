@@ -19,6 +19,8 @@ export interface LocalExchangeInit {
   target: URL;
   /** Path and query sent to the target, when a route changed them. @default head.target */
   forwardPath?: string | undefined;
+  /** The route that chose `target`, as written; null or absent for the tunnel's own. */
+  route?: string | null | undefined;
   hostHeader: HostHeaderMode;
   /** No response head within this time → 504. */
   timeoutMs: number;
@@ -128,6 +130,7 @@ export class ExchangeLifecycle {
       delivery: head.delivery ?? null,
       late: this.#init.late?.note ?? null,
       target: this.#init.target.href,
+      route: this.#init.route ?? null,
     });
   }
 }

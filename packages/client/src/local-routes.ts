@@ -10,6 +10,8 @@ import { parseTarget } from './target.js';
 
 interface LocalRoute {
   match: RouteMatch | null;
+  /** The route as written (`/stripe`, `stripe:invoice.*`); null for the tunnel's own target. */
+  label: string | null;
   target: URL;
   timeoutMs: number;
   hostHeader: HostHeaderMode;
@@ -17,7 +19,7 @@ interface LocalRoute {
 }
 
 /** What an exchange needs before its route is known. */
-export type UnroutedInit = Omit<LocalExchangeInit, 'target' | 'forwardPath' | 'hostHeader' | 'timeoutMs'>;
+export type UnroutedInit = Omit<LocalExchangeInit, 'target' | 'forwardPath' | 'hostHeader' | 'timeoutMs' | 'route'>;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -46,7 +48,7 @@ export class LocalRoutes {
       }
       return open;
     };
-    this.#main = { match: null, ...main, transport: transport(main.target) };
+    this.#main = { match: null, label: null, ...main, transport: transport(main.target) };
     this.#routes = routes.map((route) => {
       const match = parseRouteMatch(route.match);
       const target = parseTarget(route.target);
@@ -54,6 +56,7 @@ export class LocalRoutes {
       if (!(timeoutMs > 0)) throw new HooklineError('E_BAD_REQUEST', `route "${route.match}": timeout must be > 0`);
       return {
         match,
+        label: route.match.trim(),
         target,
         timeoutMs,
         hostHeader: route.hostHeader ?? main.hostHeader,
@@ -93,6 +96,7 @@ export class LocalRoutes {
         target: route.target,
         hostHeader: route.hostHeader,
         timeoutMs: route.timeoutMs,
+        route: route.label,
         ...(route.match ? { forwardPath: forwardPath(init.head.target, route.match, route.target) } : {}),
       },
       route.transport,

@@ -111,7 +111,7 @@ describe('routes to several local servers', () => {
     const res = await call(`${base}/dead/x`, { method: 'POST', body: 'x' });
     expect(res.status).toBe(502);
     expect(res.headers['hookline-error']).toBe('E_LOCAL_REFUSED');
-    expect(events.at(-1)?.target).toBe(`http://localhost:${deadPort}/`);
+    expect(events.at(-1)).toMatchObject({ target: `http://localhost:${deadPort}/`, route: '/dead' });
     // The tunnel's own timeout is 30 s; this route's is 300 ms.
     const silent = await call(`${base}/silent`, { method: 'POST', body: 'x' });
     expect(silent.status).toBe(504);

@@ -35,6 +35,8 @@ export interface HttpFlags {
   secret?: string[];
   /** `--no-resign-late` makes it false: late queued webhooks go as they came (with a warning). */
   resignLate?: boolean;
+  /** `--route <match>=<target>`, repeatable. */
+  route?: string[];
 }
 
 /** `--queue [serial|parallel:N]`, `--basic-auth user:pass`, `--allow-cidr a,b` as tunnel options. */
@@ -130,6 +132,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   } catch (error) {
     throw new UserError((error as Error).message);
   }
+  const routes = (await import('../route-config.js')).resolveRoutes(flags.route, file.routes);
   const terminal = flags.tui === false || flags.json ? null : interactiveTerminal(io);
   // Loaded alongside the relay and tunnel start; a failed start leaves it unused.
   const inspectorModules = terminal ? loadInspector() : null;
@@ -172,6 +175,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     ...protection,
     ...(recording ? { observer: recording.observer } : {}),
     lateDelivery: { signatures, resign: flags.resignLate !== false },
+    routes,
   });
   const printExchange = (event: ExchangeEvent, record: CaptureRecord | null) =>
     print(flags.json ? formatExchangeJson(event, record?.signature ?? null) : formatExchangeLine(event));

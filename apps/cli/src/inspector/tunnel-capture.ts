@@ -31,7 +31,13 @@ export function tunnelRecorder(sink: RecordingSink, target: string) {
         recorder.response(event.id, { status: event.status, headers: event.headers, waitMs: event.durationMs }),
       );
       attached.on('exchange', (event) => {
-        const record = recorder.done(event.id, { totalMs: event.durationMs, error: event.error, late: event.late });
+        const record = recorder.done(event.id, {
+          totalMs: event.durationMs,
+          error: event.error,
+          late: event.late,
+          target: event.target,
+          route: event.route,
+        });
         recorded?.(event, (record as CaptureRecord | undefined) ?? null);
       });
     },

@@ -58,7 +58,10 @@ function summary(record: CaptureRecord): Line[] {
     [
       { text: '→ ' },
       { text: status, color: statusColor(record), bold: true },
-      { text: `  ${origin}${record.tunnel ? ` via ${record.tunnel}` : ''} → ${record.target}`, dim: true },
+      {
+        text: `  ${origin}${record.tunnel ? ` via ${record.tunnel}` : ''} → ${record.target}${record.route ? ` (route ${record.route.match})` : ''}`,
+        dim: true,
+      },
     ],
     [
       { text: 'timing  ', color: 'cyan' },

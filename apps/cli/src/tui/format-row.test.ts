@@ -170,3 +170,16 @@ describe('late queued deliveries in the list and the detail', () => {
     expect(text).toContain('late    delivered 612 s late; your app may reject the signature (add --secret stripe=…)');
   });
 });
+
+describe('routed exchanges', () => {
+  const routed = {
+    ...record({ id: '4', path: '/github/push' }),
+    route: { match: '/github', target: 'http://127.0.0.1:4000/hooks' },
+  };
+
+  it('shows where a route sent it after the path when the row is wide enough, else only in the detail', () => {
+    expect(formatRow(routed, 120).left).toContain('/github/push → 127.0.0.1:4000/hooks');
+    expect(formatRow(routed, 80).left).not.toContain('→');
+    expect(formatDetail(routed, 80).map(lineText).join('\n')).toContain('(route /github)');
+  });
+});

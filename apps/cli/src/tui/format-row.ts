@@ -7,7 +7,17 @@ import type { Color } from './segments.js';
 /** What a list row reads: a capture's listing (no headers, no body bytes). */
 export type RowRecord = Pick<
   CaptureListing,
-  'id' | 'origin' | 'startedAt' | 'timings' | 'error' | 'signature' | 'duplicateOf' | 'request' | 'response' | 'late'
+  | 'id'
+  | 'origin'
+  | 'startedAt'
+  | 'timings'
+  | 'error'
+  | 'signature'
+  | 'duplicateOf'
+  | 'request'
+  | 'response'
+  | 'late'
+  | 'route'
 >;
 
 /** Short labels for exchanges that got no (whole) response, shown where the response size would be. */
@@ -136,11 +146,27 @@ export interface RowParts {
   right: string;
 }
 
+/** Rows at least this wide show a routed exchange's target after its path (narrower: the detail does). */
+export const ROUTE_IN_ROW_WIDTH = 100;
+
+/** `localhost:4000/hooks`: where a route sent it, short. */
+export function shortTarget(target: string): string {
+  if (!URL.canParse(target)) return target;
+  const url = new URL(target);
+  return `${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The PATH column: the path, and `→ <target>` for an exchange a route sent elsewhere. */
+function pathText(record: RowRecord, width: number): string {
+  if (!record.route || width < ROUTE_IN_ROW_WIDTH) return record.request.path;
+  return `${record.request.path} → ${shortTarget(record.route.target)}`;
+}
+
 /** One list row: id, time, method, mark, path | signature | status | duration, request → response size. */
 export function formatRow(record: RowRecord, width: number, ids = 2): RowParts {
   const path = pathWidth(width, ids);
   return {
-    left: `${record.id.padStart(ids)} ${formatClock(record.startedAt)} ${fitTo(record.request.method, METHOD)} ${mark(record)}${fitTo(record.request.path, path)} `,
+    left: `${record.id.padStart(ids)} ${formatClock(record.startedAt)} ${fitTo(record.request.method, METHOD)} ${mark(record)}${fitTo(pathText(record, width), path)} `,
     signature: `${fitTo(sigColumn(record), SIG)} `,
     status: fitTo(statusLabel(record), STATUS),
     right: ` ${formatDuration(record.timings.totalMs).padStart(DURATION)} ${sizeLabel(record).padStart(SIZE)}`,

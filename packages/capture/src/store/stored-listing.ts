@@ -69,6 +69,9 @@ export class StoredListing implements CaptureListing {
   get late() {
     return this.#load().late;
   }
+  get route() {
+    return this.#load().route;
+  }
 
   toJSON(): CaptureListing {
     return { id: this.id, tunnel: this.tunnel, ...this.#load() };
