@@ -137,8 +137,8 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
 
   program
     .command('replay')
-    .description('send a captured request again (byte-exact) and record the result')
-    .argument('<id>', 'capture id (see hookline requests)')
+    .description('send a captured request again (byte-exact) and record the result; or a batch: --filter/--since')
+    .argument('[id]', 'capture id (see hookline requests); leave out for a batch')
     .option('--target <url>', "send it here instead of the capture's local target")
     .option('--edit', 'edit the request in $EDITOR first; untouched parts stay byte-exact')
     .option('--resign', 'recompute the webhook signature over the bytes sent, with a fresh timestamp')
@@ -148,8 +148,11 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
       'signing secret for --resign; repeatable; env HOOKLINE_SECRET_<PROVIDER>',
       collectRepeated,
     )
+    .option('--filter <query>', 'batch: replay every matching capture, oldest first (e.g. "status:5xx path:/stripe")')
+    .option('--since <duration>', 'batch: only captures received in the last 90s, 10m, 1h, 7d…')
+    .option('--max <n>', 'batch: refuse a batch of more captures than this', '1000')
     .option('--data-dir <dir>', 'where captures are kept (env HOOKLINE_DATA_DIR)')
-    .action(async (id: string, flags: ReplayFlags) => {
+    .action(async (id: string | undefined, flags: ReplayFlags) => {
       const { runReplay } = await import('./commands/replay.js');
       exit(await runReplay(id, flags, io));
     });
