@@ -1,5 +1,5 @@
 import { createRelay, type Relay } from '@hookline/relay';
-import { officialHeaders, SECRETS } from '@hookline/signatures/testing';
+import { officialHeaders } from '@hookline/signatures/testing';
 import { freePort, type Origin, readBody, startOrigin } from '@hookline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTunnel, type Tunnel } from './connect-tunnel.js';
