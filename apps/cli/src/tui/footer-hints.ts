@@ -1,7 +1,7 @@
 import type { InspectorState } from './use-inspector-state.js';
 
 const HINTS: Record<InspectorState['mode']['kind'], string> = {
-  list: '↑↓ ⏎ open  r replay  R replay all  e edit  / filter  c curl  x HAR  p pause  ? help  q quit',
+  list: '↑↓ ⏎ open  r replay  e edit  / filter  c curl  x HAR  p pause  ? help  q quit',
   detail: '↑↓ scroll  esc back  r replay  e edit  c curl  x HAR  ? help  q quit',
   filter: '⏎ apply  esc cancel  e.g. status:5xx method:post path:/hooks header:x body:y sig:invalid tunnel:*',
   help: 'any key: back',
