@@ -42,5 +42,7 @@ describe('exchange log lines', () => {
   it('the human line ends with the late note', () => {
     expect(formatExchangeLine(exchange)).toMatch(/POST {4}\/stripe {2}400 {2}3 ms {2}18 B {2}\(delivered 600 s late; /);
     expect(formatExchangeLine({ ...exchange, late: null })).toMatch(/18 B$/);
+    const routed = { ...exchange, late: null, route: '/stripe', target: 'http://127.0.0.1:4000/hooks' };
+    expect(formatExchangeLine(routed)).toMatch(/POST {4}\/stripe -> 127\.0\.0\.1:4000 {2}400/);
   });
 });

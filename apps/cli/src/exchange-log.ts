@@ -15,7 +15,9 @@ function size(bytes: number): string {
 export function formatExchangeLine(event: ExchangeEvent, now = new Date()): string {
   const status = event.error ? `${event.status ?? '---'} ${event.error.code}` : String(event.status ?? '---');
   const path = event.path.length > 80 ? `${event.path.slice(0, 77)}...` : event.path;
-  const line = `${time(now)}  ${event.method.padEnd(7)} ${path}  ${status}  ${Math.round(event.durationMs)} ms  ${size(event.responseBytes)}`;
+  // A route's target follows the path: which local server answered is the point of routes.
+  const routed = event.route && URL.canParse(event.target) ? ` -> ${new URL(event.target).host}` : '';
+  const line = `${time(now)}  ${event.method.padEnd(7)} ${path}${routed}  ${status}  ${Math.round(event.durationMs)} ms  ${size(event.responseBytes)}`;
   return event.late ? `${line}  (${event.late.message})` : line;
 }
 

@@ -19,7 +19,8 @@ import { type BackoffOptions, nodeRoundDelay } from './backoff.js';
 import { ClientSession } from './client-session.js';
 import type { ExchangeObserver, TunnelEvents, TunnelState } from './events.js';
 import type { HostHeaderMode } from './forward-headers.js';
-import { type LateDeliveryOptions, planLateDelivery } from './late-delivery.js';
+import { HoldBudget } from './held-body.js';
+import { DEFAULT_MAX_HELD_BYTES, type LateDeliveryOptions, planLateDelivery } from './late-delivery.js';
 import type { startLocalExchange } from './local-exchange.js';
 import { LocalRoutes } from './local-routes.js';
 import { NO_RETRY, type Refusal, refusalOf } from './refusal.js';
@@ -102,6 +103,8 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   readonly #options: TunnelOptions;
   readonly #clientId = randomBytes(16).toString('base64url');
   readonly #local: LocalRoutes;
+  /** Bytes late deliveries may hold at once, to be re-signed. */
+  readonly #holdBudget: HoldBudget;
   #state: TunnelState = { state: 'connecting' };
   #ready: Ready | null = null;
   #socket: TunnelSocket | null = null;
@@ -133,6 +136,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     if (this.#relays.length === 0) throw new HooklineError('E_BAD_REQUEST', 'no relay URL given');
     // Validate early: a bad relay URL is a usage error.
     for (const url of this.#relays) if (typeof url === 'string') connectUrl(url, {});
+    this.#holdBudget = new HoldBudget(options.lateDelivery?.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES);
     this.#local = new LocalRoutes(
       {
         target: this.target,
@@ -349,7 +353,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
       writer,
       window: this.#ready?.window ?? DEFAULT_STREAM_WINDOW,
       observer: this.#options.observer,
-      late: planLateDelivery(head, this.#options.lateDelivery ?? {}, clock),
+      late: planLateDelivery(head, this.#options.lateDelivery ?? {}, clock, this.#holdBudget),
       onResponse: (event) => this.emit('response', event),
       onDone: (event) => {
         session?.release(stream);

@@ -149,6 +149,22 @@ describe('late queued deliveries', () => {
     expect(events[0]?.late).toMatchObject({ resigned: false, message: expect.stringMatching(/over 65536 bytes/) });
   });
 
+  it("holds no more than the tunnel's budget at once, and gives it back for the next delivery", async () => {
+    await goOffline();
+    const big = Buffer.from(JSON.stringify({ id: 'evt_budget', pad: 'b'.repeat(300_000) }));
+    await queueSigned('stripe', big);
+    await queueSigned('stripe', event('invoice.paid'));
+    const { events } = await open({
+      clock: later,
+      lateDelivery: { signatures: { secrets: { ...SECRETS } }, maxHeldBytes: 128 * 1024 },
+    });
+    await until(() => events.length === 2, 'both deliveries');
+    expect(seen[0]?.body.equals(big)).toBe(true);
+    expect(events[0]?.late).toMatchObject({ resigned: false, message: expect.stringMatching(/maxHeldBytes/) });
+    expect(events[1]?.late?.resigned).toBe(true);
+    expect(seen[1]?.verified).toBe(true);
+  });
+
   it('warns, and forwards as it came, when no secret is known', async () => {
     await goOffline();
     const sent = await queueSigned('stripe', event('invoice.paid'));

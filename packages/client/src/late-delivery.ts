@@ -1,5 +1,6 @@
 import type { RequestHead } from '@hookline/protocol';
 import { type Lateness, lateDelivery, resignLate, type SignatureConfig } from '@hookline/signatures';
+import type { HoldBudget } from './held-body.js';
 
 /** How a tunnel treats queued webhooks whose signature aged past the provider's tolerance. */
 export interface LateDeliveryOptions {
@@ -13,9 +14,16 @@ export interface LateDeliveryOptions {
    * came. @default 32 MiB, the relay's default body limit: any queued webhook fits
    */
   maxBodyBytes?: number;
+  /**
+   * Most body bytes held at once across the tunnel's deliveries (`parallel:N`
+   * queues deliver N at a time); a delivery that would pass it goes as it came.
+   * @default 64 MiB
+   */
+  maxHeldBytes?: number;
 }
 
 export const DEFAULT_MAX_RESIGN_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_HELD_BYTES = 64 * 1024 * 1024;
 
 /** What happened to a late delivery: on the `exchange` event, in captures, logs and the inspector. */
 export interface LateDelivery extends Lateness {
@@ -32,9 +40,10 @@ export interface LatePlan {
   note: LateDelivery;
   /** The whole body arrived: headers to forward instead, or null to forward them as they came. */
   finish(body: Buffer): string[] | null;
-  /** The body was over the bound: forwarded as it came. */
-  tooLarge(): void;
+  /** The body was over its bound, or the tunnel's budget: forwarded as it came. */
+  tooLarge(why: 'body' | 'budget'): void;
   readonly maxBodyBytes: number;
+  readonly budget: HoldBudget;
 }
 
 function note(lateness: Lateness, resigned: boolean, rest: string): LateDelivery {
@@ -51,6 +60,7 @@ export function planLateDelivery(
   head: RequestHead,
   options: LateDeliveryOptions,
   clock: () => number,
+  budget: HoldBudget,
 ): LatePlan | null {
   if (!head.delivery) return null;
   const config = options.signatures ?? { secrets: {} };
@@ -62,6 +72,7 @@ export function planLateDelivery(
   const plan: LatePlan = {
     resign: hasSecret && options.resign !== false,
     maxBodyBytes,
+    budget,
     note: note(
       lateness,
       false,
@@ -79,8 +90,12 @@ export function planLateDelivery(
       plan.note = note(lateness, true, 're-signed with a fresh timestamp');
       return result.headers;
     },
-    tooLarge() {
-      plan.note = note(lateness, false, `not re-signed: the body is over ${maxBodyBytes} bytes`);
+    tooLarge(why) {
+      const reason =
+        why === 'body'
+          ? `the body is over ${maxBodyBytes} bytes`
+          : 'the tunnel is holding as many bytes as it may (maxHeldBytes)';
+      plan.note = note(lateness, false, `not re-signed: ${reason}`);
     },
   };
   return plan;

@@ -156,12 +156,12 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
   const holdToResign = (plan: LatePlan): void => {
     early = null;
     if (!head.hasBody) return dispatch(null, plan.finish(Buffer.alloc(0)));
-    held = new HeldBody(plan.maxBodyBytes, {
+    held = new HeldBody(plan.maxBodyBytes, plan.budget, {
       whole: (bytes) => {
         if (!life.done) dispatch(bytes, plan.finish(bytes));
       },
-      overflow: (stream) => {
-        plan.tooLarge();
+      overflow: (stream, why) => {
+        plan.tooLarge(why);
         body = stream;
         dispatch(stream);
       },
