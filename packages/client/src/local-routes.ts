@@ -22,6 +22,8 @@ interface LocalRoute {
 export type UnroutedInit = Omit<LocalExchangeInit, 'target' | 'forwardPath' | 'hostHeader' | 'timeoutMs' | 'route'>;
 
 const EMPTY = Buffer.alloc(0);
+/** Routes a tunnel may have: each is tried in turn for every request. */
+export const MAX_ROUTES = 64;
 
 /**
  * A tunnel's local targets: its own, and one per route, each with its own
@@ -48,21 +50,19 @@ export class LocalRoutes {
       }
       return open;
     };
-    this.#main = { match: null, label: null, ...main, transport: transport(main.target) };
-    this.#routes = routes.map((route) => {
+    if (routes.length > MAX_ROUTES) {
+      throw new HooklineError('E_BAD_REQUEST', `at most ${MAX_ROUTES} routes, not ${routes.length}`);
+    }
+    // Every route is checked before any pool opens: a bad one leaves nothing behind.
+    const resolved = routes.map((route) => {
       const match = parseRouteMatch(route.match);
       const target = parseTarget(route.target);
       const timeoutMs = route.timeoutMs ?? main.timeoutMs;
       if (!(timeoutMs > 0)) throw new HooklineError('E_BAD_REQUEST', `route "${route.match}": timeout must be > 0`);
-      return {
-        match,
-        label: route.match.trim(),
-        target,
-        timeoutMs,
-        hostHeader: route.hostHeader ?? main.hostHeader,
-        transport: transport(target),
-      };
+      return { match, label: route.match.trim(), target, timeoutMs, hostHeader: route.hostHeader ?? main.hostHeader };
     });
+    this.#main = { match: null, label: null, ...main, transport: transport(main.target) };
+    this.#routes = resolved.map((route) => ({ ...route, transport: transport(route.target) }));
     this.#rules = this.#routes.map((route) => route.match as RouteMatch);
   }
 

@@ -2,6 +2,12 @@ import { getRawHeader, type RequestHead } from '@hookline/protocol';
 import { detectScheme } from '@hookline/signatures';
 import { EVENT_SOURCES, type EventProvider, type RouteMatch, underPrefix } from './routes.js';
 
+/**
+ * Event types longer than this never match: providers' are short (`invoice.payment_succeeded`),
+ * and a glob tested against a long string chosen by a stranger costs more with every `*`.
+ */
+export const MAX_EVENT_TYPE_LENGTH = 200;
+
 /** A request body as routing knows it: the bytes, not arrived yet, or too long to wait for. */
 export type RoutingBody = Buffer | 'pending' | 'too-large';
 
@@ -57,7 +63,7 @@ export function chooseRoute(rules: readonly RouteMatch[], head: RequestHead, bod
         if ('header' in source) type = getRawHeader(head.headers, source.header);
         else if (body === 'pending') return { kind: 'wait' };
         else type = body === 'too-large' ? null : bodyType(body);
-        if (type && rule.pattern.test(type)) return { kind: 'route', index };
+        if (type && type.length <= MAX_EVENT_TYPE_LENGTH && rule.pattern.test(type)) return { kind: 'route', index };
       }
     }
   }

@@ -1,5 +1,6 @@
 import { sampleRequestHead } from '@hookline/testing';
 import { describe, expect, it } from 'vitest';
+import { Tunnel } from './connect-tunnel.js';
 import { chooseRoute } from './route-match.js';
 import { forwardPath, parseRouteFlag, parseRouteMatch } from './routes.js';
 
@@ -53,5 +54,22 @@ describe('chooseRoute', () => {
     expect(chooseRoute(rules, stripe, 'too-large')).toEqual({ kind: 'route', index: 3 });
     expect(chooseRoute(rules, head('/g', ['x-github-event', 'push']), 'pending')).toEqual({ kind: 'route', index: 2 });
     expect(chooseRoute(rules.slice(0, 3), head('/z'), 'pending')).toEqual({ kind: 'default' });
+  });
+
+  it('never matches an event type longer than providers use (a long one only costs time)', () => {
+    const globs = [parseRouteMatch('github:a*a*a*a*a*a*b')];
+    const long = head('/g', ['x-github-event', `${'a'.repeat(5000)}c`]);
+    expect(chooseRoute(globs, long, 'pending')).toEqual({ kind: 'default' });
+    expect(chooseRoute(globs, head('/g', ['x-github-event', 'aaaaaab']), 'pending')).toEqual({
+      kind: 'route',
+      index: 0,
+    });
+  });
+
+  it('a tunnel takes at most 64 routes', () => {
+    const routes = Array.from({ length: 65 }, (_, i) => ({ match: `/r${i}`, target: 3000 }));
+    expect(() => new Tunnel({ relay: 'http://127.0.0.1:1', target: 3000, routes })).toThrow(
+      /at most 64 routes, not 65/,
+    );
   });
 });
