@@ -19,6 +19,8 @@ export interface FileConfig {
   handshakes?: string[];
   /** As `--offline-response`: `"202"` or `"status=202,body=reply.json"`. */
   offlineResponse?: string;
+  /** Routes to other local targets, as `--route` (checked by `route-config.ts`). */
+  routes?: unknown[];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -42,7 +44,7 @@ function readSignatureKeys(path: string, value: Record<string, unknown>, config:
 
 const KEYS = ['relay', 'token', 'name', 'queue'] as const;
 /** Every key a `hookline.json` may hold; anything else is refused (a typo must not be silently ignored). */
-const KNOWN_KEYS: readonly string[] = [...KEYS, 'secrets', 'genericSignature', 'handshakes', 'offlineResponse'];
+const KNOWN_KEYS: readonly string[] = [...KEYS, 'secrets', 'genericSignature', 'handshakes', 'offlineResponse', 'routes'];
 
 /** `handshakes` (a list or a comma-separated string) and `offlineResponse` (a spec string or a status). */
 function readRelayAnswerKeys(path: string, value: Record<string, unknown>, config: FileConfig): void {
@@ -102,6 +104,10 @@ function readConfigFile(path: string): FileConfig | null {
   }
   readSignatureKeys(path, value, config);
   readRelayAnswerKeys(path, value, config);
+  if (value.routes !== undefined) {
+    if (!Array.isArray(value.routes)) throw new UserError(`config ${path}: "routes" must be a list`);
+    config.routes = value.routes;
+  }
   return config;
 }
 

@@ -9,8 +9,8 @@ import type { RequestsFlags } from './commands/requests.js';
 import type { TokenFlags } from './commands/token.js';
 import { VERSION } from './version.js';
 
-/** `--secret` may be given many times: commander collects them here, checked when the command runs. */
-function collectSecret(value: string, previous: string[] = []): string[] {
+/** `--secret` and `--route` may be given many times: commander collects them here, checked when the command runs. */
+function collectRepeated(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -50,12 +50,21 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option(
       '--secret <provider=secret>',
       'webhook signing secret to verify captures with (stripe, github, standard|svix, slack, shopify, generic); repeatable; env HOOKLINE_SECRET_<PROVIDER>',
-      collectSecret,
+      collectRepeated,
+    )
+    .option(
+      '--route <match=target>',
+      'send matching requests elsewhere: /stripe=3000, github:pull_request=4001, stripe:invoice.*=http://127.0.0.1:4000/hooks, default=3000; first match wins; repeatable',
+      collectRepeated,
+    )
+    .option(
+      '--no-resign-late',
+      'forward queued webhooks whose signature is past the provider tolerance as they came (re-signed by default when the secret is known)',
     )
     .option(
       '--handshake <kinds>',
       'the relay answers these handshakes itself, even while you are offline: slack, zoom, graph, websub, cloudevents (comma-separated; repeatable; zoom needs --secret zoom=<token>)',
-      collectSecret,
+      collectRepeated,
     )
     .option(
       '--offline-response <spec>',
@@ -137,8 +146,8 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
 
   program
     .command('replay')
-    .description('send a captured request again (byte-exact) and record the result')
-    .argument('<id>', 'capture id (see hookline requests)')
+    .description('send a captured request again (byte-exact) and record the result; or a batch: --filter/--since')
+    .argument('[id]', 'capture id (see hookline requests); leave out for a batch')
     .option('--target <url>', "send it here instead of the capture's local target")
     .option('--edit', 'edit the request in $EDITOR first; untouched parts stay byte-exact')
     .option('--resign', 'recompute the webhook signature over the bytes sent, with a fresh timestamp')
@@ -146,10 +155,13 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option(
       '--secret <provider=secret>',
       'signing secret for --resign; repeatable; env HOOKLINE_SECRET_<PROVIDER>',
-      collectSecret,
+      collectRepeated,
     )
+    .option('--filter <query>', 'batch: replay every matching capture, oldest first (e.g. "status:5xx path:/stripe")')
+    .option('--since <duration>', 'batch: only captures received in the last 90s, 10m, 1h, 7d…')
+    .option('--max <n>', 'batch: refuse a batch of more captures than this', '1000')
     .option('--data-dir <dir>', 'where captures are kept (env HOOKLINE_DATA_DIR)')
-    .action(async (id: string, flags: ReplayFlags) => {
+    .action(async (id: string | undefined, flags: ReplayFlags) => {
       const { runReplay } = await import('./commands/replay.js');
       exit(await runReplay(id, flags, io));
     });

@@ -7,7 +7,8 @@ export type CaptureErrorCode =
   | 'E_BAD_FILTER'
   | 'E_EDIT_CANCELLED'
   | 'E_STORE_LOCKED'
-  | 'E_CANNOT_RESIGN';
+  | 'E_CANNOT_RESIGN'
+  | 'E_BATCH_TOO_LARGE';
 
 /** A coded capture error; the CLI prints its message as one line and exits 1. */
 export class CaptureError extends Error {

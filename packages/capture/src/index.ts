@@ -34,5 +34,7 @@ export type {
   CaptureRecord,
   CaptureTimings,
   ExchangeFailure,
+  LateNote,
+  RouteNote,
   StoreData,
 } from './types.js';

@@ -1,6 +1,6 @@
 import { BodyCollector, wholeBody } from './body.js';
 import { CAPTURE_DEFAULTS } from './store-options.js';
-import type { CaptureDraft, CaptureOrigin, ExchangeFailure } from './types.js';
+import type { CaptureDraft, CaptureOrigin, ExchangeFailure, LateNote } from './types.js';
 
 /** The parts of a relay request head a capture keeps (the client's `RequestHead` fits). */
 export interface RecordedHead {
@@ -104,17 +104,27 @@ export class ExchangeRecorder {
     this.#pending.get(id)?.response?.body.push(chunk);
   }
 
-  /** The exchange is over: hand the record to the sink. */
-  done(id: string, end: { totalMs: number; error: ExchangeFailure | null }): void {
+  /** The exchange is over: hand the record to the sink (what the sink returned comes back). */
+  done(
+    id: string,
+    end: {
+      totalMs: number;
+      error: ExchangeFailure | null;
+      late?: LateNote | null;
+      /** Where it went, when not the recorder's `target` (a tunnel route), and the route as written. */
+      target?: string;
+      route?: string | null;
+    },
+  ): unknown {
     const pending = this.#pending.get(id);
-    if (!pending) return;
+    if (!pending) return undefined;
     this.#pending.delete(id);
     const { head, response } = pending;
-    this.#options.sink.add({
+    return this.#options.sink.add({
       tunnel: this.#options.tunnel(),
       origin: pending.origin,
       replayOf: null,
-      target: this.#options.target,
+      target: end.target ?? this.#options.target,
       startedAt: pending.startedAt,
       request: {
         method: head.method,
@@ -134,6 +144,8 @@ export class ExchangeRecorder {
       },
       timings: { waitMs: pending.waitMs, totalMs: end.totalMs },
       error: end.error,
+      ...(end.late ? { late: end.late } : {}),
+      ...(end.route ? { route: { match: end.route, target: end.target ?? this.#options.target } } : {}),
     });
   }
 

@@ -1,4 +1,4 @@
-import type { EventId, SignatureVerdict } from '@hookline/signatures';
+import type { EventId, ProviderId, SignatureVerdict } from '@hookline/signatures';
 
 /** Where a captured exchange came from (`handshake`: answered by the relay itself, never forwarded). */
 export type CaptureOrigin = 'live' | 'replay' | 'queued' | 'handshake';
@@ -53,6 +53,23 @@ export interface ExchangeFailure {
   message: string;
 }
 
+/**
+ * A queued delivery whose signature aged past the provider's tolerance while it
+ * waited at the relay (the client's `LateDelivery`): re-signed before it was
+ * forwarded, or why not. The capture's `signature` stays the original verdict.
+ */
+export interface LateNote {
+  provider: ProviderId;
+  /** Seconds between the relay receiving it and its delivery. */
+  delayS: number;
+  /** Age of the signed timestamp at delivery, seconds. */
+  ageS: number;
+  toleranceS: number;
+  resigned: boolean;
+  /** "delivered 600 s late; re-signed with a fresh timestamp". */
+  message: string;
+}
+
 /** One exchange as the store keeps it. */
 export interface CaptureRecord {
   /** Store-assigned, increasing: `hookline replay <id>`. */
@@ -79,6 +96,16 @@ export interface CaptureRecord {
   event?: EventId;
   /** The first capture that delivered the same event: this one is a resend. */
   duplicateOf?: string;
+  /** A late queued delivery: re-signed, or why not. Absent for everything else. */
+  late?: LateNote;
+  /** The tunnel route that chose `target` (`/stripe`, `stripe:invoice.*`); absent for the tunnel's own target. */
+  route?: RouteNote;
+}
+
+/** Which route took an exchange, and where (kept in the list, so each row can show it). */
+export interface RouteNote {
+  match: string;
+  target: string;
 }
 
 /** A record before the store gave it an id. */
@@ -94,12 +121,17 @@ export type BodyInfo = Omit<CapturedBody, 'bytes'>;
  * of 100 000 captures is held as 100 000 of these.
  */
 export interface CaptureListing
-  extends Omit<CaptureRecord, 'request' | 'response' | 'target' | 'signature' | 'event' | 'duplicateOf'> {
+  extends Omit<
+    CaptureRecord,
+    'request' | 'response' | 'target' | 'signature' | 'event' | 'duplicateOf' | 'late' | 'route'
+  > {
   request: Pick<CapturedRequest, 'method' | 'path'> & { body: BodyInfo };
   response: (Pick<CapturedResponse, 'status'> & { body: BodyInfo }) | null;
   signature?: SignatureVerdict | undefined;
   event?: EventId | undefined;
   duplicateOf?: string | undefined;
+  late?: LateNote | undefined;
+  route?: RouteNote | undefined;
 }
 
 /** The shape of the lowdb `captures.json` of hookline before the SQLite log (imported once; bodies were base64 there). */

@@ -22,11 +22,14 @@ import { type BackoffOptions, nodeRoundDelay } from './backoff.js';
 import { ClientSession } from './client-session.js';
 import type { ExchangeObserver, TunnelEvents, TunnelState } from './events.js';
 import type { HostHeaderMode } from './forward-headers.js';
-import { startLocalExchange } from './local-exchange.js';
-import { openLocalTransport } from './local-transport.js';
+import { HoldBudget } from './held-body.js';
+import { DEFAULT_MAX_HELD_BYTES, type LateDeliveryOptions, planLateDelivery } from './late-delivery.js';
+import type { startLocalExchange } from './local-exchange.js';
+import { LocalRoutes } from './local-routes.js';
 import type { OfflineResponse } from './offline-answer.js';
 import { NO_RETRY, type Refusal, refusalOf } from './refusal.js';
 import { relayAnswersHello } from './relay-answers-hello.js';
+import type { TunnelRoute } from './routes.js';
 import { connectUrl, parseTarget } from './target.js';
 
 export interface TunnelOptions {
@@ -90,6 +93,19 @@ export interface TunnelOptions {
    * the tunnel is offline. Marked `hookline-offline-response: 1`.
    */
   offlineResponse?: OfflineResponse;
+  /**
+   * Queued webhooks whose signature aged past the provider's tolerance while the
+   * client was away: re-signed with these secrets (or reported on the `exchange`
+   * event's `late` when they cannot be). On with no secrets: late ones are reported.
+   */
+  lateDelivery?: LateDeliveryOptions;
+  /**
+   * Other local targets, by path prefix or provider event type; the first match
+   * wins, `target` takes the rest. A bad route throws at construction.
+   */
+  routes?: readonly TunnelRoute[];
+  /** Epoch ms: judges late deliveries, dates re-signatures and `request` events. @default Date.now */
+  clock?: () => number;
 }
 
 /** ws client option: an all-zero mask makes ws skip masking (and copying) every frame. */
@@ -105,7 +121,9 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   readonly target: URL;
   readonly #options: TunnelOptions;
   readonly #clientId = randomBytes(16).toString('base64url');
-  readonly #local: ReturnType<typeof openLocalTransport>;
+  readonly #local: LocalRoutes;
+  /** Bytes late deliveries may hold at once, to be re-signed. */
+  readonly #holdBudget: HoldBudget;
   #state: TunnelState = { state: 'connecting' };
   #ready: Ready | null = null;
   #socket: TunnelSocket | null = null;
@@ -144,7 +162,16 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
         `queue must be "serial" or "parallel:<n>" (n 1-64), not "${options.queue}"`,
       );
     }
-    this.#local = openLocalTransport(this.target, options.maxLocalSockets ?? 256);
+    this.#holdBudget = new HoldBudget(options.lateDelivery?.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES);
+    this.#local = new LocalRoutes(
+      {
+        target: this.target,
+        timeoutMs: options.localTimeoutMs ?? 30_000,
+        hostHeader: options.hostHeader ?? 'passthrough',
+      },
+      options.routes ?? [],
+      options.maxLocalSockets ?? 256,
+    );
   }
 
   get state(): TunnelState {
@@ -345,28 +372,24 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   #startExchange(stream: number, head: Parameters<typeof startLocalExchange>[0]['head'], writer: FrameWriter) {
     const id = String(++this.#exchangeSeq);
     const session = this.#session;
-    this.emit('request', { id, head, startedAt: Date.now() });
-    return startLocalExchange(
-      {
-        id,
-        stream,
-        head,
-        writer,
-        target: this.target,
-        hostHeader: this.#options.hostHeader ?? 'passthrough',
-        timeoutMs: this.#options.localTimeoutMs ?? 30_000,
-        window: this.#ready?.window ?? DEFAULT_STREAM_WINDOW,
-        observer: this.#options.observer,
-        offlineResponse: this.#options.offlineResponse,
-        onResponse: (event) => this.emit('response', event),
-        onDone: (event) => {
-          session?.release(stream);
-          if (event.error) this.#emitError(event.error.code, event.error.message, id);
-          this.emit('exchange', event);
-        },
+    const clock = this.#options.clock ?? Date.now;
+    this.emit('request', { id, head, startedAt: clock() });
+    return this.#local.start({
+      id,
+      stream,
+      head,
+      writer,
+      window: this.#ready?.window ?? DEFAULT_STREAM_WINDOW,
+      observer: this.#options.observer,
+      offlineResponse: this.#options.offlineResponse,
+      late: planLateDelivery(head, this.#options.lateDelivery ?? {}, clock, this.#holdBudget),
+      onResponse: (event) => this.emit('response', event),
+      onDone: (event) => {
+        session?.release(stream);
+        if (event.error) this.#emitError(event.error.code, event.error.message, id);
+        this.emit('exchange', event);
       },
-      this.#local,
-    );
+    });
   }
 
   /** No ping or message from the relay for 2.5 heartbeats: the link is dead. */

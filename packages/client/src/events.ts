@@ -1,4 +1,5 @@
 import type { ErrorCode, RelayAnswer, RequestHead } from '@hookline/protocol';
+import type { LateDelivery } from './late-delivery.js';
 
 export type TunnelState =
   | { state: 'connecting' }
@@ -37,6 +38,12 @@ export interface ExchangeEvent {
   upgrade: boolean;
   /** Set when the relay delivered this from the tunnel's durable queue. */
   delivery: { id: string; attempt: number } | null;
+  /** A queued delivery whose signature aged past the provider's tolerance: re-signed, or why not. */
+  late: LateDelivery | null;
+  /** The local target it went to (the tunnel's own, or its route's). */
+  target: string;
+  /** The route that sent it there, as written (`/stripe`, `stripe:invoice.*`); null: the tunnel's own target. */
+  route: string | null;
 }
 
 export interface ErrorEvent {

@@ -1,6 +1,7 @@
 import { type ErrorCode, FrameType, type FrameWriter, type RequestHead } from '@hookline/protocol';
 import type { ExchangeEvent, ExchangeObserver, ResponseEvent } from './events.js';
 import type { HostHeaderMode } from './forward-headers.js';
+import type { LatePlan } from './late-delivery.js';
 import { type OfflineResponse, offlineAnswerApplies, writeOfflineAnswer } from './offline-answer.js';
 
 /** The client's end of one stream, fed by the session's frames. */
@@ -17,6 +18,10 @@ export interface LocalExchangeInit {
   head: RequestHead;
   writer: FrameWriter;
   target: URL;
+  /** Path and query sent to the target, when a route changed them. @default head.target */
+  forwardPath?: string | undefined;
+  /** The route that chose `target`, as written; null or absent for the tunnel's own. */
+  route?: string | null | undefined;
   hostHeader: HostHeaderMode;
   /** No response head within this time → 504. */
   timeoutMs: number;
@@ -26,6 +31,8 @@ export interface LocalExchangeInit {
   observer?: ExchangeObserver | undefined;
   /** Answered instead of 502 when the local server refuses or cannot be reached (`--offline-response`). */
   offlineResponse?: OfflineResponse | undefined;
+  /** A late queued delivery: re-signed before it is forwarded, or reported. */
+  late?: LatePlan | null | undefined;
   /** Called exactly once when the exchange is over. */
   onDone(event: ExchangeEvent): void;
 }
@@ -141,6 +148,9 @@ export class ExchangeLifecycle {
       error,
       upgrade: head.upgrade,
       delivery: head.delivery ?? null,
+      late: this.#init.late?.note ?? null,
+      target: this.#init.target.href,
+      route: this.#init.route ?? null,
     });
   }
 }

@@ -7,6 +7,8 @@ import {
   ExchangeLifecycle,
   type LocalExchangeInit,
 } from './exchange-lifecycle.js';
+import { HeldBody } from './held-body.js';
+import type { LatePlan } from './late-delivery.js';
 import { latin1, reasonPhrase, requestHeaders, serverName } from './undici-wire.js';
 
 /** The request's Content-Length (the relay's HTTP parser has already checked it). */
@@ -30,6 +32,8 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
   let pump: BodyPump | null = null;
   let sink: BodySink | null = null;
   let body: PassThrough | null = null;
+  /** A late delivery's body, held until whole to be re-signed. */
+  let held: HeldBody | null = null;
   /** Body chunks received before the request was dispatched; null once dispatched. */
   let early: Buffer[] | null = head.hasBody ? [] : null;
   let earlyBytes = 0;
@@ -56,6 +60,7 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
       early = null;
       collected = null;
       body?.destroy();
+      held?.destroy();
       abortRequest?.(new Error('exchange ended'));
     },
   });
@@ -108,11 +113,12 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
     },
   };
 
-  const dispatch = (requestBody: Buffer | PassThrough | null): void => {
+  /** `headers`: the request's own, replaced (a re-signed delivery), before the forwarding rules apply. */
+  const dispatch = (requestBody: Buffer | PassThrough | null, headers?: string[] | null): void => {
     const options: Dispatcher.DispatchOptions & { servername?: string | undefined } = {
       method: head.method,
-      path: head.target,
-      headers: requestHeaders(init),
+      path: init.forwardPath ?? head.target,
+      headers: requestHeaders(headers ? { ...init, head: { ...head, headers } } : init),
       body: requestBody,
       // undici's Request reads this (lib/core/request.js) though its types leave it out;
       // the local-target test counts TLS handshakes to catch a change.
@@ -146,7 +152,26 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
     dispatch(body);
   };
 
-  if (early === null) dispatch(null);
+  /** A late delivery to re-sign: every byte first (the signature covers them), then the new headers. */
+  const holdToResign = (plan: LatePlan): void => {
+    early = null;
+    if (!head.hasBody) return dispatch(null, plan.finish(Buffer.alloc(0)));
+    held = new HeldBody(plan.maxBodyBytes, plan.budget, {
+      whole: (bytes) => {
+        if (!life.done) dispatch(bytes, plan.finish(bytes));
+      },
+      overflow: (stream, why) => {
+        plan.tooLarge(why);
+        body = stream;
+        dispatch(stream);
+      },
+    });
+    held.on('error', () => {});
+    sink = new BodySink({ destination: held, writer, stream, window: init.window });
+  };
+
+  if (init.late?.resign) holdToResign(init.late);
+  else if (early === null) dispatch(null);
   else if (!collectWhole) queueMicrotask(dispatchWithBody);
 
   return {

@@ -39,7 +39,7 @@ export function startUpgradeExchange(init: LocalExchangeInit, agent: Agent): Cli
     hostname: targetHostname(target),
     port: target.port || (target.protocol === 'https:' ? 443 : 80),
     method: head.method,
-    path: head.target,
+    path: init.forwardPath ?? head.target,
     headers: rawHeadersToObject(forwardedRequestHeaders(head, target, init.hostHeader)),
     agent,
     // Local dev servers commonly use self-signed certificates.

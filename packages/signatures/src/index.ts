@@ -6,6 +6,7 @@
  */
 export { SignatureError, type SignatureErrorCode } from './errors.js';
 export { type EventId, eventIdOf } from './event-id.js';
+export { type Lateness, type LateResign, lateDelivery, resignLate } from './late.js';
 export { resolveGeneric } from './providers/generic.js';
 export { SLACK_TOLERANCE_S } from './providers/slack.js';
 export { STANDARD_TOLERANCE_S } from './providers/standard.js';
@@ -23,6 +24,7 @@ export {
   type SignatureScheme,
   type SignatureStatus,
   type SignatureVerdict,
+  type SignedAt,
   type SignedRequest,
   type VerifyOptions,
 } from './types.js';

@@ -75,11 +75,23 @@ export interface Resigned {
   timestamp: number | null;
 }
 
+/** A scheme's signed timestamp and the provider's documented tolerance. */
+export interface SignedAt {
+  /** Epoch seconds; null when the header is missing or malformed. */
+  timestamp: number | null;
+  toleranceS: number;
+}
+
 /** One provider's scheme. */
 export interface SignatureScheme {
   id: ProviderId;
   /** Does this request carry this provider's signature header? */
   detect(headers: readonly string[]): boolean;
   verify(request: SignedRequest, secret: string, now: number): SignatureVerdict;
+  /**
+   * The signed timestamp (epoch s) and the tolerance apps hold it to, read from the
+   * headers alone (no secret, no body); null for schemes that sign no timestamp.
+   */
+  signedAt(headers: readonly string[]): SignedAt | null;
   resign(request: SignedRequest, secret: string, options: ResignOptions): Resigned;
 }

@@ -22,4 +22,8 @@ export interface HttpFlags extends RelayAnswerFlags {
   takeover?: boolean;
   /** `--secret provider=value`, repeatable. */
   secret?: string[];
+  /** `--no-resign-late` makes it false: late queued webhooks go as they came (with a warning). */
+  resignLate?: boolean;
+  /** `--route <match>=<target>`, repeatable. */
+  route?: string[];
 }

@@ -1,3 +1,4 @@
+import type { CaptureRecord } from '@hookline/capture';
 import type { ExchangeEvent, Tunnel, TunnelState } from '@hookline/client';
 import type { QueueMode } from '@hookline/protocol';
 import { loadFileConfig, pick } from '../config.js';
@@ -108,6 +109,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   } catch (error) {
     throw new UserError((error as Error).message);
   }
+  const routes = (await import('../route-config.js')).resolveRoutes(flags.route, file.routes);
   const terminal = flags.tui === false || flags.json ? null : interactiveTerminal(io);
   // Loaded alongside the relay and tunnel start; a failed start leaves it unused.
   const inspectorModules = terminal ? loadInspector() : null;
@@ -123,7 +125,8 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     hostHeader,
     timeoutMs: timeoutSeconds * 1000,
     target: parseTarget(targetArg).href,
-    inspector: terminal !== null,
+    // `--json` prints each exchange's signature verdict, which captures judge.
+    inspector: terminal !== null || flags.json === true,
     warn,
     signatures,
   });
@@ -149,13 +152,15 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     ...protection,
     ...answers.options,
     ...(recording ? { observer: recording.observer } : {}),
+    lateDelivery: { signatures, resign: flags.resignLate !== false },
+    routes,
   });
-  recording?.attach(tunnel);
-
+  const printExchange = (event: ExchangeEvent, record: CaptureRecord | null) =>
+    print(flags.json ? formatExchangeJson(event, record?.signature ?? null) : formatExchangeLine(event));
+  // With captures, an exchange is printed once stored: its line carries the verdict.
+  recording?.attach(tunnel, terminal ? undefined : printExchange);
+  if (!terminal && !recording) tunnel.on('exchange', (event) => printExchange(event, null));
   if (!terminal) {
-    tunnel.on('exchange', (event: ExchangeEvent) =>
-      print(flags.json ? formatExchangeJson(event) : formatExchangeLine(event)),
-    );
     tunnel.on('handshake', (answer) => print(flags.json ? formatHandshakeJson(answer) : formatHandshakeLine(answer)));
   }
   // Startup failures are reported once, by the caller; only later changes are printed.

@@ -16,6 +16,11 @@ export interface ReplayFlags {
   resign?: boolean;
   newId?: boolean;
   secret?: string[];
+  /** A batch: every capture matching this filter. */
+  filter?: string;
+  /** A batch: only captures received in this last stretch (`1h`). */
+  since?: string;
+  max?: string;
 }
 
 function targetUrl(text: string): string {
@@ -30,7 +35,11 @@ function targetUrl(text: string): string {
  * `hookline replay <id>`: send a capture again (byte-exact, or edited in $EDITOR)
  * to its local target or `--target`, and record the result as a new capture.
  */
-export async function runReplay(id: string, flags: ReplayFlags, io: CliIo): Promise<number> {
+export async function runReplay(id: string | undefined, flags: ReplayFlags, io: CliIo): Promise<number> {
+  const batch = flags.filter !== undefined || flags.since !== undefined;
+  if (batch && id !== undefined) throw new UserError('give a capture id or --filter/--since for a batch, not both');
+  if (!batch && id === undefined) throw new UserError('give a capture id, or --filter/--since to replay a batch');
+  if (batch && flags.edit) throw new UserError('--edit replays one capture: give its id');
   const target = flags.target === undefined ? undefined : targetUrl(flags.target);
   const dataDir = resolveDataDir(flags.dataDir, io.env, io.cwd);
   if (flags.newId && !flags.resign) throw new UserError('--new-id needs --resign');
@@ -46,6 +55,13 @@ export async function runReplay(id: string, flags: ReplayFlags, io: CliIo): Prom
       signatures,
     });
     try {
+      if (id === undefined) {
+        const { runBatchReplay } = await import('./replay-batch.js');
+        return await runBatchReplay(access.service, flags, io, {
+          ...(target === undefined ? {} : { target }),
+          ...(resign === undefined ? {} : { resign }),
+        });
+      }
       const original = await access.service.get(id);
       if (!original) throw new UserError(`no capture with id ${id} in ${dataDir} (see hookline requests)`);
       const edit = flags.edit ? await editRequest(original.request, io.env) : undefined;

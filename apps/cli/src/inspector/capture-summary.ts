@@ -1,4 +1,4 @@
-import type { CaptureRecord } from '@hookline/capture';
+import type { CaptureRecord, LateNote } from '@hookline/capture';
 import { ERROR_STATUS, isErrorCode } from '@hookline/protocol';
 import type { EventId, SignatureVerdict } from '@hookline/signatures';
 import { formatClock, formatDuration, formatSize } from '../format.js';
@@ -25,6 +25,8 @@ export interface CaptureSummary {
   event: EventId | null;
   /** Id of the first capture of the same event: this one is a resend. */
   duplicateOf: string | null;
+  /** A late queued delivery: re-signed, or why not (the `signature` above is the original verdict). */
+  late: LateNote | null;
 }
 
 export function summarize(record: CaptureRecord): CaptureSummary {
@@ -45,6 +47,7 @@ export function summarize(record: CaptureRecord): CaptureSummary {
     signature: record.signature ?? null,
     event: record.event ?? null,
     duplicateOf: record.duplicateOf ?? null,
+    late: record.late ?? null,
   };
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type CaptureRecord, toCurl, toHar } from '@hookline/capture';
 import type { InspectorActions } from '../tui/sources.js';
 import { VERSION } from '../version.js';
+import { runBatch } from './batch-replay.js';
 import type { CaptureService } from './capture-service.js';
 import { copyToClipboard } from './clipboard.js';
 import { editRequest } from './editor.js';
@@ -24,6 +25,8 @@ export function inspectorActions(deps: InspectorActionDeps): Omit<InspectorActio
   };
   return {
     replay: (id, mode = {}) => deps.service.replay(id, mode.resign ? { resign: mode.resign } : {}),
+    replayBatch: (plan, mode, onItem) =>
+      runBatch(deps.service, plan, mode.resign ? { resign: mode.resign } : {}, onItem),
     async editAndReplay(id, mode = {}) {
       const edit = await editRequest((await find(id)).request, deps.env);
       return deps.service.replay(id, { edit, ...(mode.resign ? { resign: mode.resign } : {}) });

@@ -1,7 +1,7 @@
 import type { CaptureListing } from '@hookline/capture';
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { formatRow, idWidth, listHeader, signatureColor, statusColor } from './format-row.js';
+import { formatRow, idWidth, listHeader, sigColumnColor, statusColor } from './format-row.js';
 
 const Row = memo(function Row({
   record,
@@ -19,7 +19,7 @@ const Row = memo(function Row({
     <Text wrap="truncate-end" inverse={selected}>
       {selected ? '▸' : ' '}
       {parts.left}
-      <Text color={signatureColor(record)}>{parts.signature}</Text>
+      <Text color={sigColumnColor(record)}>{parts.signature}</Text>
       <Text color={statusColor(record)}>{parts.status}</Text>
       {parts.right}
     </Text>

@@ -7,6 +7,7 @@ const HINTS: Record<InspectorState['mode']['kind'], string> = {
   help: 'any key: back',
   text: '↑↓ scroll  esc back  q quit',
   'replay-choice': 'a/⏎ as captured  s re-signed  e edit + re-sign  esc cancel',
+  'batch-confirm': 'y/⏎ replay as captured  s re-signed  esc cancel',
 };
 
 /** The key hints for the current view; `p` says what it will do next (pause, or resume when paused). */

@@ -8,14 +8,20 @@ function replayPrompt(mode: Extract<InspectorState['mode'], { kind: 'replay-choi
   return `replay #${mode.id} (${mode.provider}): [a] as captured  [s] re-signed (fresh timestamp)${newId}`;
 }
 
+/** The question `R` asks before replaying a filtered list. */
+function batchPrompt(mode: Extract<InspectorState['mode'], { kind: 'batch-confirm' }>): string {
+  const refused = mode.truncated.length > 0 ? ` (${mode.truncated.length} truncated refused)` : '';
+  return `replay ${mode.ids.length} captures, oldest first${refused}? [y] as captured  [s] re-signed  [esc] no`;
+}
+
 /** Two lines: the filter prompt or the last message, then the key hints. */
 export function Footer({ state, filterError = null }: { state: InspectorState; filterError?: string | null }) {
   const mode = state.mode;
   return (
     <Box flexDirection="column">
-      {mode.kind === 'replay-choice' ? (
+      {mode.kind === 'replay-choice' || mode.kind === 'batch-confirm' ? (
         <Text wrap="truncate-end" color="yellow">
-          {replayPrompt(mode)}
+          {mode.kind === 'replay-choice' ? replayPrompt(mode) : batchPrompt(mode)}
         </Text>
       ) : mode.kind === 'filter' ? (
         <Text wrap="truncate-end">

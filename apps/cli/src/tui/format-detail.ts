@@ -60,7 +60,10 @@ function summary(record: CaptureRecord): Line[] {
     [
       { text: '→ ' },
       { text: status, color: statusColor(record), bold: true },
-      { text: `  ${origin}${record.tunnel ? ` via ${record.tunnel}` : ''} → ${record.target}`, dim: true },
+      {
+        text: `  ${origin}${record.tunnel ? ` via ${record.tunnel}` : ''} → ${record.target}${record.route ? ` (route ${record.route.match})` : ''}`,
+        dim: true,
+      },
     ],
     [
       { text: 'timing  ', color: 'cyan' },
@@ -90,6 +93,13 @@ function signatureLines(record: CaptureRecord): Line[] {
       // The mark is the word itself for `stale`: say it once.
       { text: `${sig.provider} ${verdictText(sig)}`, color: signatureColor(record), bold: true },
       { text: `${sig.reason ? `: ${sig.reason}` : ''}${signedAt}`, dim: sig.status === 'valid' },
+    ]);
+  }
+  if (record.late) {
+    // The verdict above is the original one; this says how it went out.
+    lines.push([
+      { text: 'late    ', color: 'cyan' },
+      { text: record.late.message, color: record.late.resigned ? 'green' : 'yellow', bold: !record.late.resigned },
     ]);
   }
   if (record.event) {

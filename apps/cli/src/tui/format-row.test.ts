@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { record } from '../test-support/records.js';
 import { formatDetail } from './format-detail.js';
-import { formatRow, idWidth, listHeader, shortSize, sizeLabel, statusColor, statusLabel } from './format-row.js';
+import {
+  formatRow,
+  idWidth,
+  listHeader,
+  shortSize,
+  sigColumnColor,
+  sizeLabel,
+  statusColor,
+  statusLabel,
+} from './format-row.js';
 import { lineText, wrapLine } from './segments.js';
 
 /** The whole row as drawn: cursor column, then every part. */
@@ -124,5 +133,54 @@ describe('wrapLine', () => {
     const wrapped = wrapLine([{ text: 'abcd', color: 'red' }, { text: 'efg' }], 3);
     expect(wrapped.map(lineText)).toEqual(['abc', 'def', 'g']);
     expect(wrapped[1]?.[0]).toEqual({ text: 'd', color: 'red' });
+  });
+});
+
+describe('late queued deliveries in the list and the detail', () => {
+  const late = (resigned: boolean) => ({
+    ...record({ id: '3' }),
+    origin: 'queued' as const,
+    signature: {
+      status: 'stale' as const,
+      provider: 'stripe' as const,
+      reason: 'timestamp outside tolerance',
+      timestamp: 1,
+    },
+    late: {
+      provider: 'stripe' as const,
+      delayS: 612,
+      ageS: 614,
+      toleranceS: 300,
+      resigned,
+      message: resigned
+        ? 'delivered 612 s late; re-signed with a fresh timestamp'
+        : 'delivered 612 s late; your app may reject the signature (add --secret stripe=…)',
+    },
+  });
+
+  it('marks the SIG column late✓ when re-signed and late! when not, coloured by how it went out', () => {
+    expect(formatRow(late(true), 100).signature.trim()).toBe('late✓');
+    expect(formatRow(late(false), 100).signature.trim()).toBe('late!');
+    expect(sigColumnColor(late(true))).toBe('green');
+    expect(sigColumnColor(late(false))).toBe('yellow');
+  });
+
+  it('keeps the original verdict in the detail and says how the delivery went out', () => {
+    const text = formatDetail(late(false), 120).map(lineText).join('\n');
+    expect(text).toMatch(/sig {5}stripe stale: timestamp outside tolerance/);
+    expect(text).toContain('late    delivered 612 s late; your app may reject the signature (add --secret stripe=…)');
+  });
+});
+
+describe('routed exchanges', () => {
+  const routed = {
+    ...record({ id: '4', path: '/github/push' }),
+    route: { match: '/github', target: 'http://127.0.0.1:4000/hooks' },
+  };
+
+  it('shows where a route sent it after the path when the row is wide enough, else only in the detail', () => {
+    expect(formatRow(routed, 120).left).toContain('/github/push → 127.0.0.1:4000/hooks');
+    expect(formatRow(routed, 80).left).not.toContain('→');
+    expect(formatDetail(routed, 80).map(lineText).join('\n')).toContain('(route /github)');
   });
 });

@@ -8,7 +8,17 @@ import type { Color } from './segments.js';
 /** What a list row reads: a capture's listing (no headers, no body bytes). */
 export type RowRecord = Pick<
   CaptureListing,
-  'id' | 'origin' | 'startedAt' | 'timings' | 'error' | 'signature' | 'duplicateOf' | 'request' | 'response'
+  | 'id'
+  | 'origin'
+  | 'startedAt'
+  | 'timings'
+  | 'error'
+  | 'signature'
+  | 'duplicateOf'
+  | 'request'
+  | 'response'
+  | 'late'
+  | 'route'
 >;
 
 /** Short labels for exchanges that got no (whole) response, shown where the response size would be. */
@@ -109,6 +119,21 @@ export function signatureColor(record: Pick<RowRecord, 'signature'>): Color {
   }
 }
 
+/**
+ * The SIG column's colour: a late queued delivery shows how it went out (green
+ * re-signed, yellow not: the app may reject it), anything else its verdict.
+ */
+export function sigColumnColor(record: Pick<RowRecord, 'signature' | 'late'>): Color {
+  if (record.late) return record.late.resigned ? 'green' : 'yellow';
+  return signatureColor(record);
+}
+
+/** `late✓` re-signed, `late!` delivered late as it came; else the verdict's mark. */
+function sigColumn(record: RowRecord): string {
+  if (record.late) return record.late.resigned ? 'late✓' : 'late!';
+  return signatureMark(record.signature);
+}
+
 /** The column header line of the list, for a terminal `width` wide (after the cursor column). */
 export function listHeader(width: number, ids = 2): string {
   const path = pathWidth(width, ids);
@@ -123,12 +148,28 @@ export interface RowParts {
   right: string;
 }
 
+/** Rows at least this wide show a routed exchange's target after its path (narrower: the detail does). */
+export const ROUTE_IN_ROW_WIDTH = 100;
+
+/** `localhost:4000/hooks`: where a route sent it, short. */
+export function shortTarget(target: string): string {
+  if (!URL.canParse(target)) return target;
+  const url = new URL(target);
+  return `${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The PATH column: the path, and `→ <target>` for an exchange a route sent elsewhere. */
+function pathText(record: RowRecord, width: number): string {
+  if (!record.route || width < ROUTE_IN_ROW_WIDTH) return record.request.path;
+  return `${record.request.path} → ${shortTarget(record.route.target)}`;
+}
+
 /** One list row: id, time, method, mark, path | signature | status | duration, request → response size. */
 export function formatRow(record: RowRecord, width: number, ids = 2): RowParts {
   const path = pathWidth(width, ids);
   return {
-    left: `${record.id.padStart(ids)} ${formatClock(record.startedAt)} ${fitTo(record.request.method, METHOD)} ${mark(record)}${fitTo(record.request.path, path)} `,
-    signature: `${fitTo(signatureMark(record.signature), SIG)} `,
+    left: `${record.id.padStart(ids)} ${formatClock(record.startedAt)} ${fitTo(record.request.method, METHOD)} ${mark(record)}${fitTo(pathText(record, width), path)} `,
+    signature: `${fitTo(sigColumn(record), SIG)} `,
     status: fitTo(statusLabel(record), STATUS),
     right: ` ${formatDuration(record.timings.totalMs).padStart(DURATION)} ${sizeLabel(record).padStart(SIZE)}`,
   };

@@ -6,6 +6,7 @@ export const KEYS: ReadonlyArray<readonly [string, string]> = [
   ['Enter', 'show the selected exchange (headers, bodies, timing)'],
   ['Esc', 'back to the list; in the list, clear the filter'],
   ['r', 'replay to the local target (byte-exact); signed: as captured or re-signed'],
+  ['R', 'replay every capture of the filtered list, oldest first (asks first; at most 1000)'],
   ['e', 'edit the request in $EDITOR, then replay it'],
   ['/', 'filter: text, method:post, status:5xx, path:/x, header:…, body:…'],
   ['c', 'copy as curl (clipboard when available, else shown)'],

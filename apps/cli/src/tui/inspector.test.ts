@@ -168,6 +168,30 @@ describe('Inspector', () => {
     expect(store.get('4')).toMatchObject({ origin: 'replay', replayOf: '1' });
   });
 
+  it('replays a filtered list with R after asking, oldest first, and sums up; not an unfiltered one', async () => {
+    seed();
+    const target = `http://127.0.0.1:${origin.port}/`;
+    store.add({ ...draft({ path: '/d', status: 503 }), target });
+    const ui = mount();
+    await ui.waitForFrame(/▸.*\/d/);
+    await ui.press('R');
+    await ui.waitForFrame(/R replays a filtered list: filter it first with \//);
+    await ui.press('/');
+    await ui.waitForFrame(FILTERING);
+    await ui.press('status:5xx\r');
+    await ui.waitForFrame(/2 shown · filter: status:5xx/);
+    await ui.press('R');
+    await ui.waitForFrame(/replay 2 captures, oldest first\? \[y\] as captured {2}\[s\] re-signed {2}\[esc\] no/);
+    await ui.press('\u001B');
+    await ui.waitForFrame(LIST);
+    expect(origin.requests).toHaveLength(0);
+    await ui.press('R');
+    await ui.waitForFrame(/replay 2 captures/);
+    await ui.press('y');
+    await ui.waitForFrame(/batch: sent 2: 2 2xx, 0 other; 0 failed/);
+    expect(origin.requests.map((r) => r.url)).toEqual(['/b', '/d']);
+  });
+
   it('edits with e in $EDITOR, then replays with the edit', async () => {
     seed();
     const editor = join(dir, 'editor.sh');

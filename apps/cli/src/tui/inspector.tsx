@@ -39,7 +39,8 @@ export function Inspector({ captures: source, status, actions, notice }: Inspect
   const width = Math.max(20, columns - 1);
 
   // A replay choice is asked over the view it came from.
-  const mode = state.mode.kind === 'replay-choice' ? state.mode.under : state.mode;
+  const mode =
+    state.mode.kind === 'replay-choice' || state.mode.kind === 'batch-confirm' ? state.mode.under : state.mode;
   const detailId = mode.kind === 'detail' ? mode.id : null;
   // biome-ignore lint/correctness/useExhaustiveDependencies: a capture never changes once stored
   const lines: readonly Line[] = useMemo(() => {

@@ -42,6 +42,7 @@ export type Intent =
   | 'replay-resigned'
   | 'replay-new-id'
   | 'edit-resigned'
+  | 'replay-batch'
   | { type: 'type'; text: string };
 
 /** Keys shared by the list and the detail view. */
@@ -84,6 +85,10 @@ export function intentFor(mode: Mode['kind'], input: string, key: KeyLike): Inte
       if (input === 'n') return 'replay-new-id';
       if (input === 'e') return 'edit-resigned';
       return null;
+    case 'batch-confirm':
+      if (input === 'y' || key.return) return 'replay-captured';
+      if (input === 's') return 'replay-resigned';
+      return key.escape || input === 'n' || input === 'q' ? 'back' : null;
     case 'text':
       if (key.escape || key.return || key.leftArrow) return 'back';
       return input === 'q' ? 'quit' : movement(input, key);
@@ -93,6 +98,7 @@ export function intentFor(mode: Mode['kind'], input: string, key: KeyLike): Inte
     case 'list':
       if (key.return) return 'open';
       if (key.escape) return 'clear-filter';
+      if (input === 'R') return 'replay-batch';
       return movement(input, key) ?? COMMANDS[input] ?? null;
   }
 }

@@ -1,4 +1,5 @@
 import type { CaptureListing, CaptureRecord } from '@hookline/capture';
+import type { BatchItem, BatchPlan, BatchSummary } from '../inspector/batch-replay.js';
 
 /** Where the inspector reads captures from: a `CaptureStore` fits. */
 export interface CaptureSource {
@@ -45,6 +46,8 @@ export interface InspectorActions {
   curl(id: string): Promise<{ text: string; copied: boolean }>;
   /** Write a HAR file of these captures (ids, newest first); returns its path. */
   exportHar(ids: readonly string[]): Promise<string>;
+  /** Replay a batch's captures one after another, oldest first; `onItem` hears each as it ends. */
+  replayBatch(plan: BatchPlan, mode: ReplayMode, onItem: (item: BatchItem) => void): Promise<BatchSummary>;
   /** Run `work` with the terminal handed back to the user (raw mode off, screen restored after). */
   lendTerminal<T>(work: () => Promise<T>): Promise<T>;
 }

@@ -8,7 +8,9 @@ export type Mode =
   | { kind: 'help' }
   | { kind: 'text'; title: string; lines: string[]; scroll: number }
   /** `r` on a signed capture: as captured, or re-signed? Drawn over the view it came from. */
-  | { kind: 'replay-choice'; id: string; provider: string; under: ListOrDetail };
+  | { kind: 'replay-choice'; id: string; provider: string; under: ListOrDetail }
+  /** `R` on a filtered list: replay these captures (oldest first)? Drawn over the list. */
+  | { kind: 'batch-confirm'; ids: readonly string[]; truncated: readonly string[]; under: { kind: 'list' } };
 
 /** The views a replay choice can open over. */
 export type ListOrDetail = { kind: 'list' } | { kind: 'detail'; id: string; scroll: number };
@@ -49,7 +51,8 @@ export type InspectorAction =
   | { type: 'message'; text: string; tone: 'info' | 'error' }
   | { type: 'show-text'; title: string; lines: string[] }
   | { type: 'replay-choice'; id: string; provider: string }
-  | { type: 'replay-choice-done' };
+  | { type: 'replay-choice-done' }
+  | { type: 'batch-confirm'; ids: readonly string[]; truncated: readonly string[] };
 
 export const initialState: InspectorState = {
   mode: { kind: 'list' },
@@ -154,7 +157,15 @@ export function reduce(state: InspectorState, action: InspectorAction): Inspecto
       return { ...state, mode: { kind: 'replay-choice', id: action.id, provider: action.provider, under } };
     }
     case 'replay-choice-done':
-      return state.mode.kind === 'replay-choice' ? { ...state, mode: state.mode.under } : state;
+      return state.mode.kind === 'replay-choice' || state.mode.kind === 'batch-confirm'
+        ? { ...state, mode: state.mode.under }
+        : state;
+    case 'batch-confirm':
+      if (state.mode.kind !== 'list') return state;
+      return {
+        ...state,
+        mode: { kind: 'batch-confirm', ids: action.ids, truncated: action.truncated, under: state.mode },
+      };
   }
 }
 

@@ -1,6 +1,7 @@
-import type { CaptureRecord } from '@hookline/capture';
+import { type CaptureRecord, parseFilter } from '@hookline/capture';
 import { type Key, useApp, useInput, useStdin } from 'ink';
 import { type Dispatch, useEffect, useRef } from 'react';
+import { batchSummaryLine, DEFAULT_BATCH_MAX, planBatch } from '../inspector/batch-replay.js';
 import { signatureMark } from '../inspector/capture-summary.js';
 import { type Intent, intentFor, splitKeys } from './key-map.js';
 import type { InspectorActions, ReplayMode } from './sources.js';
@@ -118,6 +119,18 @@ export function useInspector(options: UseInspectorOptions): void {
         return dispatch({ type: 'filter-erase' });
       case 'apply':
         return dispatch({ type: 'filter-apply' });
+      case 'replay-batch': {
+        // Only a filtered list: `R` on everything is too easy to press by mistake.
+        if (!state.filter) return say('R replays a filtered list: filter it first with /', 'error');
+        try {
+          const includeReplays = parseFilter(state.filter).some((term) => term.key === 'origin');
+          const plan = planBatch(captures.visible, { includeReplays, max: DEFAULT_BATCH_MAX });
+          if (plan.ids.length === 0) return say('nothing here to replay (replays and truncated captures are left out)');
+          return dispatch({ type: 'batch-confirm', ids: plan.ids, truncated: plan.truncated });
+        } catch (error) {
+          return say(failure(error), 'error');
+        }
+      }
       case 'har':
         say(`exporting ${captures.visible.length} exchanges…`);
         actions.exportHar(captures.ids).then(
@@ -125,6 +138,23 @@ export function useInspector(options: UseInspectorOptions): void {
           (error) => say(`HAR export failed: ${failure(error)}`, 'error'),
         );
         return;
+    }
+    if (state.mode.kind === 'batch-confirm' && (intent === 'replay-captured' || intent === 'replay-resigned')) {
+      const plan = { ids: [...state.mode.ids], truncated: [...state.mode.truncated] };
+      dispatch({ type: 'replay-choice-done' });
+      let done = 0;
+      say(`replaying ${plan.ids.length} captures…`);
+      actions
+        .replayBatch(plan, intent === 'replay-resigned' ? RESIGN : {}, () => {
+          done += 1;
+          say(`replaying… ${done}/${plan.ids.length}`);
+        })
+        .then(
+          (summary) =>
+            say(`batch: ${batchSummaryLine(summary)}`, summary.failed + summary.refused > 0 ? 'error' : 'info'),
+          (error) => say(`batch replay failed: ${failure(error)}`, 'error'),
+        );
+      return;
     }
     if (id === null) return say('no capture selected', 'error');
     switch (intent) {

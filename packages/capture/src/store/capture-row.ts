@@ -74,6 +74,8 @@ function listingJson(record: CaptureRecord): ListingJson {
   if (record.signature !== undefined) listing.signature = record.signature;
   if (record.event !== undefined) listing.event = record.event;
   if (record.duplicateOf !== undefined) listing.duplicateOf = record.duplicateOf;
+  if (record.late !== undefined) listing.late = record.late;
+  if (record.route !== undefined) listing.route = record.route;
   return listing;
 }
 

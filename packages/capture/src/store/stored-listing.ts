@@ -66,6 +66,12 @@ export class StoredListing implements CaptureListing {
   get duplicateOf() {
     return this.#load().duplicateOf;
   }
+  get late() {
+    return this.#load().late;
+  }
+  get route() {
+    return this.#load().route;
+  }
 
   toJSON(): CaptureListing {
     return { id: this.id, tunnel: this.tunnel, ...this.#load() };

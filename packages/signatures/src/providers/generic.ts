@@ -58,6 +58,10 @@ export function genericScheme(config: GenericHmacConfig): SignatureScheme {
       if (!sameDigest(sign(secret, t, request.body), given)) return verdict.mismatch('generic', t);
       return t === null ? verdict.valid('generic') : judgeTimestamp('generic', t, now, c.toleranceS);
     },
+    signedAt: (headers) =>
+      c.timestampHeader !== null && c.signed === 'timestamp+body'
+        ? { timestamp: parseTimestamp(headerValue(headers, c.timestampHeader)), toleranceS: c.toleranceS }
+        : null,
     resign(request, secret, { now }) {
       let headers = [...request.headers];
       let t: number | null = null;

@@ -20,6 +20,7 @@ export const github: SignatureScheme = {
       ? verdict.valid('github')
       : verdict.mismatch('github');
   },
+  signedAt: () => null,
   resign(request, secret) {
     let headers = withHeader(
       request.headers,

@@ -16,6 +16,7 @@ export const shopify: SignatureScheme = {
       ? verdict.valid('shopify')
       : verdict.mismatch('shopify');
   },
+  signedAt: () => null,
   resign(request, secret) {
     const value = hmac('sha256', secret, [request.body]).toString('base64');
     return { provider: 'shopify', headers: withHeader(request.headers, HEADER, value), timestamp: null };

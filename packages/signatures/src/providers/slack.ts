@@ -25,6 +25,10 @@ export const slack: SignatureScheme = {
     if (!sameDigest(sign(secret, t, request.body), given)) return verdict.mismatch('slack', t);
     return judgeTimestamp('slack', t, now, SLACK_TOLERANCE_S);
   },
+  signedAt: (headers) => ({
+    timestamp: parseTimestamp(headerValue(headers, TIMESTAMP)),
+    toleranceS: SLACK_TOLERANCE_S,
+  }),
   resign(request, secret, { now }) {
     const t = Math.floor(now / 1000);
     let headers = withHeader(request.headers, TIMESTAMP, String(t));

@@ -55,6 +55,10 @@ export const standard: SignatureScheme = {
     }
     return judgeTimestamp('standard', t, now, STANDARD_TOLERANCE_S);
   },
+  signedAt: (headers) => ({
+    timestamp: parseTimestamp(headerValue(headers, names(headers).timestamp)),
+    toleranceS: STANDARD_TOLERANCE_S,
+  }),
   resign(request, secret, { now, newId }) {
     const h = names(request.headers);
     const t = Math.floor(now / 1000);

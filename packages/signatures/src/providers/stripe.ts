@@ -42,6 +42,7 @@ export const stripe: SignatureScheme = {
     if (!matches) return verdict.mismatch('stripe', t, 'v1 signature');
     return judgeTimestamp('stripe', t, now, STRIPE_TOLERANCE_S);
   },
+  signedAt: (headers) => ({ timestamp: parse(headerValue(headers, HEADER) ?? '').t, toleranceS: STRIPE_TOLERANCE_S }),
   resign(request, secret, { now }) {
     const t = Math.floor(now / 1000);
     const value = `t=${t},v1=${sign(secret, t, request.body).toString('hex')}`;
