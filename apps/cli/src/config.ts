@@ -44,7 +44,14 @@ function readSignatureKeys(path: string, value: Record<string, unknown>, config:
 
 const KEYS = ['relay', 'token', 'name', 'queue'] as const;
 /** Every key a `hookline.json` may hold; anything else is refused (a typo must not be silently ignored). */
-const KNOWN_KEYS: readonly string[] = [...KEYS, 'secrets', 'genericSignature', 'handshakes', 'offlineResponse', 'routes'];
+const KNOWN_KEYS: readonly string[] = [
+  ...KEYS,
+  'secrets',
+  'genericSignature',
+  'handshakes',
+  'offlineResponse',
+  'routes',
+];
 
 /** `handshakes` (a list or a comma-separated string) and `offlineResponse` (a spec string or a status). */
 function readRelayAnswerKeys(path: string, value: Record<string, unknown>, config: FileConfig): void {

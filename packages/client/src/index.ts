@@ -16,6 +16,6 @@ export type {
 } from './events.js';
 export { forwardedRequestHeaders, type HostHeaderMode } from './forward-headers.js';
 export { DEFAULT_MAX_RESIGN_BYTES, type LateDelivery, type LateDeliveryOptions } from './late-delivery.js';
-export { type EventProvider, parseRouteFlag, parseRouteMatch, type TunnelRoute } from './routes.js';
 export { OFFLINE_RESPONSE_HEADER, type OfflineResponse } from './offline-answer.js';
+export { type EventProvider, parseRouteFlag, parseRouteMatch, type TunnelRoute } from './routes.js';
 export { connectUrl, parseTarget } from './target.js';
