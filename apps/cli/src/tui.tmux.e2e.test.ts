@@ -42,6 +42,7 @@ const terminalEnv = () => ({
   XDG_STATE_HOME: dir,
   XDG_CONFIG_HOME: dir,
   TERM: 'xterm-256color',
+  HOOKLINE_INSPECT_PORT: '0',
 });
 
 /**

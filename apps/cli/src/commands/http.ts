@@ -8,6 +8,7 @@ import { interactiveTerminal } from '../terminal.js';
 import type { InspectorHandle } from '../tui/open-inspector.js';
 import { UserError } from '../user-error.js';
 import { loadInspector, openCaptures, openTui } from './http-inspector.js';
+import { inspectPort, openWeb } from './http-web.js';
 import type { CliIo } from './io.js';
 import { checkTargetArg } from './target-arg.js';
 
@@ -32,6 +33,9 @@ export interface HttpFlags {
   takeover?: boolean;
   /** `--secret provider=value`, repeatable. */
   secret?: string[];
+  /** `--no-web`: no web inspector. */
+  web?: boolean;
+  inspectPort?: string;
 }
 
 /** `--queue [serial|parallel:N]`, `--basic-auth user:pass`, `--allow-cidr a,b` as tunnel options. */
@@ -107,6 +111,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   }
   const timeoutSeconds = flags.timeout === undefined ? 30 : Number(flags.timeout);
   if (!(timeoutSeconds > 0)) throw new UserError(`--timeout must be a positive number of seconds`);
+  const webPort = inspectPort(flags, io.env);
   // `--queue` > HOOKLINE_QUEUE > "queue" in hookline.json.
   const queue = flags.queue ?? (io.env.HOOKLINE_QUEUE || file.queue);
   // Loaded here, not at the top: `hookline --version` must not pay for the protocol (zod).
@@ -142,7 +147,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     hostHeader,
     timeoutMs: timeoutSeconds * 1000,
     target: parseTarget(targetArg).href,
-    inspector: terminal !== null,
+    inspector: terminal !== null || webPort !== null,
     warn,
     signatures,
   });
@@ -191,10 +196,12 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     resolveExit = resolve;
   });
   let inspector: InspectorHandle | null = null;
+  let web: Awaited<ReturnType<typeof openWeb>> = null;
   const stop = async (code: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
     io.offSignals(onSignal);
+    await web?.close();
     inspector?.close();
     await inspector?.done;
     await tunnel.close();
@@ -224,6 +231,8 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   tunnel.on('state', (state) => {
     if (state.state === 'failed') void stop(1);
   });
+  web = webPort === null || !capture ? null : await openWeb(webPort, tunnel, capture, warn);
+  if (web && terminal) notices.push(`Inspector ${web.url}`);
   if (terminal && capture && inspectorModules) {
     inspector = await openTui(inspectorModules, tunnel, capture, terminal, io, notices);
     void inspector.done.then(() => stop(0));
@@ -235,6 +244,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
         urls: tunnel.urls,
         target: tunnel.target.href,
         relay: relay ? relay.url : relayUrl,
+        inspector: web?.url ?? null,
       }),
     );
   } else {
@@ -243,6 +253,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     // stdout being batched, came out above the Forwarding line it continues).
     print(`Forwarding ${tunnel.url} -> ${tunnel.target.origin}`);
     for (const other of tunnel.urls.slice(1)) print(`           ${other}`);
+    if (web) print(`Inspector  ${web.url}`);
   }
   printedReady = true;
   return exited;

@@ -1,4 +1,4 @@
-import type { CaptureRecord } from '@hookline/capture';
+import type { CaptureListing, CaptureRecord } from '@hookline/capture';
 import { ERROR_STATUS, isErrorCode } from '@hookline/protocol';
 import type { EventId, SignatureVerdict } from '@hookline/signatures';
 import { fitTo, formatClock, formatDuration, formatSize } from '../format.js';
@@ -26,7 +26,8 @@ export interface CaptureSummary {
   duplicateOf: string | null;
 }
 
-export function summarize(record: CaptureRecord): CaptureSummary {
+/** A capture's summary; its listing is enough (the web inspector's list has no more in memory). */
+export function summarize(record: CaptureListing): CaptureSummary {
   return {
     id: record.id,
     time: new Date(record.startedAt).toISOString(),
