@@ -161,7 +161,7 @@ describe('hookline relay + hookline http', () => {
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(/^Forwarding /);
     expect(lines[1]).toBe(`           http://localhost:${relay.port}/t/demo`);
-    expect(lines[2]).toMatch(/^Inspector  http:\/\/127\.0\.0\.1:\d+\/#[\w-]{43}$/);
+    expect(lines[2]).toMatch(/^Inspector {2}http:\/\/127\.0\.0\.1:\d+\/#[\w-]{43}$/);
     expect(http.proc.output('stderr')).not.toContain('/t/demo');
 
     // Both shut down cleanly on SIGTERM (the exchanges above prove the handlers are installed).

@@ -1,4 +1,5 @@
 import './style.css';
 import { render } from 'preact';
+import { App } from './app.js';
 
-render(<p>hookline inspector</p>, document.getElementById('app') as HTMLElement);
+render(<App />, document.getElementById('app') as HTMLElement);
