@@ -1,12 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CaptureStore, STORE_FILE } from '@hookline/capture';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { browserMissing, launchBrowser } from './test-support/browser.js';
 import { type BytesOrigin, sendBytes, startBytesOrigin } from './test-support/bytes-origin.js';
 import { ensureCliBuilt, isolatedEnv, startHttpCli, stopAllCli } from './test-support/cli-process.js';
 import { harValidator } from './test-support/har-validator.js';
+import { draft } from './test-support/records.js';
 
 const missing = browserMissing();
 if (missing) console.log(`skipping the web inspector page tests: ${missing}`);
@@ -30,7 +32,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function openInspector(): Promise<{ page: Page; base: string; errors: string[] }> {
+async function openInspector(
+  waitFor = 'waiting for requests',
+): Promise<{ page: Page; base: string; errors: string[] }> {
   const { proc, base } = await startHttpCli(origin.port, 'page', {
     cwd: dir,
     env: isolatedEnv(dir, { HOOKLINE_DATA_DIR: join(dir, 'data') }),
@@ -44,7 +48,7 @@ async function openInspector(): Promise<{ page: Page; base: string; errors: stri
     if (message.type() === 'error') errors.push(message.text());
   });
   await page.goto(url);
-  await page.getByText('waiting for requests').waitFor();
+  await page.getByText(waitFor).first().waitFor();
   return { page, base, errors };
 }
 
@@ -89,6 +93,14 @@ describe.skipIf(missing !== null)('the web inspector page (headless chromium)', 
     expect(got?.headers['content-length']).toBe('17');
     // The replay arrives in the list through the live stream.
     await row(page, '/edited').waitFor();
+    // Diff: mark the original, open the edited replay, compare.
+    await page.getByRole('button', { name: 'Mark for diff' }).click();
+    await row(page, '/edited').click();
+    await page.getByRole('button', { name: 'Diff with #1' }).click();
+    expect(await page.getByTestId('diff-request-line').textContent()).toContain('- POST /hooks/live');
+    const bodyDiff = await page.getByTestId('diff-request-body').textContent();
+    expect(bodyDiff).toContain('-   "amount": 100');
+    expect(bodyDiff).toContain('+   "amount": 100000');
     // The one failed load is the bad filter's 400: no script error, no other failed request.
     expect(errors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
   });
@@ -117,5 +129,20 @@ describe.skipIf(missing !== null)('the web inspector page (headless chromium)', 
     expect(await page.getByTestId('body').first().textContent()).toBe('x = 1\ny = 2');
     await page.getByRole('button', { name: 'Copy as curl' }).click();
     expect(await page.getByTestId('curl').textContent()).toMatch(/^curl .*\/b/s);
+  });
+
+  it('keeps 10 000 captures in a windowed list: the DOM holds a screenful, the end of the list is reachable', async () => {
+    const store = await CaptureStore.open({ file: join(dir, 'data', STORE_FILE) });
+    for (let i = 0; i < 10_000; i += 1) store.add({ ...draft({ path: `/bulk/${i}` }), tunnel: 'page' });
+    await store.close();
+    const { page } = await openInspector('/bulk/9999');
+    await page.getByTestId('count').getByText('10000 captured', { exact: true }).waitFor();
+    expect(await page.locator('.list .row').count()).toBeLessThan(80);
+    await page.locator('.list').evaluate((list) => {
+      const box = list as unknown as { scrollTop: number; scrollHeight: number };
+      box.scrollTop = box.scrollHeight;
+    });
+    await row(page, '/bulk/0').waitFor();
+    expect(await page.locator('.list .row').count()).toBeLessThan(80);
   });
 });

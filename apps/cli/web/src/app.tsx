@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, call, getJson, listen, postJson } from './api.js';
 import { CaptureList } from './capture-list.js';
 import { Detail } from './detail.js';
+import { DiffView } from './diff-view.js';
 import type { CaptureDetail, CapturePage, CaptureSummary, TunnelView } from './types.js';
 
 /** The first page is small so the list shows at once; the rest of the history follows in big pages. */
@@ -48,7 +49,8 @@ function Status({
       </a>{' '}
       → {status.target}
       {status.queue ? ` · queue ${status.queue.pending} waiting, ${status.queue.failed} failed` : ''}
-      {status.reason ? ` · ${status.reason}` : ''} · {shown === total ? total : `${shown} of ${total}`} captured
+      {status.reason ? ` · ${status.reason}` : ''} ·{' '}
+      <span data-testid="count">{shown === total ? `${total} captured` : `${shown} of ${total} captured`}</span>
       {live ? '' : ' · live updates paused (reconnecting)'}
     </span>
   );
@@ -65,6 +67,8 @@ export function App() {
   const [live, setLive] = useState(true);
   const [message, setMessage] = useState<Message | null>(null);
   const [curl, setCurl] = useState<string | null>(null);
+  const [diffBase, setDiffBase] = useState<string | null>(null);
+  const [diff, setDiff] = useState<{ a: CaptureDetail; b: CaptureDetail } | null>(null);
   const list = useRef<CaptureSummary[]>([]);
   const generation = useRef(0);
   const query = useRef('');
@@ -132,6 +136,7 @@ export function App() {
   const open = useCallback(async (id: string) => {
     setSelected(id);
     setCurl(null);
+    setDiff(null);
     try {
       setDetail(await getJson<CaptureDetail>(`/captures/${id}`));
     } catch (error) {
@@ -214,7 +219,7 @@ export function App() {
             <span class="c-sig">SIG</span>
             <span class="c-status">STATUS</span>
             <span class="c-duration">DURATION</span>
-            <span class="c-size">SIZE req → res</span>
+            <span class="c-size">SIZE</span>
           </div>
           {captures.length === 0 ? (
             <p class="muted empty">{filter ? 'nothing matches' : 'waiting for requests…'}</p>
@@ -231,11 +236,26 @@ export function App() {
               <pre data-testid="curl">{curl}</pre>
             </div>
           ) : null}
-          {detail ? (
+          {diff ? (
+            <DiffView a={diff.a} b={diff.b} close={() => setDiff(null)} />
+          ) : detail ? (
             <Detail
               key={detail.capture.id}
               detail={detail}
+              diffBase={diffBase}
               actions={{
+                diff: async () => {
+                  const id = detail.capture.id;
+                  if (diffBase === null || diffBase === id) {
+                    setDiffBase(id);
+                    return setMessage({ text: `#${id} marked: open another capture and diff`, tone: 'info' });
+                  }
+                  try {
+                    setDiff({ a: await getJson<CaptureDetail>(`/captures/${diffBase}`), b: detail });
+                  } catch (error) {
+                    setMessage({ text: errorText(error), tone: 'error' });
+                  }
+                },
                 replay: (resign) =>
                   void replay(resign ? { resign: true } : {}, resign ? 'replayed re-signed' : 'replayed'),
                 editAndReplay: (text) => void replay({ edit: text }, 'replayed edited'),

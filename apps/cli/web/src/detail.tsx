@@ -9,6 +9,8 @@ export interface DetailActions {
   copyCurl(): void;
   downloadHar(): void;
   select(id: string): void;
+  /** Compare with the capture marked before, or mark this one. */
+  diff(): void;
 }
 
 function Headers({ headers }: { headers: Array<[string, string]> }) {
@@ -93,7 +95,16 @@ function Editor({ text, send, cancel }: { text: string; send: (text: string) => 
 }
 
 /** One capture: request and response side by side, and what can be done with it. */
-export function Detail({ detail, actions }: { detail: CaptureDetail; actions: DetailActions }) {
+export function Detail({
+  detail,
+  actions,
+  diffBase,
+}: {
+  detail: CaptureDetail;
+  actions: DetailActions;
+  /** The capture marked for a diff, if any. */
+  diffBase: string | null;
+}) {
   const [editing, setEditing] = useState(false);
   const { capture, request, response } = detail;
   return (
@@ -124,6 +135,9 @@ export function Detail({ detail, actions }: { detail: CaptureDetail; actions: De
           </button>
           <button type="button" onClick={actions.downloadHar}>
             Download HAR
+          </button>
+          <button type="button" onClick={actions.diff}>
+            {diffBase === null || diffBase === capture.id ? 'Mark for diff' : `Diff with #${diffBase}`}
           </button>
         </div>
       </header>
