@@ -80,8 +80,20 @@ export function captureRoutes(options: CaptureRoutesOptions) {
         limits.maxHarEntries,
       );
       const records = await store.query({ filter, tunnel: options.tunnel(), limit: limit as number });
+      // The newest that fit in maxHarBytes; the header says how many older ones were left out.
+      let bytes = 0;
+      let kept = 0;
+      for (const record of records) {
+        bytes += record.request.body.bytes.length + (record.response?.body.bytes.length ?? 0);
+        if (kept > 0 && bytes > limits.maxHarBytes) break;
+        kept += 1;
+      }
       // Newest first from the query; a HAR lists entries in the order they happened.
-      return c.json(har(records.reverse()), 200, attachment('hookline.har'));
+      const entries = har(records.slice(0, kept).reverse());
+      return c.json(entries, 200, {
+        ...attachment('hookline.har'),
+        'hookline-har-left-out': String(records.length - kept),
+      });
     });
 }
 

@@ -238,6 +238,14 @@ describe('web inspector API: replay and export', () => {
     expect(har.log.entries.map((e) => new URL(e.request.url).pathname)).toEqual(['/one', '/two']);
     const filtered = (await (await call('/api/v1/har?filter=method:put')).json()) as typeof har;
     expect(filtered.log.entries).toHaveLength(1);
+    // Past the byte bound only the newest that fit are in, and the header counts the rest.
+    const bounded = await app({ maxHarBytes: 20 }).request(`${BASE}/api/v1/har`, {
+      headers: { host: `127.0.0.1:${PORT}`, authorization: `Bearer ${SECRET}` },
+    });
+    expect(bounded.headers.get('hookline-har-left-out')).toBe('1');
+    expect(((await bounded.json()) as typeof har).log.entries.map((e) => new URL(e.request.url).pathname)).toEqual([
+      '/two',
+    ]);
   });
 });
 

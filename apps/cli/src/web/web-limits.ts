@@ -8,6 +8,8 @@ export interface WebLimits {
   maxReplayBytes: number;
   /** Captures in one HAR download. @default 1 000 */
   maxHarEntries: number;
+  /** Stored body bytes in one HAR download (it is built in memory, bodies as base64). @default 128 MiB */
+  maxHarBytes: number;
   /** Event streams open at once. @default 16 */
   maxStreams: number;
   /** Events waiting for a client that does not read before it is dropped. @default 1 000 */
@@ -21,6 +23,7 @@ export const WEB_LIMITS: WebLimits = {
   maxFilterChars: 1_024,
   maxReplayBytes: 4 * 1024 * 1024,
   maxHarEntries: 1_000,
+  maxHarBytes: 128 * 1024 * 1024,
   maxStreams: 16,
   maxQueuedEvents: 1_000,
   maxConnections: 64,
