@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { CaptureStore } from '@hookline/capture';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localCaptureService } from '../inspector/capture-service.js';
 import { type BytesOrigin, startBytesOrigin } from '../test-support/bytes-origin.js';
@@ -59,6 +60,8 @@ describe('web inspector API: the guard', () => {
     expect(res.status).toBe(403);
     expect(res.headers.get('hookline-error')).toBe('E_BAD_HOST');
     expect((await call('/', { headers: { host: '127.0.0.1:9' } })).status).toBe(403);
+    const bare = await app().request(`${BASE}/api/v1/captures`, { headers: { authorization: `Bearer ${SECRET}` } });
+    expect(bare.status).toBe(403);
   });
 
   it('refuses another Origin, a null one and cross-site fetches with 403 E_BAD_ORIGIN', async () => {
@@ -132,6 +135,25 @@ describe('web inspector API: the list', () => {
       expect(res.status, query).toBe(400);
       expect(res.headers.get('hookline-error')).toBe('E_BAD_REQUEST');
     }
+  });
+});
+
+describe('web inspector API: any query', () => {
+  it('answers 200 or a coded 400 for any filter, limit, before and after, never a 500', async () => {
+    store.add(draft());
+    const web = app();
+    const text = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('0', '-1', '1e3', '99999999999999999999', ''));
+    await fc.assert(
+      fc.asyncProperty(text, text, text, text, async (filter, limit, before, after) => {
+        const query = new URLSearchParams({ filter, limit, before, after });
+        const res = await web.request(`${BASE}/api/v1/captures?${query}`, {
+          headers: { host: `127.0.0.1:${PORT}`, authorization: `Bearer ${SECRET}` },
+        });
+        expect([200, 400]).toContain(res.status);
+        if (res.status === 400) expect(res.headers.get('hookline-error')).toMatch(/^E_BAD_(FILTER|REQUEST)$/);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
