@@ -232,9 +232,16 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     if (state.state === 'failed') void stop(1);
   });
   web = webPort === null || !capture ? null : await openWeb(webPort, tunnel, capture, warn);
-  if (web && terminal) notices.push(`Inspector ${web.url}`);
   if (terminal && capture && inspectorModules) {
-    inspector = await openTui(inspectorModules, tunnel, capture, terminal, io, notices);
+    inspector = await openTui(
+      inspectorModules,
+      tunnel,
+      capture,
+      terminal,
+      io,
+      notices,
+      web ? `Inspector ${web.url}` : undefined,
+    );
     void inspector.done.then(() => stop(0));
   } else if (flags.json) {
     print(
