@@ -156,11 +156,12 @@ describe('hookline relay + hookline http', () => {
 
     await http.proc.waitForLine('stdout', /\bPOST\s+\/hello\?x=1\s+200\b/);
     await http.proc.waitForLine('stdout', /\bPUT\s+\/via\/host\s+200\b/);
-    // Forwarding, the tunnel's other URL right under it, then one line per exchange.
+    // Forwarding, the tunnel's other URL right under it, the web inspector, then one line per exchange.
     const lines = http.proc.lines('stdout');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(/^Forwarding /);
     expect(lines[1]).toBe(`           http://localhost:${relay.port}/t/demo`);
+    expect(lines[2]).toMatch(/^Inspector {2}http:\/\/127\.0\.0\.1:\d+\/#[\w-]{43}$/);
     expect(http.proc.output('stderr')).not.toContain('/t/demo');
 
     // Both shut down cleanly on SIGTERM (the exchanges above prove the handlers are installed).

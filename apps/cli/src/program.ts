@@ -46,6 +46,11 @@ export function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--takeover', 'replace a client that holds this name now (else refused with E_NAME_IN_USE)')
     .option('--allow-cidr <ranges>', 'callers must come from these CIDR ranges, comma-separated')
     .option('--no-capture', 'do not record exchanges (no history for requests/replay/export)')
+    .option(
+      '--inspect-port <port>',
+      'web inspector port on 127.0.0.1 (0: any free one); default 4040, or the next free',
+    )
+    .option('--no-web', 'no web inspector')
     .option('--max-captures <n>', 'captures kept, oldest dropped first (also bounded to 1 GiB on disk)', '10000')
     .option(
       '--secret <provider=secret>',

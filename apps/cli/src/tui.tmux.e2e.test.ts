@@ -43,6 +43,7 @@ const terminalEnv = () => ({
   XDG_STATE_HOME: dir,
   XDG_CONFIG_HOME: dir,
   TERM: 'xterm-256color',
+  HOOKLINE_INSPECT_PORT: '0',
 });
 
 /**
@@ -62,6 +63,10 @@ describe('hookline http in a real terminal (tmux, 80×24)', () => {
     const port = /tui\.localhost:(\d+)/.exec(first)?.[1];
     const base = `http://127.0.0.1:${port}/t/tui`;
     expect(first).toContain('waiting for requests');
+    // The web inspector's URL is news on the message line, right above the hints.
+    expect((await tmux.waitFor(/Inspector http:\/\/127\.0\.0\.1:\d+\/#[\w-]{43}/)).split('\n')[21]).toMatch(
+      /^Inspector /,
+    );
     expect(first.split('\n')[22]).toBe('↑↓ ⏎ open  r replay  e edit  / filter  c curl  x HAR  p pause  ? help  q quit');
 
     expect(

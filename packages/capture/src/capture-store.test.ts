@@ -266,6 +266,17 @@ describe('CaptureStore', () => {
     expect(store.list()[1]?.duplicateOf).toBe('1');
   });
 
+  it('lists every delivery of an event, for the links of any of them; none for a replay', async () => {
+    const store = await openStore({ annotate: (draft) => ({ ...draft, event: { provider: 'stripe', id: 'evt_2' } }) });
+    store.add(makeDraft());
+    store.add(makeDraft());
+    const replay = store.add({ ...makeDraft(), origin: 'replay', replayOf: '1' });
+    expect(store.deliveriesOf('2')).toEqual(['1', '2']);
+    expect(store.deliveriesOf('1')).toEqual(['1', '2']);
+    expect(store.deliveriesOf(replay.id)).toEqual([]);
+    expect(store.deliveriesOf('99')).toEqual([]);
+  });
+
   it('still knows the first delivery of an event after a restart', async () => {
     const annotate = (draft: CaptureDraft) => ({ ...draft, event: { provider: 'stripe' as const, id: 'evt_9' } });
     const first = await openStore({ annotate });

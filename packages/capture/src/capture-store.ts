@@ -124,6 +124,16 @@ export class CaptureStore {
     return this.#byId.get(id);
   }
 
+  /**
+   * Ids of every stored delivery of the provider event capture `id` delivered,
+   * oldest first and `id` among them (the first is what later ones are a
+   * `duplicateOf`); empty when it carries no event id, or is a replay.
+   */
+  deliveriesOf(id: string): readonly string[] {
+    const key = this.#eventOf.get(id);
+    return key === undefined ? [] : [...(this.#byEvent.get(key) ?? [])];
+  }
+
   get size(): number {
     return this.#listings.length - this.#head;
   }

@@ -26,4 +26,7 @@ export interface HttpFlags extends RelayAnswerFlags {
   resignLate?: boolean;
   /** `--route <match>=<target>`, repeatable. */
   route?: string[];
+  /** `--no-web`: no web inspector. */
+  web?: boolean;
+  inspectPort?: string;
 }

@@ -74,6 +74,8 @@ export async function openTui(
   terminal: Terminal,
   io: CliIo,
   notices: string[],
+  /** The web inspector's URL: shown as news, or after the warnings when there are some. */
+  news?: string,
 ): Promise<InspectorHandle> {
   const [{ openInspector }, { inspectorActions }, { tunnelStatusSource }] = await modules;
   return openInspector({
@@ -82,6 +84,10 @@ export async function openTui(
     actions: inspectorActions({ service: capture.service, env: io.env, cwd: io.cwd }),
     stdin: terminal.stdin,
     stdout: terminal.stdout,
-    ...(notices.length > 0 ? { notice: notices.join('; ') } : {}),
+    ...(notices.length > 0
+      ? { notice: [...notices, ...(news === undefined ? [] : [news])].join('; ') }
+      : news === undefined
+        ? {}
+        : { notice: news, noticeTone: 'info' as const }),
   });
 }

@@ -10,6 +10,7 @@ import type { InspectorHandle } from '../tui/open-inspector.js';
 import { UserError } from '../user-error.js';
 import type { HttpFlags } from './http-flags.js';
 import { loadInspector, openCaptures, openTui } from './http-inspector.js';
+import { inspectPort, openWeb } from './http-web.js';
 import type { CliIo } from './io.js';
 import { resolveRelayAnswers } from './relay-answers-flags.js';
 import { checkTargetArg } from './target-arg.js';
@@ -87,6 +88,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   }
   const timeoutSeconds = flags.timeout === undefined ? 30 : Number(flags.timeout);
   if (!(timeoutSeconds > 0)) throw new UserError(`--timeout must be a positive number of seconds`);
+  const webPort = inspectPort(flags, io.env);
   // `--queue` > HOOKLINE_QUEUE > "queue" in hookline.json.
   const queue = flags.queue ?? (io.env.HOOKLINE_QUEUE || file.queue);
   // Loaded here, not at the top: `hookline --version` must not pay for the protocol (zod).
@@ -125,8 +127,8 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     hostHeader,
     timeoutMs: timeoutSeconds * 1000,
     target: parseTarget(targetArg).href,
-    // `--json` prints each exchange's signature verdict, which captures judge.
-    inspector: terminal !== null || flags.json === true,
+    // `--json` prints each exchange's signature verdict, which captures judge; the web inspector reads them.
+    inspector: terminal !== null || flags.json === true || webPort !== null,
     warn,
     signatures,
   });
@@ -179,10 +181,12 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     resolveExit = resolve;
   });
   let inspector: InspectorHandle | null = null;
+  let web: Awaited<ReturnType<typeof openWeb>> = null;
   const stop = async (code: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
     io.offSignals(onSignal);
+    await web?.close();
     inspector?.close();
     await inspector?.done;
     await tunnel.close();
@@ -212,8 +216,17 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
   tunnel.on('state', (state) => {
     if (state.state === 'failed') void stop(1);
   });
+  web = webPort === null || !capture ? null : await openWeb(webPort, tunnel, capture, warn);
   if (terminal && capture && inspectorModules) {
-    inspector = await openTui(inspectorModules, tunnel, capture, terminal, io, notices);
+    inspector = await openTui(
+      inspectorModules,
+      tunnel,
+      capture,
+      terminal,
+      io,
+      notices,
+      web ? `Inspector ${web.url}` : undefined,
+    );
     void inspector.done.then(() => stop(0));
   } else if (flags.json) {
     print(
@@ -223,6 +236,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
         urls: tunnel.urls,
         target: tunnel.target.href,
         relay: relay ? relay.url : relayUrl,
+        inspector: web?.url ?? null,
       }),
     );
   } else {
@@ -231,6 +245,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     // stdout being batched, came out above the Forwarding line it continues).
     print(`Forwarding ${tunnel.url} -> ${tunnel.target.origin}`);
     for (const other of tunnel.urls.slice(1)) print(`           ${other}`);
+    if (web) print(`Inspector  ${web.url}`);
   }
   printedReady = true;
   return exited;

@@ -1,4 +1,4 @@
-import type { CaptureRecord, LateNote } from '@hookline/capture';
+import type { CaptureListing, CaptureRecord, LateNote } from '@hookline/capture';
 import { ERROR_STATUS, isErrorCode } from '@hookline/protocol';
 import type { EventId, SignatureVerdict } from '@hookline/signatures';
 import { formatClock, formatDuration, formatSize } from '../format.js';
@@ -29,7 +29,8 @@ export interface CaptureSummary {
   late: LateNote | null;
 }
 
-export function summarize(record: CaptureRecord): CaptureSummary {
+/** A capture's summary; its listing is enough (the web inspector's list has no more in memory). */
+export function summarize(record: CaptureListing): CaptureSummary {
   return {
     id: record.id,
     time: new Date(record.startedAt).toISOString(),

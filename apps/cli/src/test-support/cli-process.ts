@@ -38,12 +38,22 @@ const running = new Set<CliProcess>();
 
 /**
  * The test's process env without any `HOOKLINE_*` setting, with config and state
- * dirs (and HOME) pointed at `dir` so no user file leaks into a test.
+ * dirs (and HOME) pointed at `dir` so no user file leaks into a test, and the web
+ * inspector on any free port.
  */
 export function isolatedEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('HOOKLINE_')) env[key] = value;
-  return { ...env, HOME: dir, XDG_CONFIG_HOME: dir, XDG_STATE_HOME: dir, NO_COLOR: '1', ...extra };
+  // Any free port for the web inspector: tests run side by side and would queue up on 4040.
+  return {
+    ...env,
+    HOME: dir,
+    XDG_CONFIG_HOME: dir,
+    XDG_STATE_HOME: dir,
+    NO_COLOR: '1',
+    HOOKLINE_INSPECT_PORT: '0',
+    ...extra,
+  };
 }
 
 export function spawnCli(args: readonly string[], options: SpawnCliOptions): CliProcess {

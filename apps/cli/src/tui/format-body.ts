@@ -1,26 +1,11 @@
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { bodyText } from '@hookline/capture';
 import { formatSize } from '../format.js';
+import { decodeContent } from '../inspector/content-decoding.js';
 import { hexDump } from './hex-dump.js';
 import { highlightJson } from './highlight-json.js';
 import { indentXml } from './indent-xml.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
 import type { Line } from './segments.js';
-
-/** Decompressed bodies are shown up to this size (a zip bomb must not take the TUI down). */
-const MAX_DECODED = 8 * 1024 * 1024;
-
-function decode(bytes: Buffer, encoding: string): Buffer | null {
-  const options = { maxOutputLength: MAX_DECODED };
-  try {
-    if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(bytes, options);
-    if (encoding === 'deflate') return inflateSync(bytes, options);
-    if (encoding === 'br') return brotliDecompressSync(bytes, options);
-  } catch {
-    return null;
-  }
-  return null;
-}
 
 function formFields(text: string): Line[] {
   return [...new URLSearchParams(text)].map(([name, value]) => [
@@ -106,7 +91,7 @@ export function formatBody(body: BodyView): Line[] {
   const encoding = body.contentEncoding.trim().toLowerCase();
   let bytes = body.bytes;
   if (encoding && encoding !== 'identity') {
-    const decoded = decode(bytes, encoding);
+    const decoded = decodeContent(bytes, encoding);
     if (decoded) {
       notes.push([{ text: `(${encoding}: ${formatSize(bytes.length)} → ${formatSize(decoded.length)})`, dim: true }]);
       bytes = decoded;

@@ -20,13 +20,15 @@ export interface InspectorProps {
   actions: InspectorActions;
   /** Shown first in the message line (e.g. a corrupt store moved aside). */
   notice?: string;
+  /** @default 'error' (a warning); 'info' for news such as the web inspector's URL */
+  noticeTone?: 'info' | 'error';
 }
 
 /** Header (2) + footer (2) + one spare row so Ink never repaints the whole screen. */
 const CHROME = 5;
 
 /** The inspector: live list, detail, filter, help; keys in use-inspector, state in use-inspector-state. */
-export function Inspector({ captures: source, status, actions, notice }: InspectorProps) {
+export function Inspector({ captures: source, status, actions, notice, noticeTone = 'error' }: InspectorProps) {
   const [state, dispatch] = useInspectorState();
   const { columns, rows } = useTerminalSize();
   const frozen = state.paused || state.suspended;
@@ -57,8 +59,8 @@ export function Inspector({ captures: source, status, actions, notice }: Inspect
   }, [captures.ids, listHeight, dispatch]);
 
   useEffect(() => {
-    if (notice) dispatch({ type: 'message', text: notice, tone: 'error' });
-  }, [notice, dispatch]);
+    if (notice) dispatch({ type: 'message', text: notice, tone: noticeTone });
+  }, [notice, noticeTone, dispatch]);
 
   useInspector({ state, dispatch, captures, actions, listHeight, pageHeight, pageLines: lines.length });
 

@@ -82,6 +82,7 @@ export function openInspector(options: OpenInspectorOptions): InspectorHandle {
       status={options.status}
       actions={actions}
       {...(options.notice ? { notice: options.notice } : {})}
+      {...(options.noticeTone ? { noticeTone: options.noticeTone } : {})}
     />,
     { stdin, stdout, exitOnCtrlC: true, patchConsole: true, maxFps: MAX_FPS },
   );
