@@ -13,7 +13,7 @@ export interface CaptureSetup {
   timeoutMs: number;
   /** The local target URL recorded on each capture. */
   target: string;
-  /** The inspector will open (or `--json` wants verdicts): captures in memory even with `--no-capture`. */
+  /** The terminal inspector will open: its live list is kept in memory even with `--no-capture`. */
   inspector: boolean;
   warn: (message: string) => void;
   /** Secrets to verify captures and re-sign replays with. */

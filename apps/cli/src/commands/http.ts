@@ -127,8 +127,9 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     hostHeader,
     timeoutMs: timeoutSeconds * 1000,
     target: parseTarget(targetArg).href,
-    // `--json` prints each exchange's signature verdict, which captures judge; the web inspector reads them.
-    inspector: terminal !== null || flags.json === true || webPort !== null,
+    // `--no-capture` records nothing, with one exception: the terminal inspector's live list
+    // (in memory). So without it there is no verdict on a `--json` line and no web inspector.
+    inspector: terminal !== null,
     warn,
     signatures,
   });
@@ -217,6 +218,9 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     if (state.state === 'failed') void stop(1);
   });
   web = webPort === null || !capture ? null : await openWeb(webPort, tunnel, capture, warn);
+  if (flags.inspectPort !== undefined && !capture) {
+    warn('no web inspector with --no-capture: nothing is recorded for it to show');
+  }
   if (terminal && capture && inspectorModules) {
     inspector = await openTui(
       inspectorModules,
