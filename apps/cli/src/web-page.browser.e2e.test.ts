@@ -34,8 +34,10 @@ afterEach(async () => {
 
 async function openInspector(
   waitFor = 'waiting for requests',
+  args: string[] = [],
 ): Promise<{ page: Page; base: string; errors: string[] }> {
   const { proc, base } = await startHttpCli(origin.port, 'page', {
+    args,
     cwd: dir,
     env: isolatedEnv(dir, { HOOKLINE_DATA_DIR: join(dir, 'data') }),
   });
@@ -103,6 +105,18 @@ describe.skipIf(missing !== null)('the web inspector page (headless chromium)', 
     expect(bodyDiff).toContain('+   "amount": 100000');
     // The one failed load is the bad filter's 400: no script error, no other failed request.
     expect(errors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+  });
+
+  it('marks a handshake the relay answered (H), as the terminal inspector does', async () => {
+    const { page, base, errors } = await openInspector('waiting for requests', ['--handshake', 'slack']);
+    const challenge = Buffer.from(JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 't' }));
+    await sendBytes(`${base}/slack/events`, 'POST', { 'content-type': 'application/json' }, challenge);
+    await sendBytes(`${base}/slack/plain`, 'POST', { 'content-type': 'application/json' }, Buffer.from('{}'));
+    expect(await row(page, '/slack/events').locator('.mark').textContent()).toBe('H');
+    await row(page, '/slack/plain').waitFor();
+    expect(await row(page, '/slack/plain').locator('.mark').textContent()).toBe('');
+    expect(origin.received.map((request) => request.url)).toEqual(['/slack/plain']);
+    expect(errors).toEqual([]);
   });
 
   it('downloads a HAR that validates, and shows the curl command', async () => {

@@ -16,7 +16,8 @@ function statusClass(capture: CaptureSummary): string {
 const SIG_MARK: Record<string, string> = { valid: '✓', invalid: '✗', stale: 'stale', 'no-secret': '?', unsigned: '' };
 
 function Row({ capture, selected, onSelect }: { capture: CaptureSummary; selected: boolean; onSelect: () => void }) {
-  const mark = capture.origin === 'replay' ? '↻' : capture.origin === 'queued' ? '≡' : '';
+  // As the terminal inspector marks them: replay, from the queue, answered by the relay (handshake).
+  const mark = { live: '', replay: '↻', queued: '≡', handshake: 'H' }[capture.origin] ?? '';
   return (
     <button
       type="button"

@@ -119,6 +119,7 @@ export function Detail({
           {formatDuration(detail.timings.totalMs)}
         </p>
         <Signature detail={detail} />
+        {capture.late && <p class={capture.late.resigned ? 'muted' : 'warn'}>{capture.late.message}</p>}
         <Links detail={detail} select={actions.select} />
         <div class="actions">
           <button type="button" onClick={() => actions.replay(false)}>

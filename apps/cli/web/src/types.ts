@@ -9,7 +9,7 @@ export interface SignatureVerdict {
 export interface CaptureSummary {
   id: string;
   time: string;
-  origin: 'live' | 'replay' | 'queued';
+  origin: 'live' | 'replay' | 'queued' | 'handshake';
   replayOf: string | null;
   tunnel: string;
   method: string;
@@ -23,6 +23,8 @@ export interface CaptureSummary {
   signature: SignatureVerdict | null;
   event: { provider: string; id: string } | null;
   duplicateOf: string | null;
+  /** A late queued delivery: re-signed, or why not (`signature` is the verdict at receipt). */
+  late: { provider: string; delayS: number; resigned: boolean; message: string } | null;
 }
 
 export interface CapturePage {
