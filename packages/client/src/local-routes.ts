@@ -89,17 +89,18 @@ export class LocalRoutes {
     return choice.kind === 'route' ? (this.#routes[choice.index] ?? this.#main) : this.#main;
   }
 
+  /**
+   * `init` is this exchange's own object (the tunnel builds one per request), so the
+   * route's fields are set on it, not spread into a copy: a spread of its dozen
+   * fields was 3–4 % of the forwarding thread's time at c=32.
+   */
   #begin(route: LocalRoute, init: UnroutedInit): ClientStream {
-    return startLocalExchange(
-      {
-        ...init,
-        target: route.target,
-        hostHeader: route.hostHeader,
-        timeoutMs: route.timeoutMs,
-        route: route.label,
-        ...(route.match ? { forwardPath: forwardPath(init.head.target, route.match, route.target) } : {}),
-      },
-      route.transport,
-    );
+    const routed = init as LocalExchangeInit;
+    routed.target = route.target;
+    routed.hostHeader = route.hostHeader;
+    routed.timeoutMs = route.timeoutMs;
+    routed.route = route.label;
+    if (route.match) routed.forwardPath = forwardPath(init.head.target, route.match, route.target);
+    return startLocalExchange(routed, route.transport);
   }
 }
