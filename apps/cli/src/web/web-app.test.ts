@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { CaptureStore } from '@hookline/capture';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { takeEvents } from '../../web/src/sse.js';
 import { localCaptureService } from '../inspector/capture-service.js';
 import { type BytesOrigin, startBytesOrigin } from '../test-support/bytes-origin.js';
 import { draft } from '../test-support/records.js';
@@ -280,16 +281,9 @@ describe('web inspector API: the event stream', () => {
     while (events.length < count) {
       const { value, done } = await reader.read();
       if (done) break;
-      text += decoder.decode(value, { stream: true });
-      let end = text.indexOf('\n\n');
-      while (end >= 0) {
-        const block = text.slice(0, end);
-        text = text.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) events.push({ event, data: JSON.parse(data) });
-        end = text.indexOf('\n\n');
-      }
+      const taken = takeEvents(text + decoder.decode(value, { stream: true }));
+      text = taken.rest;
+      events.push(...taken.events);
     }
     await reader.cancel();
     return events;

@@ -1,3 +1,5 @@
+import { takeEvents } from './sse.js';
+
 /**
  * Talking to the hookline that served this page. The secret comes in the URL
  * fragment (never sent to a server), is kept for this tab only and taken out of
@@ -64,16 +66,9 @@ export function listen(onEvent: (event: string, data: unknown) => void, onState:
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          text += decoder.decode(value, { stream: true });
-          let end = text.indexOf('\n\n');
-          while (end >= 0) {
-            const block = text.slice(0, end);
-            text = text.slice(end + 2);
-            const event = /^event: (.*)$/m.exec(block)?.[1];
-            const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (event && data) onEvent(event, JSON.parse(data));
-            end = text.indexOf('\n\n');
-          }
+          const taken = takeEvents(text + decoder.decode(value, { stream: true }));
+          text = taken.rest;
+          for (const { event, data } of taken.events) onEvent(event, data);
         }
       } catch {
         // Dropped, refused or the process is gone: try again shortly.
