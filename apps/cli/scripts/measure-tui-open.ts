@@ -3,58 +3,20 @@
  * real terminal (tmux, 80×24), from spawn until the list shows them all; the same
  * with an empty store as the baseline. Run: node --import tsx apps/cli/scripts/measure-tui-open.ts
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CaptureStore, STORE_FILE, wholeBody } from '@hookline/capture';
 import { startBytesOrigin } from '../src/test-support/bytes-origin.js';
+import { seedCaptures } from '../src/test-support/capture-fixture.js';
 import { CLI_BIN } from '../src/test-support/cli-process.js';
 import { startTmux } from '../src/test-support/tmux.js';
 
 const COUNT = Number(process.argv[2] ?? 10_000);
 const origin = await startBytesOrigin();
 
-/** A store of `count` typical webhooks (1 KiB JSON in, small JSON out). */
-async function seed(dataDir: string, count: number): Promise<void> {
-  await mkdir(dataDir, { recursive: true });
-  const store = await CaptureStore.open({
-    file: join(dataDir, STORE_FILE),
-    maxCount: Math.max(count, 1),
-    flushDelayMs: 60_000,
-  });
-  const body = wholeBody(Buffer.from(JSON.stringify({ id: 'evt_1', type: 'invoice.paid', pad: 'x'.repeat(950) })));
-  for (let i = 0; i < count; i += 1) {
-    store.add({
-      tunnel: 'bench',
-      origin: 'live',
-      replayOf: null,
-      target: origin.url,
-      startedAt: Date.now() - (count - i) * 1000,
-      request: {
-        method: 'POST',
-        path: `/hooks/${i}`,
-        headers: ['Content-Type', 'application/json'],
-        body,
-        remoteAddress: '127.0.0.1',
-        protocol: 'http',
-        host: 'bench.localhost',
-      },
-      response: {
-        status: 200,
-        statusText: 'OK',
-        headers: ['Content-Type', 'application/json'],
-        body: wholeBody(Buffer.from('{"ok":true}')),
-      },
-      timings: { waitMs: 2, totalMs: 3 },
-      error: null,
-    });
-  }
-  await store.close();
-}
-
 async function openTime(count: number): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'hookline-open-'));
-  await seed(join(dir, 'data'), count);
+  await seedCaptures(join(dir, 'data'), count, { target: origin.url });
   const started = performance.now();
   const tmux = startTmux(
     [process.execPath, CLI_BIN, 'http', String(origin.port), '--max-captures', String(Math.max(count, 1000))],

@@ -4,48 +4,19 @@
  * history is loaded, and the frame times while scrolling it end to end. Run:
  * node --import tsx apps/cli/scripts/measure-web-list.ts [count]
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CaptureStore, STORE_FILE, wholeBody } from '@hookline/capture';
 import { launchBrowser } from '../src/test-support/browser.js';
 import { startBytesOrigin } from '../src/test-support/bytes-origin.js';
+import { seedCaptures } from '../src/test-support/capture-fixture.js';
 import { isolatedEnv, spawnCli } from '../src/test-support/cli-process.js';
 
 const COUNT = Number(process.argv[2] ?? 10_000);
 const dir = await mkdtemp(join(tmpdir(), 'hookline-web-measure-'));
 const dataDir = join(dir, 'data');
-await mkdir(dataDir, { recursive: true });
 const origin = await startBytesOrigin();
-const store = await CaptureStore.open({ file: join(dataDir, STORE_FILE), maxCount: COUNT, flushDelayMs: 60_000 });
-const body = wholeBody(Buffer.from(JSON.stringify({ id: 'evt_1', type: 'invoice.paid', pad: 'x'.repeat(950) })));
-for (let i = 0; i < COUNT; i += 1) {
-  store.add({
-    tunnel: 'bench',
-    origin: 'live',
-    replayOf: null,
-    target: origin.url,
-    startedAt: Date.now() - (COUNT - i) * 1000,
-    request: {
-      method: 'POST',
-      path: `/hooks/${i}`,
-      headers: ['Content-Type', 'application/json'],
-      body,
-      remoteAddress: '127.0.0.1',
-      protocol: 'http',
-      host: 'bench.localhost',
-    },
-    response: {
-      status: 200,
-      statusText: 'OK',
-      headers: ['Content-Type', 'application/json'],
-      body: wholeBody(Buffer.from('{"ok":true}')),
-    },
-    timings: { waitMs: 2, totalMs: 3 },
-    error: null,
-  });
-}
-await store.close();
+await seedCaptures(dataDir, COUNT, { target: origin.url });
 
 const proc = spawnCli(['http', String(origin.port), '--no-tui', '--name', 'bench', '--max-captures', String(COUNT)], {
   cwd: dir,
@@ -58,7 +29,7 @@ try {
     const page = await browser.context.newPage();
     const start = performance.now();
     await page.goto(url);
-    await page.locator('.list .row', { hasText: `/hooks/${COUNT - 1}` }).waitFor();
+    await page.locator('.list .row', { hasText: `/hooks/${COUNT}` }).waitFor();
     const firstList = performance.now() - start;
     await page.getByTestId('count').getByText(`${COUNT} captured`, { exact: true }).waitFor({ timeout: 60_000 });
     const allLoaded = performance.now() - start;
