@@ -192,6 +192,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     await inspector?.done;
     await tunnel.close();
     await relay?.close();
+    recording?.flush();
     await capture?.close();
     // The inspector's screen is gone: leave one line saying where the history is.
     if (inspector && capture?.persistent) {
@@ -211,6 +212,7 @@ export async function runHttp(targetArg: string, flags: HttpFlags, io: CliIo): P
     if (stopping) return exited;
     io.offSignals(onSignal);
     await relay?.close();
+    recording?.flush();
     await capture?.close();
     throw error;
   }
