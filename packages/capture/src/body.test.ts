@@ -30,3 +30,42 @@ describe('BodyCollector', () => {
     }
   });
 });
+
+describe('BodyCollector memory', () => {
+  const own = (n: number, seed = 0) => {
+    const buffer = Buffer.allocUnsafeSlow(n);
+    buffer.set(bytes(n, seed));
+    return buffer;
+  };
+
+  it('keeps a big chunk that is its own buffer as it is: no copy', () => {
+    const body = own(1024 * 1024, 3);
+    for (const expected of [body.length, undefined]) {
+      const kept = collect(1024 * 1024, expected, [body]).bytes;
+      expect(kept.buffer).toBe(body.buffer);
+      expect(kept.equals(body)).toBe(true);
+    }
+  });
+
+  it('copies a small view, and a big view that is a small part of its buffer, so neither pins the rest', () => {
+    const big = own(256 * 1024);
+    const small = big.subarray(1000, 2000);
+    const third = big.subarray(0, 80 * 1024);
+    for (const chunk of [small, third]) {
+      const kept = collect(1024 * 1024, chunk.length, [chunk]).bytes;
+      expect(kept.buffer).not.toBe(big.buffer);
+      expect(kept.equals(chunk)).toBe(true);
+      expect(kept.buffer.byteLength).toBeLessThan(big.buffer.byteLength);
+    }
+  });
+
+  it('collects a declared body that comes in pieces into one buffer of that size, and cuts a kept chunk at the limit', () => {
+    const pieces = [own(64 * 1024, 1), own(64 * 1024, 2), own(20 * 1024, 3)];
+    const body = collect(1024 * 1024, 148 * 1024, pieces).bytes;
+    expect(body.equals(Buffer.concat(pieces))).toBe(true);
+    expect(body.buffer.byteLength).toBe(148 * 1024);
+    const cut = collect(100_000, undefined, [own(200_000, 5)]);
+    expect(cut.bytes.equals(bytes(100_000, 5))).toBe(true);
+    expect(cut).toMatchObject({ size: 200_000, truncated: true });
+  });
+});

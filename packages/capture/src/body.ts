@@ -12,42 +12,64 @@ export function wholeBody(bytes: Uint8Array): CapturedBody {
 
 /** Bodies this big or more are collected into one buffer of their declared length. */
 const PREALLOCATE_FROM = 64 * 1024;
+/** A chunk this big that spans at least half of its memory is kept as it is, not copied. */
+const SHARE_FROM = 16 * 1024;
+
+/**
+ * Whether keeping `chunk` itself costs about its own size: a small view into a
+ * larger buffer (a 1 KiB body in a 64 KiB socket read) would keep all of that
+ * alive, and captures are counted by their bytes, not by what those pin.
+ */
+function ownsItsMemory(chunk: Uint8Array): boolean {
+  return chunk.length >= SHARE_FROM && chunk.length * 2 >= chunk.buffer.byteLength;
+}
 
 /**
  * Collects a streamed body up to `limit` bytes; counts the rest without keeping it.
- * Chunks are copied, since a tap may hand out views into larger buffers. With the
- * length known up front (Content-Length), a big body is copied straight into one
- * buffer of that size: a 1 MiB upload is then one allocation, not sixteen 64 KiB
- * copies and a 1 MiB join, which glibc keeps around as heap long after.
+ * Chunks are never written to after they are handed over (the tunnel's observer
+ * contract), so a big chunk that spans most of its memory is kept as it is: a
+ * 1 MiB upload the client collected whole is captured without a copy. Other
+ * chunks are copied, since a view keeps its whole buffer alive. With the length
+ * known up front (Content-Length) and the body arriving in pieces, a big body is
+ * copied straight into one buffer of that size: a 1 MiB upload is then one
+ * allocation, not sixteen 64 KiB copies and a 1 MiB join, which glibc keeps
+ * around as heap long after.
  */
 export class BodyCollector {
   readonly #limit: number;
+  readonly #expected: number | undefined;
   readonly #chunks: Buffer[] = [];
   #whole: Buffer | null = null;
+  #started = false;
   #kept = 0;
   #size = 0;
 
   /** `expected`: the declared length, when there is one. */
   constructor(limit: number, expected?: number) {
     this.#limit = limit;
-    if (expected !== undefined && expected >= PREALLOCATE_FROM) {
-      this.#whole = Buffer.allocUnsafeSlow(Math.min(expected, limit));
-    }
+    this.#expected = expected;
   }
 
   push(chunk: Uint8Array): void {
     this.#size += chunk.length;
     const room = this.#limit - this.#kept;
     if (room <= 0) return;
-    const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
+    const part = Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.length, room));
+    if (!this.#started) {
+      this.#started = true;
+      const expected = this.#expected === undefined ? undefined : Math.min(this.#expected, this.#limit);
+      const inPieces = expected !== undefined && expected >= PREALLOCATE_FROM && part.length < expected;
+      // Allocated on the first piece, not up front: a body that arrives whole needs no buffer of its own.
+      if (inPieces) this.#whole = Buffer.allocUnsafeSlow(expected);
+    }
     const whole = this.#whole;
     if (whole !== null && this.#kept + part.length <= whole.length) {
       whole.set(part, this.#kept);
     } else {
-      // More than was declared (or no declaration): fall back to chunks.
+      // More than was declared (or no declaration, or one piece): fall back to chunks.
       if (whole !== null) this.#chunks.push(whole.subarray(0, this.#kept));
       this.#whole = null;
-      this.#chunks.push(Buffer.from(part));
+      this.#chunks.push(ownsItsMemory(part) ? part : Buffer.from(part));
     }
     this.#kept += part.length;
   }
@@ -57,7 +79,7 @@ export class BodyCollector {
   }
 
   finish(): CapturedBody {
-    // One chunk (most webhooks) is already a copy of its own: no second copy.
+    // One chunk (most webhooks) is already a buffer of its own: no second copy.
     const bytes =
       this.#whole !== null
         ? this.#whole.subarray(0, this.#kept)

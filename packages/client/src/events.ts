@@ -67,11 +67,21 @@ export interface TunnelEvents {
 }
 
 /**
- * Sees the body bytes of every exchange (for captures). Called synchronously on
- * the forwarding path: keep it cheap, never block. A chunk may be a view into a
- * larger WebSocket message; copy it if it is kept for long.
+ * Sees the body bytes of every exchange (for captures), in order. Called
+ * synchronously on the forwarding path: keep it cheap, never block. A chunk is
+ * never written to after it is handed over, so it may be kept as it is; but it
+ * may be a view into a larger buffer (a WebSocket message, a socket read) that
+ * keeping it keeps alive: copy a small view.
  */
 export interface ExchangeObserver {
   requestBody?(id: string, chunk: Buffer): void;
+  /**
+   * When present, a request body the client collects whole before forwarding it
+   * (declared within the stream window, and in more than one frame) comes here
+   * once, complete, in a buffer of its own, instead of chunk by chunk to
+   * `requestBody`: a capture can keep that buffer rather than copy the body
+   * again. Called before the exchange ends, also when it ends early (with what came).
+   */
+  requestBodyCollected?(id: string, body: Buffer): void;
   responseBody?(id: string, chunk: Buffer): void;
 }

@@ -45,14 +45,24 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
   /**
    * A body collected over several frames, copied: a chunk is a view of its tunnel
    * message and would keep that whole message alive. Holds exactly what was declared.
+   * An observer with `requestBodyCollected` is shown it once, whole (`showCollected`),
+   * not chunk by chunk: a capture then keeps this buffer instead of copying the body again.
    */
   let collected: Buffer | null = null;
+  const showWhole = init.observer?.requestBodyCollected !== undefined;
+  let collectedShown = false;
+  const showCollected = () => {
+    if (collected === null || collectedShown || !showWhole) return;
+    collectedShown = true;
+    init.observer?.requestBodyCollected?.(init.id, collected.subarray(0, earlyBytes));
+  };
   let abortRequest: ((error: Error) => void) | null = null;
   let resumeResponse: (() => void) | null = null;
 
   const life = new ExchangeLifecycle(init, {
     bytes: () => ({ request: sink?.bytes ?? earlyBytes, response: pump?.bytes ?? 0 }),
     release: () => {
+      showCollected(); // an exchange that ends before its body did still shows what came
       pump?.stop();
       sink?.close();
     },
@@ -139,7 +149,10 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
     const chunks = early;
     if (chunks === null || life.done) return;
     early = null;
-    if (collected) chunks.push(collected.subarray(0, earlyBytes));
+    if (collected) {
+      showCollected();
+      chunks.push(collected.subarray(0, earlyBytes));
+    }
     collected = null;
     if (earlyEnded) {
       dispatch(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, earlyBytes));
@@ -176,12 +189,17 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
 
   return {
     onRequestBody(chunk) {
-      init.observer?.requestBody?.(init.id, chunk);
-      if (!early) return void sink?.push(chunk);
+      if (!early) {
+        init.observer?.requestBody?.(init.id, chunk);
+        return void sink?.push(chunk);
+      }
       if (collectWhole && earlyBytes + chunk.length <= wholeLength) {
         // The whole body in one frame (most webhooks): sent as it is, at its END.
-        if (earlyBytes === 0 && chunk.length === wholeLength) early.push(chunk);
-        else {
+        if (earlyBytes === 0 && chunk.length === wholeLength) {
+          init.observer?.requestBody?.(init.id, chunk);
+          early.push(chunk);
+        } else {
+          if (!showWhole) init.observer?.requestBody?.(init.id, chunk);
           collected ??= Buffer.allocUnsafe(wholeLength);
           chunk.copy(collected, earlyBytes);
         }
@@ -190,9 +208,11 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
       }
       if (collected) {
         // More than declared (the relay checks lengths, so not expected): stream it all under flow control.
+        showCollected();
         early.push(collected.subarray(0, earlyBytes));
         collected = null;
       }
+      init.observer?.requestBody?.(init.id, chunk);
       early.push(chunk);
       earlyBytes += chunk.length;
       if (collectWhole) dispatchWithBody();

@@ -74,6 +74,30 @@ describe('tunnelRecorder', () => {
     }
   });
 
+  it('keeps a body the client collected whole as it is: shown to the observer once, captured without a copy', async () => {
+    const shown: Buffer[] = [];
+    const { requestBody, requestBodyCollected } = recording.observer;
+    recording.observer.requestBody = (id, chunk) => {
+      shown.push(chunk);
+      requestBody?.(id, chunk);
+    };
+    recording.observer.requestBodyCollected = (id, body) => {
+      shown.push(body);
+      requestBodyCollected?.(id, body);
+    };
+    let kept: Buffer | undefined;
+    tunnel.on('exchange', () => {
+      recording.flush();
+      kept = store.get(store.list().at(-1)?.id ?? '')?.request.body.bytes;
+    });
+    const body = Buffer.alloc(300 * 1024, 7);
+    expect(await sendBytes(`${base}/upload`, 'POST', {}, body)).toBe(200);
+    // It crossed the tunnel in several frames; the client collected it into one buffer.
+    expect(shown).toHaveLength(1);
+    expect(shown[0]?.equals(body)).toBe(true);
+    expect(kept?.buffer).toBe(shown[0]?.buffer);
+  });
+
   it('without flush(), the next turn records them: nothing waits for a later exchange', async () => {
     expect(await sendBytes(`${base}/one`, 'POST', {}, Buffer.from('x'))).toBe(200);
     for (let i = 0; i < 100 && store.size === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -28,6 +28,8 @@ export function tunnelRecorder(sink: RecordingSink, target: string) {
   const recorder = new ExchangeRecorder({ sink, target, tunnel: () => tunnel?.name ?? '' });
   const observer: ExchangeObserver = {
     requestBody: (id, chunk) => recorder.requestBody(id, chunk),
+    // A body the client collected whole is kept as that one buffer (BodyCollector shares it).
+    requestBodyCollected: (id, body) => recorder.requestBody(id, body),
     responseBody: (id, chunk) => recorder.responseBody(id, chunk),
   };
   let recorded: Recorded | undefined;
