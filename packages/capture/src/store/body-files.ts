@@ -1,5 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CaptureRow } from './capture-row.js';
 
@@ -7,10 +6,10 @@ import type { CaptureRow } from './capture-row.js';
  * Bodies this big or more are kept as files beside the database, not as BLOBs.
  * A BLOB goes through SQLite's page cache, the WAL and then the checkpoint, so
  * every byte is copied three or four times and written twice (measured: 3.1–3.3
- * ms of CPU per MiB against 1.3–1.9 ms for a file); and it has to reach the
- * writer thread, which is one more 1 MiB copy. A file is written straight from
- * the buffer the capture already holds. Below this, a file costs more than the
- * BLOB (1 KiB: 55–293 µs against 9–11 µs), and webhooks are small.
+ * ms of CPU per MiB against 1.3–1.9 ms for a file). The writer thread writes
+ * the file from the batch buffer it was sent (capture-writer.ts says why there).
+ * Below this, a file costs more than the BLOB (1 KiB: 55–293 µs against 9–11
+ * µs), and webhooks are small.
  */
 export const BODY_FILE_BYTES = 128 * 1024;
 
@@ -42,9 +41,10 @@ const NAME = /^(\d{1,15})\.(req|res)$/;
 
 /**
  * The big bodies of a capture log, one file each, named by capture id. Written
- * before the row that points at them is committed, removed after the row is
- * deleted, so a crash between the two leaves only files whose id is outside the
- * history, and `sweep()` at open removes those.
+ * (by the writer thread) before the row that points at them is committed,
+ * removed after the row is deleted, so a crash between the two leaves only files
+ * whose id is outside the history, and `sweep()` at open removes those. This
+ * side reads them and sweeps.
  */
 export class BodyFiles {
   readonly dir: string;
@@ -55,32 +55,6 @@ export class BodyFiles {
 
   path(id: number, part: Part): string {
     return join(this.dir, bodyFileName(id, part));
-  }
-
-  /**
-   * Write the file bodies of these rows (`bits[i]` says which), in parallel.
-   * On a failure (a full disk) the files of this call are removed again, so a
-   * row that is never committed leaves nothing behind.
-   */
-  async write(rows: readonly CaptureRow[], bits: readonly number[]): Promise<void> {
-    if (!bits.some(Boolean)) return;
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const written: string[] = [];
-    const writes: Promise<void>[] = [];
-    const one = (file: string, bytes: Uint8Array) => {
-      written.push(file);
-      writes.push(writeFile(file, bytes, { mode: 0o600 }));
-    };
-    rows.forEach((row, i) => {
-      const rowBits = bits[i] ?? 0;
-      if (rowBits & REQUEST_FILE) one(this.path(row.id, REQUEST_FILE), row.requestBody);
-      if (rowBits & RESPONSE_FILE && row.responseBody) one(this.path(row.id, RESPONSE_FILE), row.responseBody);
-    });
-    const results = await Promise.allSettled(writes);
-    const failed = results.find((result) => result.status === 'rejected');
-    if (!failed) return;
-    await Promise.all(written.map((file) => rm(file, { force: true })));
-    throw failed.reason;
   }
 
   /**

@@ -5,11 +5,14 @@
  * commits what the main thread sends; `capture-writer.ts` has the logic and types.
  *
  * Protocol (main → worker): a `WireBatch` (capture-batch-wire.ts: values per row,
- * every body that is not a file in one transferred buffer) and `{ close: true }`.
- * The main thread writes body files before it sends their rows; this thread
- * removes the files of evicted rows once their delete is committed (a crash in
- * between leaves files `BodyFiles.sweep` removes at the next open). Messages that arrive while a commit runs form the next
- * transaction (group commit). After each commit: `{ done: [seq…], ok, message?, ms }`.
+ * every body in one transferred buffer) and `{ close: true }`. Messages that
+ * arrive while a commit runs form the next transaction (group commit). Its big
+ * bodies are written as files first, one after another, then the rows go in;
+ * if either fails, that group's new files are removed again. The files of
+ * evicted rows are removed once their delete is committed. A crash between a
+ * file and its row leaves files `BodyFiles.sweep` removes at the next open.
+ * After each commit: `{ done: [seq…], ok, message?, ms, buffers }`, the batch
+ * buffers transferred back for reuse.
  * `synchronous=NORMAL` in WAL mode: a commit survives the process being killed
  * (the OS has it); only a power cut can lose the last ones, which a capture
  * history can afford. Checkpoints (and their fsyncs) run here, never on the
@@ -17,7 +20,7 @@
  */
 export const CAPTURE_WRITER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
-const { rmSync } = require('node:fs');
+const { mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const Database = require(workerData.driver);
 
@@ -42,6 +45,21 @@ function evictedFileNames(upTo) {
   return names;
 }
 
+const EMPTY = Buffer.alloc(0);
+let madeDir = false;
+
+/** A body kept as a file: written now (before its row), its column left an empty BLOB. */
+function writeBody(name, bytes, written) {
+  if (!madeDir) {
+    mkdirSync(workerData.bodiesDir, { recursive: true, mode: 0o700 });
+    madeDir = true;
+  }
+  const file = join(workerData.bodiesDir, name);
+  written.push(name);
+  writeFileSync(file, bytes, { mode: 0o600 });
+  return EMPTY;
+}
+
 let batch = [];
 let scheduled = false;
 
@@ -53,17 +71,29 @@ function commit() {
   const started = performance.now();
   let failure = null;
   let unlink = [];
+  const written = [];
   try {
+    // detailValues(row) (capture-schema.ts), then body_files and where the two bodies are in the batch buffer.
+    const rows = [];
+    for (const message of messages) {
+      const bodies = Buffer.from(message.bodies);
+      for (const [capture, details] of message.rows) {
+        const [id, listing, json, requestEncoding, responseEncoding, files, requestAt, requestLength, responseAt, responseLength] = details;
+        let request = bodies.subarray(requestAt, requestAt + requestLength);
+        let response = responseLength < 0 ? null : bodies.subarray(responseAt, responseAt + responseLength);
+        // Bits and names as bodyFileBits() and bodyFileName() in body-files.ts.
+        if (files & 1) request = writeBody(id + '.req', request, written);
+        if (files & 2 && response) response = writeBody(id + '.res', response, written);
+        rows.push([capture, [id, listing, json, requestEncoding, responseEncoding, files, request, response]]);
+      }
+    }
     db.transaction(() => {
+      let next = 0;
       for (const message of messages) {
-        const bodies = Buffer.from(message.bodies);
-        for (const [capture, details] of message.rows) {
+        for (let i = 0; i < message.rows.length; i += 1) {
+          const [capture, details] = rows[next++];
           insertCapture.run(capture);
-          // detailValues(row) (capture-schema.ts), then where the two bodies are in the batch buffer.
-          const [id, listing, json, requestEncoding, responseEncoding, files, requestAt, requestLength, responseAt, responseLength] = details;
-          const request = bodies.subarray(requestAt, requestAt + requestLength);
-          const response = responseLength < 0 ? null : bodies.subarray(responseAt, responseAt + responseLength);
-          insertDetails.run(id, listing, json, requestEncoding, responseEncoding, files, request, response);
+          insertDetails.run(details);
         }
         if (message.evictUpTo !== null) {
           unlink = unlink.concat(evictedFileNames(message.evictUpTo));
@@ -73,15 +103,18 @@ function commit() {
     })();
   } catch (error) {
     failure = String(error && error.message ? error.message : error);
-    unlink = [];
+    unlink = written;
+    madeDir = false; // the folder may be what failed: made again next time
+
   }
   for (const name of unlink) rmSync(join(workerData.bodiesDir, name), { force: true });
-  parentPort.postMessage({
-    done: messages.map((message) => message.seq),
-    ok: failure === null,
-    message: failure,
-    ms: performance.now() - started,
-  });
+  // The batch buffers go back to be filled again: memory that is already there, and
+  // none left here for this thread's garbage collector to find some day.
+  const buffers = messages.map((message) => message.bodies);
+  parentPort.postMessage(
+    { done: messages.map((message) => message.seq), ok: failure === null, message: failure, ms: performance.now() - started, buffers },
+    buffers,
+  );
 }
 
 parentPort.on('message', (message) => {
