@@ -88,7 +88,10 @@ export class HeldBody extends Writable {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.#release();
-    this.#stream?.destroy();
+    // A Writable destroys itself once finished (autoDestroy): an ended pass-through may
+    // still hold bytes the local request has not read, and destroying it then made undici
+    // abort a whole upload (UND_ERR_ABORTED). Only a body cut short is torn down here.
+    if (error || !this.#stream?.writableEnded) this.#stream?.destroy();
     callback(error);
   }
 }
