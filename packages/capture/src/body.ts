@@ -24,6 +24,11 @@ function ownsItsMemory(chunk: Uint8Array): boolean {
   return chunk.length >= SHARE_FROM && chunk.length * 2 >= chunk.buffer.byteLength;
 }
 
+/** The same bytes as a Buffer (a view, no copy). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
 /**
  * Collects a streamed body up to `limit` bytes; counts the rest without keeping it.
  * Chunks are never written to after they are handed over (the tunnel's observer
@@ -54,7 +59,7 @@ export class BodyCollector {
     this.#size += chunk.length;
     const room = this.#limit - this.#kept;
     if (room <= 0) return;
-    const part = Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.length, room));
+    const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
     if (!this.#started) {
       this.#started = true;
       const expected = this.#expected === undefined ? undefined : Math.min(this.#expected, this.#limit);
@@ -69,7 +74,7 @@ export class BodyCollector {
       // More than was declared (or no declaration, or one piece): fall back to chunks.
       if (whole !== null) this.#chunks.push(whole.subarray(0, this.#kept));
       this.#whole = null;
-      this.#chunks.push(ownsItsMemory(part) ? part : Buffer.from(part));
+      this.#chunks.push(ownsItsMemory(part) ? asBuffer(part) : Buffer.from(part));
     }
     this.#kept += part.length;
   }

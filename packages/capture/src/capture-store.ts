@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { parseFilter, tunnelOf } from './filter.js';
 import { LEGACY_STORE_FILE } from './paths.js';
+import { BODY_FILE_BYTES } from './store/body-files.js';
 import { CaptureDatabase } from './store/capture-database.js';
 import { eventKey, recordFromRow, toRow } from './store/capture-row.js';
 import { filterSql } from './store/filter-sql.js';
@@ -215,12 +216,15 @@ export class CaptureStore {
   #evict(): boolean {
     const { maxCount, maxBytes } = this.#options;
     const before = this.#head;
+    // Only a capture stored in a file body's size or more can have a body file to remove.
+    let mayHaveFiles = false;
     while (this.size > 1 && (this.size > maxCount || this.#bytes > maxBytes)) {
       const old = this.#listings[this.#head] as CaptureListing;
+      mayHaveFiles ||= (this.#sizes.get(old.id) ?? 0) >= BODY_FILE_BYTES;
       this.#forget(old);
       this.#head += 1;
     }
-    if (this.#head !== before) this.#saving?.evictUpTo(Number(this.#listings[this.#head - 1]?.id));
+    if (this.#head !== before) this.#saving?.evictUpTo(Number(this.#listings[this.#head - 1]?.id), mayHaveFiles);
     if (this.#head >= 1024 && this.#head >= this.size) this.list();
     return this.#head !== before;
   }

@@ -14,7 +14,8 @@ import { targetHostname } from './target.js';
 export function requestHeaders(init: LocalExchangeInit): string[] {
   const headers = forwardedRequestHeaders(init.head, init.target, init.hostHeader);
   for (let i = headers.length - 2; i >= 0; i -= 2) {
-    if ((headers[i] as string).toLowerCase() === 'expect') headers.splice(i, 2);
+    const name = headers[i] as string;
+    if (name.length === 6 && name.toLowerCase() === 'expect') headers.splice(i, 2);
   }
   return headers;
 }

@@ -57,7 +57,9 @@ function connectionTokens(raw: readonly string[]): ReadonlySet<string> {
 export function getRawHeader(raw: readonly string[], name: string): string | undefined {
   const lower = name.toLowerCase();
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if ((raw[i] as string).toLowerCase() === lower) return raw[i + 1];
+    const current = raw[i] as string;
+    // Length first: no lower-cased copy of every other name (this runs per request).
+    if (current.length === lower.length && current.toLowerCase() === lower) return raw[i + 1];
   }
   return undefined;
 }

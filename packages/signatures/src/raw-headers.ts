@@ -3,7 +3,10 @@
 export function headerValue(headers: readonly string[], name: string): string | undefined {
   const lower = name.toLowerCase();
   for (let i = 0; i + 1 < headers.length; i += 2) {
-    if ((headers[i] as string).toLowerCase() === lower) return headers[i + 1];
+    // Length first: every capture asks this of each provider's headers, and a
+    // lower-cased copy of every name each time was most of its cost.
+    const current = headers[i] as string;
+    if (current.length === lower.length && current.toLowerCase() === lower) return headers[i + 1];
   }
   return undefined;
 }

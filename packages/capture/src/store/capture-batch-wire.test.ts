@@ -23,8 +23,8 @@ describe('toWireBatch', () => {
   const rows = [row(1, 'first request', 'first answer'), row(2, 'second', 'second answer')];
 
   it('puts every body in one buffer, where each row says, with the file bits', () => {
-    const wire = toWireBatch(7, rows, [0, 1], null);
-    expect(wire.seq).toBe(7);
+    const wire = toWireBatch(7, { rows, evictUpTo: null }, [0, 1]);
+    expect(wire).toMatchObject({ seq: 7, evictFiles: true }); // unless told, evicted rows may have files
     expect(wire.rows.map(([, details]) => bodiesOf(wire.bodies, details))).toEqual([
       { request: 'first request', response: 'first answer' },
       { request: 'second', response: 'second answer' },
@@ -37,7 +37,7 @@ describe('toWireBatch', () => {
   it('fills a spare buffer that is big enough instead of allocating one', () => {
     const spare = new ArrayBuffer(128 * 1024);
     const asked: number[] = [];
-    const wire = toWireBatch(1, rows, [0, 0], 2, (size) => {
+    const wire = toWireBatch(1, { rows, evictUpTo: 2, evictFiles: false }, [0, 0], (size) => {
       asked.push(size);
       return spare;
     });
@@ -45,6 +45,6 @@ describe('toWireBatch', () => {
     expect(asked).toEqual([total]);
     expect(wire.bodies).toBe(spare);
     expect(bodiesOf(wire.bodies, wire.rows[1]?.[1] ?? []).response).toBe('second answer');
-    expect(wire.evictUpTo).toBe(2);
+    expect(wire).toMatchObject({ evictUpTo: 2, evictFiles: false });
   });
 });

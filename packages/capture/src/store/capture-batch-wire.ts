@@ -1,5 +1,5 @@
-import type { CaptureRow } from './capture-row.js';
 import { captureValues, detailValues } from './capture-schema.js';
+import type { CaptureBatch } from './capture-writer.js';
 
 /** One batch as the writer thread receives it. */
 export interface WireBatch {
@@ -9,6 +9,8 @@ export interface WireBatch {
   /** Every body of the batch, back to back; transferred, not copied. */
   bodies: ArrayBuffer;
   evictUpTo: number | null;
+  /** Whether evicted rows may have body files to remove. */
+  evictFiles: boolean;
 }
 
 /**
@@ -21,9 +23,8 @@ export interface WireBatch {
  */
 export function toWireBatch(
   seq: number,
-  rows: readonly CaptureRow[],
+  { rows, evictUpTo, evictFiles = true }: CaptureBatch,
   fileBits: readonly number[],
-  evictUpTo: number | null,
   /** A buffer of at least `size` bytes to fill, when there is one to reuse. */
   spare: (size: number) => ArrayBuffer | null = () => null,
 ): WireBatch {
@@ -43,5 +44,5 @@ export function toWireBatch(
     const responseAt = row.responseBody ? put(row.responseBody) : [0, -1];
     return [captureValues(row), [...detailValues(row), fileBits[i] ?? 0, ...requestAt, ...responseAt]];
   });
-  return { seq, rows: out, bodies: bodies.buffer as ArrayBuffer, evictUpTo };
+  return { seq, rows: out, bodies: bodies.buffer as ArrayBuffer, evictUpTo, evictFiles };
 }

@@ -83,7 +83,8 @@ function listingJson(record: CaptureRecord): ListingJson {
 export function contentEncoding(headers: readonly string[]): string | null {
   let found: string | null = null;
   for (let i = 0; i + 1 < headers.length; i += 2) {
-    if ((headers[i] as string).toLowerCase() === 'content-encoding') found = (headers[i + 1] as string).trim();
+    const name = headers[i] as string;
+    if (name.length === 16 && name.toLowerCase() === 'content-encoding') found = (headers[i + 1] as string).trim();
   }
   return found ? found.toLowerCase() : null;
 }

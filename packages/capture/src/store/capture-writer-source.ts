@@ -96,7 +96,7 @@ function commit() {
           insertDetails.run(details);
         }
         if (message.evictUpTo !== null) {
-          unlink = unlink.concat(evictedFileNames(message.evictUpTo));
+          if (message.evictFiles) unlink = unlink.concat(evictedFileNames(message.evictUpTo));
           for (const statement of evict) statement.run(message.evictUpTo);
         }
       }

@@ -19,6 +19,12 @@ import { CAPTURE_WRITER_SOURCE } from './capture-writer-source.js';
 export interface CaptureBatch {
   rows: CaptureRow[];
   evictUpTo: number | null;
+  /**
+   * False when none of the evicted rows can have a body file (each was stored in
+   * less than a file body's size): the thread then skips looking for files to
+   * remove, a scan of every evicted row. @default true
+   */
+  evictFiles?: boolean;
 }
 
 /** Commits batches in order; `commit()` resolves once the batch is in the database. */
@@ -75,7 +81,7 @@ export class ThreadCaptureWriter implements CaptureWriter {
       eval: true,
       workerData: { path, driver: driverPath, statements: STATEMENTS, bodiesDir: bodyFilesDir(path) },
       // It holds no data of its own between batches: a small heap keeps its RSS small.
-      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 },
     });
     // Never keeps the process alive on its own; close() holds it until the last commit.
     this.#worker.unref();
@@ -92,9 +98,7 @@ export class ThreadCaptureWriter implements CaptureWriter {
     const seq = ++this.#nextSeq;
     return new Promise((resolve, reject) => {
       this.#waiting.set(seq, { resolve, reject });
-      const wire = toWireBatch(seq, batch.rows, batch.rows.map(bodyFileBits), batch.evictUpTo, (size) =>
-        this.#takeSpare(size),
-      );
+      const wire = toWireBatch(seq, batch, batch.rows.map(bodyFileBits), (size) => this.#takeSpare(size));
       this.#worker.postMessage(wire, [wire.bodies]);
     });
   }

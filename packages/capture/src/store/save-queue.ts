@@ -50,6 +50,7 @@ export class SaveQueue {
   #queued: CaptureRow[] = [];
   #queuedBytes = 0;
   #evictUpTo: number | null = null;
+  #evictFiles = false;
   #timer: NodeJS.Timeout | undefined;
   #committing: Promise<void> = Promise.resolve();
   #failing = false;
@@ -103,8 +104,9 @@ export class SaveQueue {
   }
 
   /** Delete every row up to `id` with the next batch (eviction: ids only grow). */
-  evictUpTo(id: number): void {
+  evictUpTo(id: number, mayHaveFiles: boolean): void {
     this.#evictUpTo = id;
+    this.#evictFiles ||= mayHaveFiles;
     this.#schedule();
   }
 
@@ -146,10 +148,11 @@ export class SaveQueue {
     if (this.#queued.length === 0 && this.#evictUpTo === null) return;
     const rows = this.#failing ? this.#queued.splice(0, 1) : this.#queued;
     const rest = this.#failing ? this.#queued : [];
-    const batch: CaptureBatch = { rows, evictUpTo: this.#evictUpTo };
+    const batch: CaptureBatch = { rows, evictUpTo: this.#evictUpTo, evictFiles: this.#evictFiles };
     this.#queued = rest;
     this.#queuedBytes = rest.reduce((sum, row) => sum + row.storedBytes, 0);
     this.#evictUpTo = null;
+    this.#evictFiles = false;
     const committed = this.#writer.commit(batch).then(
       () => {
         for (const row of rows) this.forget(String(row.id));
@@ -189,6 +192,7 @@ export class SaveQueue {
     this.#queued = retry;
     this.#queuedBytes = retryBytes;
     this.#evictUpTo = Math.max(this.#evictUpTo ?? 0, batch.evictUpTo ?? 0) || null;
+    this.#evictFiles ||= batch.evictFiles !== false;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
