@@ -157,6 +157,18 @@ describe('CaptureStore', () => {
     expect(second.list().map((r) => r.id)).toEqual(['4', '5']);
     await second.flush();
     expect(rowsOnDisk()).toBe(2);
+    const each = second.bytes / 2; // the drafts are alike
+    await second.close();
+    const third = await openStore({ maxBytes: each * 1.5 });
+    expect(third.list().map((r) => r.id)).toEqual(['5']);
+    expect(third.bytes).toBe(each);
+    await third.flush();
+    expect(rowsOnDisk()).toBe(1);
+    await third.close();
+    // The newest stays, whatever the bound.
+    const fourth = await openStore({ maxBytes: 1 });
+    expect(fourth.list().map((r) => r.id)).toEqual(['5']);
+    await fourth.close();
   });
 
   it('batches writes: nothing committed until the flush delay, then one transaction', async () => {

@@ -93,14 +93,35 @@ export class CaptureStore {
     const store = new CaptureStore(resolved, database);
     store.#nextId = database.maxId() + 1;
     const { ids, tunnels, bytes, events } = index;
-    for (let i = 0; i < ids.length; i += 1) {
+    // Bounds may have been lowered since the file was written: what they leave out is
+    // never listed (`hookline requests` on a history of 100 000 kept 10 000 of them,
+    // after building and forgetting the rest), and the owner deletes it.
+    const first = store.#firstKept(bytes);
+    for (let i = first; i < ids.length; i += 1) {
       const listing = new StoredListing(ids[i] as number, tunnels[i] as string, store.#readListing);
       store.#insert(listing, bytes[i] as number, null);
     }
-    for (const [id, key] of events) store.#noteEvent(String(id), key);
-    // Bounds may have been lowered since the file was written.
-    store.#evict();
+    if (first > 0) {
+      const mayHaveFiles = bytes.slice(0, first).some((size) => size >= BODY_FILE_BYTES);
+      store.#saving?.evictUpTo(ids[first - 1] as number, mayHaveFiles);
+    }
+    const oldestKept = ids[first] ?? Number.POSITIVE_INFINITY;
+    for (const [id, key] of events) if (id >= oldestKept) store.#noteEvent(String(id), key);
     return store;
+  }
+
+  /** Index of the oldest of these stored sizes (oldest first) the bounds keep; the newest always stays. */
+  #firstKept(bytes: readonly number[]): number {
+    const { maxCount, maxBytes } = this.#options;
+    let first = bytes.length;
+    let total = 0;
+    while (first > 0 && bytes.length - first < maxCount) {
+      const size = bytes[first - 1] as number;
+      if (first < bytes.length && total + size > maxBytes) break;
+      total += size;
+      first -= 1;
+    }
+    return first;
   }
 
   /** Listings, oldest first. The array is live: do not mutate it. */
