@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { parseFilter, tunnelOf } from './filter.js';
 import { LEGACY_STORE_FILE } from './paths.js';
-import { BODY_FILE_BYTES } from './store/body-files.js';
+import { mayHaveBodyFile } from './store/body-files.js';
 import { CaptureDatabase } from './store/capture-database.js';
 import { eventKey, recordFromRow, toRow } from './store/capture-row.js';
 import { filterSql } from './store/filter-sql.js';
@@ -102,7 +102,7 @@ export class CaptureStore {
       store.#insert(listing, bytes[i] as number, null);
     }
     if (first > 0) {
-      const mayHaveFiles = bytes.slice(0, first).some((size) => size >= BODY_FILE_BYTES);
+      const mayHaveFiles = bytes.slice(0, first).some(mayHaveBodyFile);
       store.#saving?.evictUpTo(ids[first - 1] as number, mayHaveFiles);
     }
     const oldestKept = ids[first] ?? Number.POSITIVE_INFINITY;
@@ -110,18 +110,17 @@ export class CaptureStore {
     return store;
   }
 
-  /** Index of the oldest of these stored sizes (oldest first) the bounds keep; the newest always stays. */
+  /** Index of the oldest of these stored sizes (oldest first) that `#evict()` would keep. */
   #firstKept(bytes: readonly number[]): number {
-    const { maxCount, maxBytes } = this.#options;
-    let first = bytes.length;
-    let total = 0;
-    while (first > 0 && bytes.length - first < maxCount) {
-      const size = bytes[first - 1] as number;
-      if (first < bytes.length && total + size > maxBytes) break;
-      total += size;
-      first -= 1;
-    }
+    let total = bytes.reduce((sum, size) => sum + size, 0);
+    let first = 0;
+    while (this.#overBounds(bytes.length - first, total)) total -= bytes[first++] as number;
     return first;
+  }
+
+  /** The eviction rule: past either bound, the oldest go; the newest one always stays. */
+  #overBounds(count: number, bytes: number): boolean {
+    return count > 1 && (count > this.#options.maxCount || bytes > this.#options.maxBytes);
   }
 
   /** Listings, oldest first. The array is live: do not mutate it. */
@@ -235,13 +234,11 @@ export class CaptureStore {
    * the evicted listings would otherwise stay referenced for good.
    */
   #evict(): boolean {
-    const { maxCount, maxBytes } = this.#options;
     const before = this.#head;
-    // Only a capture stored in a file body's size or more can have a body file to remove.
     let mayHaveFiles = false;
-    while (this.size > 1 && (this.size > maxCount || this.#bytes > maxBytes)) {
+    while (this.#overBounds(this.size, this.#bytes)) {
       const old = this.#listings[this.#head] as CaptureListing;
-      mayHaveFiles ||= (this.#sizes.get(old.id) ?? 0) >= BODY_FILE_BYTES;
+      mayHaveFiles ||= mayHaveBodyFile(this.#sizes.get(old.id) ?? 0);
       this.#forget(old);
       this.#head += 1;
     }

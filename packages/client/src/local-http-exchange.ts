@@ -50,11 +50,10 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
    */
   let collected: Buffer | null = null;
   const showWhole = init.observer?.requestBodyCollected !== undefined;
-  let collectedShown = false;
+  /** Called once per collected body: each caller drops `collected` right after. */
   const showCollected = () => {
-    if (collected === null || collectedShown || !showWhole) return;
-    collectedShown = true;
-    init.observer?.requestBodyCollected?.(init.id, collected.subarray(0, earlyBytes));
+    if (collected !== null && showWhole)
+      init.observer?.requestBodyCollected?.(init.id, collected.subarray(0, earlyBytes));
   };
   let abortRequest: ((error: Error) => void) | null = null;
   let resumeResponse: (() => void) | null = null;
@@ -62,7 +61,9 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
   const life = new ExchangeLifecycle(init, {
     bytes: () => ({ request: sink?.bytes ?? earlyBytes, response: pump?.bytes ?? 0 }),
     release: () => {
-      showCollected(); // an exchange that ends before its body did still shows what came
+      // An exchange that ends before its body did still shows what came.
+      showCollected();
+      collected = null;
       pump?.stop();
       sink?.close();
     },

@@ -19,6 +19,11 @@ export const RESPONSE_FILE = 2;
 
 type Part = typeof REQUEST_FILE | typeof RESPONSE_FILE;
 
+/** Whether a capture stored in `storedBytes` (bodies and heads) can have a body file at all. */
+export function mayHaveBodyFile(storedBytes: number): boolean {
+  return storedBytes >= BODY_FILE_BYTES;
+}
+
 /** Which of a row's bodies go to files (`body_files`). */
 export function bodyFileBits(row: Pick<CaptureRow, 'requestBody' | 'responseBody'>): number {
   let bits = 0;

@@ -105,7 +105,6 @@ function commit() {
     failure = String(error && error.message ? error.message : error);
     unlink = written;
     madeDir = false; // the folder may be what failed: made again next time
-
   }
   for (const name of unlink) rmSync(join(workerData.bodiesDir, name), { force: true });
   // The batch buffers go back to be filled again: memory that is already there, and
