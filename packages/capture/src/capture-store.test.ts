@@ -188,6 +188,33 @@ describe('CaptureStore', () => {
     }
   });
 
+  it('makes a new database with 16 KiB pages and leaves an existing one at its own size', async () => {
+    const pageSize = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    const store = await openStore();
+    store.add(makeDraft());
+    await store.close();
+    expect(pageSize(file)).toBe(16 * 1024);
+
+    // A history written before: SQLite keeps its page size (changing it would take a VACUUM).
+    const older = join(dir.path, 'older.db');
+    const db = new Database(older);
+    db.pragma('page_size = 4096');
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    const reopened = await openStore({ file: older });
+    reopened.add(makeDraft({ path: '/after' }));
+    await reopened.flush();
+    expect(reopened.get('1')?.request.path).toBe('/after');
+    await reopened.close();
+    expect(pageSize(older)).toBe(4096);
+  });
   it('imports an old captures.json once, keeping ids, and leaves it as .migrated', async () => {
     const legacy = join(dir.path, LEGACY_STORE_FILE);
     const draft = makeDraft({ path: '/old', body: Buffer.from([9, 8, 7]) });
