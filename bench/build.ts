@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
+import { CLI_BUNDLE } from '../apps/cli/tsup.config.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -17,8 +18,8 @@ export type BenchProcess = keyof typeof entries;
 
 /**
  * Build (or let turbo confirm) the shipped CLI and relay service, and build the
- * bench's own processes the way hookline ships (apps/cli's tsup settings:
- * @hookline packages inlined, the rest from node_modules) into bench/.build, and
+ * bench's own processes the way hookline ships (apps/cli's `CLI_BUNDLE`: all but
+ * a few runtime dependencies inlined) into bench/.build, and
  * return the script of each. Run from TypeScript through tsx instead, every
  * closure pays esbuild's keepNames wrapper (`__name`) and each process carries a
  * loader thread, neither of which users run: relay and client then looked ~1.6×
@@ -44,8 +45,7 @@ export async function benchScripts(): Promise<Record<BenchProcess, string>> {
     clean: true,
     splitting: true,
     silent: true,
-    noExternal: [/^@hookline\//],
-    external: [/^(?!@hookline\/)[^./]/],
+    ...CLI_BUNDLE,
   });
   const built = {} as Record<BenchProcess, string>;
   for (const name of Object.keys(entries) as BenchProcess[]) built[name] = `${outDir}/${name}.js`;

@@ -21,7 +21,9 @@ export function openLocalTransport(target: URL, maxSockets: number): LocalTransp
   let loading: Promise<Pool> | null = null;
   let destroyed = false;
   const load = (): Promise<Pool> => {
-    loading ??= import('undici').then(({ Pool }) => {
+    // `default`: undici is CommonJS, and a bundle that inlines it (the CLI's) hands
+    // its exports over as `default` only; Node's own import has them there too.
+    loading ??= import('undici').then(({ default: { Pool } }) => {
       pool = new Pool(target.origin, {
         connections: maxSockets,
         // Local dev servers commonly use self-signed certificates.

@@ -55,10 +55,6 @@ export async function openCaptures(flags: HttpFlags, io: CliIo, setup: CaptureSe
  * starts, so the modules load while start-up waits on sockets instead of after it.
  */
 export function loadInspector() {
-  // React picks its build when first loaded: the development one re-checks every
-  // render (measured: the inspector's first screen of 100 000 captures was ~15 %
-  // slower). A user who sets NODE_ENV keeps theirs.
-  process.env.NODE_ENV ??= 'production';
   return Promise.all([
     import('../tui/open-inspector.js'),
     import('../inspector/inspector-actions.js'),
