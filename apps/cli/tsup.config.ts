@@ -14,9 +14,9 @@ export const CLI_BUNDLE = {
   // and npm ones alike, and tree-shaken. Node resolves, reads and compiles each module
   // file on its own, and imports CommonJS from ESM only after lexing it for its export
   // names: as separate files, undici (112 of them), ws, commander, React and Ink's
-  // helpers cost `hookline http` ~130 ms before its ready line and ~250 ms before the
-  // inspector's first screen (measured: 570 → 437 ms, 1 144 → 858 ms from spawn,
-  // medians of 5).
+  // helpers cost `hookline http` ~130 ms before its ready line and ~190 ms before the
+  // inspector's first screen (alternating builds, medians of 5 from spawn: 591 → 458
+  // ms and 972 → 782 ms).
   noExternal: [new RegExp(`^(?!(${RUNTIME_DEPENDENCIES.join('|')})(/|$))`)],
   external: RUNTIME_DEPENDENCIES,
   // Inlined CommonJS calls require() for Node's own modules and its optional

@@ -1,3 +1,4 @@
+import { declaredContentLength } from '@hookline/protocol';
 import { BodyCollector, wholeBody } from './body.js';
 import { CAPTURE_DEFAULTS } from './store-options.js';
 import type { CaptureDraft, CaptureOrigin, ExchangeFailure, LateNote } from './types.js';
@@ -14,17 +15,6 @@ export interface RecordedHead {
   publicPath?: string | undefined;
   /** Set when the relay delivered the request from the tunnel's durable queue. */
   delivery?: { id: string; attempt: number } | undefined;
-}
-
-/** The Content-Length of a raw header list, when it is one plain number. */
-function declaredLength(headers: readonly string[]): number | undefined {
-  for (let i = 0; i + 1 < headers.length; i += 2) {
-    if ((headers[i] as string).length === 14 && (headers[i] as string).toLowerCase() === 'content-length') {
-      const value = headers[i + 1] as string;
-      return /^\d{1,15}$/.test(value) ? Number(value) : undefined;
-    }
-  }
-  return undefined;
 }
 
 /** What the relay reports of a request it answered itself (the client's RELAY_ANSWER, body decoded). */
@@ -78,7 +68,7 @@ export class ExchangeRecorder {
       head,
       startedAt,
       origin: head.delivery ? 'queued' : 'live',
-      request: new BodyCollector(this.#limit, declaredLength(head.headers)),
+      request: new BodyCollector(this.#limit, declaredContentLength(head.headers) ?? undefined),
       response: null,
       waitMs: null,
     });
@@ -96,7 +86,7 @@ export class ExchangeRecorder {
       status: head.status,
       statusText: head.statusText ?? '',
       headers: head.headers,
-      body: new BodyCollector(this.#limit, declaredLength(head.headers)),
+      body: new BodyCollector(this.#limit, declaredContentLength(head.headers) ?? undefined),
     };
   }
 

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { BodyPump, BodySink, getRawHeader, stripHopByHop } from '@hookline/protocol';
+import { BodyPump, BodySink, declaredContentLength, stripHopByHop } from '@hookline/protocol';
 import type { Dispatcher } from 'undici';
 import {
   type ClientStream,
@@ -10,12 +10,6 @@ import {
 import { HeldBody } from './held-body.js';
 import type { LatePlan } from './late-delivery.js';
 import { latin1, reasonPhrase, requestHeaders, serverName } from './undici-wire.js';
-
-/** The request's Content-Length (the relay's HTTP parser has already checked it). */
-function declaredLength(headers: readonly string[]): number | null {
-  const value = getRawHeader(headers, 'content-length');
-  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : null;
-}
 
 /**
  * One plain HTTP exchange, sent to the local server with undici's dispatcher
@@ -38,7 +32,7 @@ export function startHttpExchange(init: LocalExchangeInit, dispatcher: Pick<Disp
   let early: Buffer[] | null = head.hasBody ? [] : null;
   let earlyBytes = 0;
   let earlyEnded = false;
-  const declared = head.hasBody ? declaredLength(head.headers) : null;
+  const declared = head.hasBody ? declaredContentLength(head.headers) : null;
   /** Wait for the whole body: it is declared to fit the window, so the relay sends it all unasked. */
   const collectWhole = declared !== null && declared <= init.window;
   const wholeLength = collectWhole ? (declared as number) : 0;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getRawHeader, rawHeadersToObject, stripHopByHop } from './headers.js';
+import { declaredContentLength, getRawHeader, rawHeadersToObject, stripHopByHop } from './headers.js';
 
 const HOP_BY_HOP = [
   'connection',
@@ -191,5 +191,19 @@ describe('getRawHeader', () => {
 
   it('does not match a value that looks like the name', () => {
     expect(getRawHeader(['X-A', 'host', 'Host', 'h'], 'host')).toBe('h');
+  });
+});
+
+describe('declaredContentLength', () => {
+  it('reads one plain number, whatever the name’s case', () => {
+    expect(declaredContentLength(['Content-Length', '1024'])).toBe(1024);
+    expect(declaredContentLength(['x-a', 'b', 'content-length', '0'])).toBe(0);
+  });
+
+  it('is null for no header, a value that is not a plain number, or one past 15 digits', () => {
+    expect(declaredContentLength(['content-type', 'text/plain'])).toBeNull();
+    for (const value of ['-1', '1e3', ' 12', '12, 12', '', '1234567890123456']) {
+      expect(declaredContentLength(['content-length', value])).toBeNull();
+    }
   });
 });

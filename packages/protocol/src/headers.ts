@@ -64,6 +64,12 @@ export function getRawHeader(raw: readonly string[], name: string): string | und
   return undefined;
 }
 
+/** The Content-Length of a flat raw list when it is one plain number (a parser has checked it); null otherwise. */
+export function declaredContentLength(raw: readonly string[]): number | null {
+  const value = getRawHeader(raw, 'content-length');
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : null;
+}
+
 /**
  * Group a flat raw list into the object form `http.request` wants (Node 20 rejects
  * flat arrays there). Repeated headers become arrays; the first spelling wins.

@@ -19,7 +19,7 @@ export { createError, ERROR_STATUS, type ErrorCode, HooklineError, isErrorCode, 
 export { type ForwardedFrom, forwardedHeaders, type HostHeaderMode } from './forwarded-headers.js';
 export { FrameWriter, type FrameWriterOptions, type MessageSink } from './frame-writer.js';
 export * from './frames.js';
-export { getRawHeader, rawHeadersToObject, stripHopByHop } from './headers.js';
+export { declaredContentLength, getRawHeader, rawHeadersToObject, stripHopByHop } from './headers.js';
 export { InProcessSocket } from './in-process-socket.js';
 export * from './messages.js';
 export * from './relay-answers.js';
